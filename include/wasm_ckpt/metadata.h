@@ -1,0 +1,60 @@
+// What an instrumented module says about itself, in its "wasm-ckpt" custom section: which
+// functions carry frames, the layout of their locals, their resume points, and which globals a
+// snapshot stores. Written by `instrument`, read by `resume` and `inspect`.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wasm {
+class Module;
+}
+
+namespace wasm_ckpt {
+
+enum class ValueKind : uint8_t { I32 = 0, I64 = 1, F32 = 2, F64 = 3, V128 = 4 };
+uint32_t valueKindSize(ValueKind kind);
+const char* valueKindName(ValueKind kind);
+
+struct FrameLayout {
+  std::string name;               // from the name section, or "$<index>"
+  uint32_t functionIndex = 0;     // index in the instrumented module
+  std::vector<ValueKind> locals;  // the frame payload, in order
+  std::vector<std::string> resumePoints; // resume id N is resumePoints[N-1]
+  uint32_t payloadSize() const;
+};
+
+struct SavedGlobal {
+  std::string name;
+  uint32_t index = 0; // global index in the instrumented module
+  ValueKind kind = ValueKind::I32;
+};
+
+// Where the run-time pieces that `resume` edits sit in the instrumented module (names do not
+// survive a binary round trip without a name section, indices do).
+struct RuntimeLocations {
+  uint32_t moduleHashGlobal = 0;
+  uint32_t bakedSizeGlobal = 0;
+  uint32_t flagsGlobal = 0;
+  uint32_t bakedSegment = 0;
+};
+
+struct ModuleMetadata {
+  static constexpr const char* kSectionName = "wasm-ckpt";
+  static constexpr uint32_t kFormatVersion = 1;
+  uint64_t moduleHash = 0;
+  std::string strategy;
+  std::vector<FrameLayout> functions; // frame "function" ordinal -> layout
+  std::vector<SavedGlobal> globals;   // the snapshot's globals section, in order
+  RuntimeLocations runtime;
+  uint32_t globalsSize() const;
+
+  std::vector<char> serialize() const;
+  static ModuleMetadata deserialize(const std::vector<char>& bytes);
+  // Reads the custom section; nullopt if the module was not instrumented by wasm-ckpt.
+  static std::optional<ModuleMetadata> fromModule(const wasm::Module& module);
+  void storeInto(wasm::Module& module) const;
+};
+
+} // namespace wasm_ckpt

@@ -1,0 +1,22 @@
+// Reading and writing modules and files, with errors that name the file.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wasm {
+class Module;
+}
+
+namespace wasm_ckpt {
+std::vector<char> readFileBytes(const std::string& path);
+// Writes through a temporary file in the same directory and a rename: never a torn file.
+void writeFileAtomically(const std::string& path, const std::vector<char>& bytes);
+
+// Reads a binary (.wasm) or text (.wat) module; throws Error for anything else or invalid input.
+std::unique_ptr<wasm::Module> readModule(const std::string& path);
+std::unique_ptr<wasm::Module> readModuleFromBytes(const std::vector<char>& bytes, const std::string& name);
+// Throws Error with the validator's first complaint if the module is invalid.
+void validateModule(wasm::Module& module, const std::string& what);
+std::vector<char> writeModuleBinary(wasm::Module& module);
+} // namespace wasm_ckpt

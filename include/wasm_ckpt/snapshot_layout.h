@@ -1,0 +1,107 @@
+/*
+ * The one definition of the wasm-ckpt snapshot format and run-time contract constants.
+ *
+ * Plain C preprocessor definitions, because two compilers read this file: clang, building the
+ * run-time code that instrumented modules carry (src/runtime/ckpt_runtime.c), and the C++
+ * compiler, building the tool's snapshot reader/writer (src/snapshot/) and code generator.
+ * docs/snapshot-format.md describes the same layout in prose; keep them together.
+ */
+#ifndef WASM_CKPT_SNAPSHOT_LAYOUT_H
+#define WASM_CKPT_SNAPSHOT_LAYOUT_H
+
+/* ---- file layout: [header][frames][globals][stored pages] , all little-endian ---- */
+#define SNAPSHOT_MAGIC 0x54504B434D534157ull /* "WASMCKPT" read as a little-endian u64 */
+#define SNAPSHOT_VERSION 1u
+#define SNAPSHOT_HEADER_SIZE 64u
+
+/* header field offsets */
+#define HDR_MAGIC 0u         /* u64 */
+#define HDR_VERSION 8u       /* u32 */
+#define HDR_HEADER_SIZE 12u  /* u32: 64 */
+#define HDR_MODULE_HASH 16u  /* u64: identity of the instrumented module */
+#define HDR_CHECKSUM 24u     /* u64: over bytes [HDR_CHECKED_FROM, end of file) */
+#define HDR_CHECKED_FROM 32u
+#define HDR_POLL_COUNT 32u   /* u64: poll points passed since the first run started */
+#define HDR_MEMORY_PAGES 40u /* u32: memory size in 64 KiB pages */
+#define HDR_STORED_PAGES 44u /* u32: pages stored (the others are all zero) */
+#define HDR_GLOBALS_SIZE 48u /* u32: bytes of the globals section */
+#define HDR_FRAME_COUNT 52u  /* u32 */
+#define HDR_FRAMES_SIZE 56u  /* u32: bytes of the frames section */
+#define HDR_RESERVED 60u     /* u32: 0 */
+
+/* frame record: [func index u32][resume id u32][payload size u32][payload] */
+#define FRAME_FUNC_INDEX 0u
+#define FRAME_RESUME_ID 4u
+#define FRAME_PAYLOAD_SIZE 8u
+#define FRAME_HEADER_SIZE 12u
+
+/* checksum: FNV-1a-64 over 32-bit little-endian words */
+#define SNAPSHOT_HASH_SEED 0xcbf29ce484222325ull
+#define SNAPSHOT_HASH_PRIME 0x100000001b3ull
+
+/* ---- run-time contract ---- */
+#define ENV_AT "WASM_CKPT_AT"
+#define ENV_TRIGGER "WASM_CKPT_TRIGGER"
+#define ENV_FILE "WASM_CKPT_FILE"
+#define ENV_RESTORE "WASM_CKPT_RESTORE"
+#define ENV_VERBOSE "WASM_CKPT_VERBOSE"
+#define DEFAULT_SNAPSHOT_FILE "wasm-ckpt.snapshot"
+
+#define EXIT_CHECKPOINTED 75u       /* the snapshot is durable; the run stopped on purpose */
+#define EXIT_SNAPSHOT_REJECTED 65u  /* a snapshot could not be used; nothing was resumed */
+#define EXIT_IO_ERROR 74u           /* the snapshot could not be written */
+
+/* The trigger file is looked at when this many polls have passed and at least this much time
+ * went by since the last look. */
+#define TRIGGER_POLL_INTERVAL 65536u
+#define TRIGGER_MIN_INTERVAL_NS 5000000ull
+
+/* ---- run-time state, in wasm globals that the injector creates ---- */
+#define STATE_NORMAL 0u
+#define STATE_UNWINDING 1u
+#define STATE_REWINDING 2u
+
+#define FLAG_INITIALIZED 1u
+#define FLAG_VERBOSE 2u
+#define FLAG_TRIGGER 4u
+#define FLAG_BAKED 8u
+
+/* i32 slots */
+#define SLOT_STATE 0u
+#define SLOT_COUNTDOWN 1u
+#define SLOT_RELOAD 2u
+#define SLOT_FLAGS 3u
+#define SLOT_MEM_PAGES 4u
+#define SLOT_STORED_PAGES 5u
+#define SLOT_FRAMES_BASE 6u
+#define SLOT_FRAMES_END 7u
+#define SLOT_FRAMES_LEFT 8u
+#define SLOT_READ_FD 9u
+#define SLOT_READ_POS 10u
+#define SLOT_READ_END 11u
+#define SLOT_RODATA 12u
+#define RUNTIME_I32_SLOTS 13u
+/* i64 slots */
+#define SLOT_POLLS 0u
+#define SLOT_POLLS_BEFORE 1u
+#define SLOT_AT 2u
+#define SLOT_LAST_TRIGGER_NS 3u
+#define RUNTIME_I64_SLOTS 4u
+
+/* Memory the run-time code borrows at address 0 while the program is live; saved in i64
+ * globals and put back. Must be a multiple of 8. */
+#define STASH_WINDOW_BYTES 4096u
+/* While restoring, frame records are read here (memory is overwritten at the end anyway). */
+#define FRAME_READ_AT 4096u
+
+/* WASI rights and flags used by the run-time code */
+#define RIGHT_FD_READ (1ull << 1)
+#define RIGHT_FD_SEEK (1ull << 2)
+#define RIGHT_FD_SYNC (1ull << 4)
+#define RIGHT_FD_TELL (1ull << 5)
+#define RIGHT_FD_WRITE (1ull << 6)
+#define RIGHT_FD_FILESTAT_GET (1ull << 21)
+#define OFLAG_CREAT 1u
+#define OFLAG_TRUNC 8u
+
+#endif

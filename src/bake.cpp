@@ -1,0 +1,73 @@
+// `wasm-ckpt resume`: turns an instrumented module and one of its snapshots into a module that
+// continues from the snapshot when started, with no environment and no file access. The whole
+// snapshot becomes a passive data segment that the run-time code reads exactly as it would read
+// the file (so the same checks and the same restore code run); in addition the memory's initial
+// size and the globals' initial values are set from the snapshot.
+#include "wasm_ckpt/bake.h"
+
+#include <cstring>
+
+#include "wasm.h"
+
+#include "runtime/RuntimeInjector.h"
+#include "wasm_ckpt/error.h"
+#include "wasm_ckpt/metadata.h"
+#include "wasm_ckpt/snapshot.h"
+
+namespace wasm_ckpt {
+
+namespace {
+void checkFramesMatch(const Snapshot& snapshot, const ModuleMetadata& metadata) {
+  for (size_t i = 0; i < snapshot.frames.size(); i++) {
+    auto& frame = snapshot.frames[i];
+    std::string which = "snapshot frame #" + std::to_string(i);
+    if (frame.function >= metadata.functions.size()) throw Error(which + " names no instrumented function");
+    auto& layout = metadata.functions[frame.function];
+    if (frame.payload.size() != layout.payloadSize() || frame.resumeId == 0 || frame.resumeId > layout.resumePoints.size())
+      throw Error(which + " does not match function '" + layout.name + "'");
+  }
+  if (snapshot.globals.size() != metadata.globalsSize()) throw Error("snapshot globals do not match the module");
+}
+
+wasm::Literal literalAt(const uint8_t* p, ValueKind kind) {
+  int64_t v = 0;
+  std::memcpy(&v, p, valueKindSize(kind) >= 8 ? 8 : 4); // snapshots are little-endian, like the host
+  switch (kind) {
+    case ValueKind::I32: return wasm::Literal(int32_t(v));
+    case ValueKind::I64: return wasm::Literal(v);
+    case ValueKind::F32: return wasm::Literal(int32_t(v)).castToF32();
+    case ValueKind::F64: return wasm::Literal(v).castToF64();
+    case ValueKind::V128: {
+      std::array<uint8_t, 16> bytes;
+      std::memcpy(bytes.data(), p, 16);
+      return wasm::Literal(bytes.data());
+    }
+  }
+  return wasm::Literal();
+}
+} // namespace
+
+void bakeSnapshot(wasm::Module& module, const Snapshot& snapshot) {
+  auto metadata = ModuleMetadata::fromModule(module);
+  if (!metadata) throw Error("the module was not instrumented by wasm-ckpt");
+  if (snapshot.moduleHash != metadata->moduleHash || getModuleHash(module, metadata->runtime) != metadata->moduleHash)
+    throw Error("the snapshot was taken from another module");
+  checkFramesMatch(snapshot, *metadata);
+  auto& memory = module.memory;
+  if (memory.hasMax() && snapshot.memoryPages > memory.max) throw Error("the snapshot's memory exceeds the module's maximum");
+  if (memory.imported()) throw Error("cannot bake into a module whose memory is imported");
+  memory.initial = std::max<wasm::Address::address64_t>(memory.initial, snapshot.memoryPages);
+
+  size_t offset = 0;
+  for (auto& saved : metadata->globals) {
+    if (saved.index >= module.globals.size()) throw Error("the module's wasm-ckpt section does not match the module");
+    auto* global = module.globals[saved.index].get();
+    if (!global->imported()) {
+      global->init->cast<wasm::Const>()->value = literalAt(snapshot.globals.data() + offset, saved.kind);
+    }
+    offset += valueKindSize(saved.kind);
+  }
+  setBakedSnapshot(module, metadata->runtime, serializeSnapshot(snapshot));
+}
+
+} // namespace wasm_ckpt

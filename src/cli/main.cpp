@@ -1,0 +1,114 @@
+// The wasm-ckpt command line: parses options, calls the library, reports. Nothing else.
+#include <chrono>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "wasm.h"
+
+#include "wasm_ckpt/bake.h"
+#include "wasm_ckpt/error.h"
+#include "wasm_ckpt/inspect.h"
+#include "wasm_ckpt/instrument.h"
+#include "wasm_ckpt/metadata.h"
+#include "wasm_ckpt/module_io.h"
+#include "wasm_ckpt/snapshot.h"
+
+using namespace wasm_ckpt;
+
+namespace {
+constexpr int kExitUsage = 2;
+constexpr int kExitFailure = 1;
+
+void writeModule(wasm::Module& module, const std::string& path) { writeFileAtomically(path, writeModuleBinary(module)); }
+} // namespace
+
+int main(int argc, char** argv) {
+  auto log = spdlog::stderr_color_mt("wasm-ckpt");
+  log->set_pattern("wasm-ckpt: %v");
+  log->set_level(spdlog::level::warn);
+
+  CLI::App app{"wasm-ckpt: make WebAssembly programs checkpointable and resumable anywhere"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "wasm-ckpt 0.1.0 (snapshot format 1, Binaryen 108)");
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Report what was done");
+
+  std::string input, output, snapshotPath, modulePath, strategy = "full";
+  unsigned optimizeLevel = 2;
+  bool json = false;
+
+  auto* instrument = app.add_subcommand("instrument", "Add checkpoint and restore support to a module");
+  instrument->add_option("input", input, "Module to instrument (.wasm or .wat)")->required();
+  instrument->add_option("-o,--output", output, "Where to write the instrumented module")->required();
+  instrument->add_option("--strategy", strategy, "Instrumentation strategy")
+    ->check(CLI::IsMember({"full"}))
+    ->default_val("full");
+  instrument->add_option("-O,--optimize", optimizeLevel, "Optimization level for instrumented code (0-3)")
+    ->check(CLI::Range(0, 3))
+    ->default_val(2);
+
+  auto* resume = app.add_subcommand("resume", "Bake a snapshot into a module that continues from it");
+  resume->add_option("module", input, "The instrumented module the snapshot was taken from")->required();
+  resume->add_option("snapshot", snapshotPath, "The snapshot")->required();
+  resume->add_option("-o,--output", output, "Where to write the resumable module")->required();
+
+  auto* inspect = app.add_subcommand("inspect", "Show what a snapshot holds");
+  inspect->add_option("snapshot", snapshotPath, "The snapshot")->required();
+  inspect->add_option("-m,--module", modulePath, "The instrumented module, for names and types");
+  inspect->add_flag("--json", json, "Machine-readable output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "wasm-ckpt: error: " << e.what() << " (see wasm-ckpt --help)\n";
+    return kExitUsage;
+  }
+  if (verbose) log->set_level(spdlog::level::info);
+
+  try {
+    if (instrument->parsed()) {
+      auto start = std::chrono::steady_clock::now();
+      auto module = readModule(input);
+      InstrumentOptions options;
+      options.optimizeLevel = optimizeLevel;
+      auto report = instrumentModule(*module, options);
+      writeModule(*module, output);
+      for (auto& warning : report.warnings) log->warn("warning: {}", warning);
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      log->info("{}: {} functions instrumented, {} poll points, {} resume points, module hash {:016x}, {:.2f} s",
+                output, report.instrumentedFunctions, report.pollPoints, report.resumePoints, report.moduleHash, seconds);
+    } else if (resume->parsed()) {
+      auto module = readModule(input);
+      auto snapshot = readSnapshotFile(snapshotPath);
+      bakeSnapshot(*module, snapshot);
+      writeModule(*module, output);
+      log->info("{}: resumes at poll {} with {} frames", output, snapshot.pollCount, snapshot.frames.size());
+    } else if (inspect->parsed()) {
+      auto snapshot = readSnapshotFile(snapshotPath);
+      std::optional<ModuleMetadata> metadata;
+      if (!modulePath.empty()) {
+        auto module = readModule(modulePath);
+        metadata = ModuleMetadata::fromModule(*module);
+        if (!metadata) throw Error(modulePath + ": not instrumented by wasm-ckpt");
+        if (metadata->moduleHash != snapshot.moduleHash) throw Error("the snapshot was taken from another module than " + modulePath);
+      }
+      std::cout << describeSnapshot(snapshot, metadata ? &*metadata : nullptr, json);
+    }
+  } catch (const Error& e) {
+    std::cerr << "wasm-ckpt: error: " << e.what() << "\n";
+    return kExitFailure;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "wasm-ckpt: error: out of memory\n";
+    return kExitFailure;
+  }
+  return 0;
+}

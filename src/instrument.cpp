@@ -1,0 +1,140 @@
+// The instrumentation pipeline. Order matters:
+//   1. refuse what cannot be captured (CheckSupported);
+//   2. merge the run-time code, whose functions and globals the later passes call and read;
+//   3. mark poll points (InsertPolls), flatten so that calls are statements (Binaryen's
+//      Flatten) and shrink the locals that flattening created (Binaryen's local optimizations);
+//   4. add unwind/rewind code (UnwindRewind), then optimize the result;
+//   5. fingerprint the module and describe it in the "wasm-ckpt" custom section.
+#include "wasm_ckpt/instrument.h"
+
+#include <algorithm>
+#include <map>
+
+#include "pass.h"
+#include "wasm-builder.h"
+#include "wasm.h"
+
+#include "passes/passes.h"
+#include "runtime/RuntimeInjector.h"
+#include "runtime/runtime_names.h"
+#include "wasm_ckpt/error.h"
+#include "wasm_ckpt/metadata.h"
+#include "wasm_ckpt/module_io.h"
+
+namespace wasm_ckpt {
+
+const char* strategyName(Strategy strategy) {
+  switch (strategy) {
+    case Strategy::Full: return "full";
+  }
+  return "?";
+}
+
+namespace {
+using namespace wasm;
+
+void runOnFunctions(Module& module, const std::vector<Name>& functions, const std::vector<std::string>& passes,
+                    unsigned optimizeLevel, bool defaultOptimizations) {
+  PassOptions options;
+  options.optimizeLevel = optimizeLevel;
+  options.shrinkLevel = 0;
+  PassRunner runner(&module, options);
+  runner.setIsNested(true);
+  for (auto& pass : passes) runner.add(pass);
+  if (defaultOptimizations) runner.addDefaultFunctionOptimizationPasses();
+  for (auto name : functions) runner.runOnFunction(module.getFunction(name));
+}
+
+uint64_t fingerprint(const std::vector<char>& bytes) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : bytes) h = (h ^ uint8_t(c)) * 0x100000001b3ull;
+  return h ? h : 1;
+}
+} // namespace
+
+InstrumentReport instrumentModule(Module& module, const InstrumentOptions& options) {
+  if (ModuleMetadata::fromModule(module) || module.getGlobalOrNull(runtime::stateGlobal()))
+    throw Error("the module is already instrumented by wasm-ckpt");
+  checkSupported(module);
+
+  UnwindRewindPlan plan;
+  for (auto& func : module.functions) {
+    if (!func->imported()) {
+      plan.ordered.push_back(func->name);
+      plan.canUnwind.insert(func->name);
+    }
+  }
+  InstrumentReport report;
+  auto injected = injectRuntime(module);
+  if (!injected.hasStart)
+    report.warnings.push_back("the module exports no _start function: the run-time contract (WASM_CKPT_*) is inactive");
+
+  Builder builder(module);
+  module.addFunction(Builder::makeFunction(runtime::pollMarker(), Signature(Type::none, Type::none), {}, builder.makeNop()));
+  {
+    PassRunner runner(&module);
+    runner.setIsNested(true);
+    runner.add(createInsertPollsPass(&plan.canUnwind));
+    runner.run();
+  }
+  std::vector<std::string> flatten = {"flatten", "dce"};
+  if (options.optimizeLevel > 0) {
+    for (auto* pass : {"remove-unused-names", "simplify-locals-nonesting", "reorder-locals", "coalesce-locals",
+                       "simplify-locals-nonesting", "reorder-locals", "merge-blocks"})
+      flatten.push_back(pass);
+  }
+  runOnFunctions(module, plan.ordered, flatten, options.optimizeLevel, false);
+
+  std::vector<FrameLayout> layouts(plan.ordered.size());
+  plan.layouts = &layouts;
+  {
+    PassRunner runner(&module);
+    runner.setIsNested(true);
+    runner.add(createUnwindRewindPass(&plan));
+    runner.run();
+  }
+  if (options.optimizeLevel > 0) runOnFunctions(module, plan.ordered, {}, options.optimizeLevel, true);
+
+  // Frame records name functions by ordinal; the metadata maps ordinals to final indices.
+  std::map<Name, uint32_t> indices;
+  uint32_t next = 0;
+  for (auto& func : module.functions) {
+    if (func->imported()) indices[func->name] = next++;
+  }
+  for (auto& func : module.functions) {
+    if (!func->imported()) indices[func->name] = next++;
+  }
+  for (size_t i = 0; i < layouts.size(); i++) {
+    layouts[i].name = plan.ordered[i].str;
+    layouts[i].functionIndex = indices[plan.ordered[i]];
+    report.resumePoints += uint32_t(layouts[i].resumePoints.size());
+    for (auto& point : layouts[i].resumePoints) report.pollPoints += point.rfind("poll", 0) == 0;
+  }
+  report.instrumentedFunctions = uint32_t(layouts.size());
+
+  validateModule(module, "internal error: the instrumented module");
+  setModuleHash(module, 0);
+  report.moduleHash = fingerprint(writeModuleBinary(module));
+  setModuleHash(module, report.moduleHash);
+
+  ModuleMetadata metadata;
+  metadata.moduleHash = report.moduleHash;
+  metadata.strategy = strategyName(options.strategy);
+  metadata.functions = std::move(layouts);
+  metadata.globals = injected.savedGlobals;
+  for (auto& saved : metadata.globals) {
+    for (uint32_t i = 0; i < module.globals.size(); i++) {
+      if (module.globals[i]->name == wasm::Name(saved.name)) saved.index = i;
+    }
+  }
+  metadata.runtime = locateRuntime(module);
+  // Debug information no longer describes the rewritten code.
+  auto& sections = module.userSections;
+  sections.erase(std::remove_if(sections.begin(), sections.end(),
+                                [](const wasm::UserSection& s) { return s.name.rfind(".debug_", 0) == 0; }),
+                 sections.end());
+  metadata.storeInto(module);
+  return report;
+}
+
+} // namespace wasm_ckpt

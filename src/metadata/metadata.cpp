@@ -1,0 +1,169 @@
+// The "wasm-ckpt" custom section: a small versioned binary record (u32 little-endian integers
+// and length-prefixed strings) describing frames and globals for `resume` and `inspect`.
+#include "wasm_ckpt/metadata.h"
+
+#include <cstring>
+
+#include "wasm.h"
+
+#include "wasm_ckpt/error.h"
+
+namespace wasm_ckpt {
+
+uint32_t valueKindSize(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::I32:
+    case ValueKind::F32: return 4;
+    case ValueKind::I64:
+    case ValueKind::F64: return 8;
+    case ValueKind::V128: return 16;
+  }
+  return 0;
+}
+
+const char* valueKindName(ValueKind kind) {
+  static const char* names[] = {"i32", "i64", "f32", "f64", "v128"};
+  return names[static_cast<int>(kind)];
+}
+
+uint32_t FrameLayout::payloadSize() const {
+  uint32_t size = 0;
+  for (auto kind : locals) size += valueKindSize(kind);
+  return size;
+}
+
+uint32_t ModuleMetadata::globalsSize() const {
+  uint32_t size = 0;
+  for (auto& g : globals) size += valueKindSize(g.kind);
+  return size;
+}
+
+namespace {
+struct Writer {
+  std::vector<char> out;
+  void u32(uint32_t v) {
+    for (int i = 0; i < 4; i++) out.push_back(char(v >> (8 * i)));
+  }
+  void u64(uint64_t v) {
+    u32(uint32_t(v));
+    u32(uint32_t(v >> 32));
+  }
+  void str(const std::string& s) {
+    u32(uint32_t(s.size()));
+    out.insert(out.end(), s.begin(), s.end());
+  }
+};
+
+struct Reader {
+  const std::vector<char>& in;
+  size_t at = 0;
+  void need(size_t n) {
+    if (in.size() - at < n) throw Error("the module's wasm-ckpt section is corrupted");
+  }
+  uint32_t u32() {
+    need(4);
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) v |= uint32_t(uint8_t(in[at + i])) << (8 * i);
+    at += 4;
+    return v;
+  }
+  uint64_t u64() {
+    uint64_t lo = u32();
+    return lo | uint64_t(u32()) << 32;
+  }
+  std::string str() {
+    uint32_t n = u32();
+    need(n);
+    std::string s(in.begin() + at, in.begin() + at + n);
+    at += n;
+    return s;
+  }
+  ValueKind kind() {
+    uint32_t k = u32();
+    if (k > uint32_t(ValueKind::V128)) throw Error("the module's wasm-ckpt section is corrupted");
+    return ValueKind(k);
+  }
+};
+} // namespace
+
+std::vector<char> ModuleMetadata::serialize() const {
+  Writer w;
+  w.u32(kFormatVersion);
+  w.u64(moduleHash);
+  w.str(strategy);
+  w.u32(uint32_t(functions.size()));
+  for (auto& f : functions) {
+    w.str(f.name);
+    w.u32(f.functionIndex);
+    w.u32(uint32_t(f.locals.size()));
+    for (auto k : f.locals) w.u32(uint32_t(k));
+    w.u32(uint32_t(f.resumePoints.size()));
+    for (auto& r : f.resumePoints) w.str(r);
+  }
+  w.u32(uint32_t(globals.size()));
+  for (auto& g : globals) {
+    w.str(g.name);
+    w.u32(g.index);
+    w.u32(uint32_t(g.kind));
+  }
+  w.u32(runtime.moduleHashGlobal);
+  w.u32(runtime.bakedSizeGlobal);
+  w.u32(runtime.flagsGlobal);
+  w.u32(runtime.bakedSegment);
+  return w.out;
+}
+
+ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
+  Reader r{bytes};
+  if (r.u32() != kFormatVersion) throw Error("the module was instrumented by an incompatible wasm-ckpt version");
+  ModuleMetadata m;
+  m.moduleHash = r.u64();
+  m.strategy = r.str();
+  uint32_t count = r.u32();
+  for (uint32_t i = 0; i < count; i++) {
+    FrameLayout f;
+    f.name = r.str();
+    f.functionIndex = r.u32();
+    uint32_t locals = r.u32();
+    r.need(size_t(locals) * 4);
+    for (uint32_t j = 0; j < locals; j++) f.locals.push_back(r.kind());
+    uint32_t points = r.u32();
+    for (uint32_t j = 0; j < points; j++) f.resumePoints.push_back(r.str());
+    m.functions.push_back(std::move(f));
+  }
+  count = r.u32();
+  for (uint32_t i = 0; i < count; i++) {
+    SavedGlobal g;
+    g.name = r.str();
+    g.index = r.u32();
+    g.kind = r.kind();
+    m.globals.push_back(std::move(g));
+  }
+  m.runtime.moduleHashGlobal = r.u32();
+  m.runtime.bakedSizeGlobal = r.u32();
+  m.runtime.flagsGlobal = r.u32();
+  m.runtime.bakedSegment = r.u32();
+  return m;
+}
+
+std::optional<ModuleMetadata> ModuleMetadata::fromModule(const wasm::Module& module) {
+  for (auto& section : module.userSections) {
+    if (section.name == kSectionName) return deserialize(section.data);
+  }
+  return std::nullopt;
+}
+
+void ModuleMetadata::storeInto(wasm::Module& module) const {
+  for (auto& section : module.userSections) {
+    if (section.name == kSectionName) {
+      section.data = serialize();
+      return;
+    }
+  }
+  wasm::UserSection section;
+  section.name = kSectionName;
+  section.data = serialize();
+  module.userSections.push_back(std::move(section));
+}
+
+} // namespace wasm_ckpt

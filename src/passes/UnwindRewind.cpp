@@ -1,0 +1,305 @@
+// Makes flat functions able to stop at any resume point and to continue from a saved frame.
+//
+// A resume point is a poll point (a call to the poll marker) or a call that can unwind (a call to
+// an instrumented function, or any call_indirect). Resume points are numbered 1..N in execution
+// order, so the resume points inside any subtree form one contiguous range.
+//
+// Unwinding: after each resume point, if the run-time state says "unwinding", the function sets
+// $rid to that point's number and branches out of the whole body to an epilogue that stores all
+// locals in a frame record (frame_reserve) and returns zeros. The caller does the same after its
+// call, and so on up the stack.
+//
+// Rewinding: a prologue, taken only while the state says "rewinding", reloads the locals and
+// $rid from the function's frame record (frame_read). Control then has to reach resume point
+// $rid without running anything else, so, inside every block on the way:
+//   - statements before the last child that holds a resume point run only if $rid == 0;
+//   - children holding resume points run only if $rid == 0 or $rid is in their range (not
+//     checked where a list has just one such child: the range is implied);
+//   - an `if` holding resume points picks its arm by range while rewinding;
+//   - a call resume point clears $rid and calls: the callee rewinds its own frame and returns
+//     normally, so execution simply goes on; the innermost poll point completes the restore.
+// Flat IR (Binaryen's Flatten) guarantees that calls are statements and that no value is held on
+// the value stack across one, so locals are the whole frame. Loop bodies start with their poll,
+// which is their only resume point in call-free loops, so such loops get no guards at all.
+#include <map>
+#include <unordered_map>
+
+#include "ir/utils.h"
+#include "passes/passes.h"
+#include "wasm-builder.h"
+
+#include "runtime/runtime_names.h"
+#include "wasm_ckpt/error.h"
+
+namespace wasm_ckpt {
+
+namespace {
+using namespace wasm;
+
+struct Range {
+  Index lo = 0, hi = 0; // empty when lo == 0
+  bool empty() const { return lo == 0; }
+  void add(Range other) {
+    if (other.empty()) return;
+    if (empty()) {
+      *this = other;
+    } else {
+      lo = std::min(lo, other.lo);
+      hi = std::max(hi, other.hi);
+    }
+  }
+};
+
+ValueKind kindOf(Type type) {
+  if (type == Type::i32) return ValueKind::I32;
+  if (type == Type::i64) return ValueKind::I64;
+  if (type == Type::f32) return ValueKind::F32;
+  if (type == Type::f64) return ValueKind::F64;
+  if (type == Type::v128) return ValueKind::V128;
+  throw Error("internal error: unsavable local type " + type.toString());
+}
+
+class FunctionTransformer {
+public:
+  FunctionTransformer(Module& module, Function* func, Index ordinal, const UnwindRewindPlan& plan, FrameLayout& layout)
+    : module(module), func(func), builder(module), ordinal(ordinal), plan(plan), layout(layout) {}
+
+  void run() {
+    Index savedLocals = func->getNumLocals();
+    for (Index i = 0; i < savedLocals; i++) layout.locals.push_back(kindOf(func->getLocalType(i)));
+    number(func->body);
+    rid = Builder::addVar(func, Name("wasm_ckpt$rid"), Type::i32);
+    framePtr = Builder::addVar(func, Name("wasm_ckpt$frame"), Type::i32);
+    Expression* body = transformBody(func->body);
+
+    auto* inner = builder.makeBlock(unwindLabel);
+    inner->list.push_back(makePrologue(savedLocals));
+    inner->list.push_back(body);
+    if (body->type != Type::unreachable) inner->list.push_back(builder.makeReturn());
+    inner->finalize(Type::none);
+    auto* outer = builder.makeBlock(inner);
+    appendEpilogue(outer, savedLocals);
+    outer->finalize();
+    func->body = outer;
+    ReFinalize().walkFunctionInModule(func, &module);
+  }
+
+private:
+  Module& module;
+  Function* func;
+  Builder builder;
+  Index ordinal;
+  const UnwindRewindPlan& plan;
+  FrameLayout& layout;
+  Index rid = 0, framePtr = 0;
+  Name unwindLabel{"wasm_ckpt$unwind"};
+  std::unordered_map<Expression*, Index> ids;
+  std::unordered_map<Expression*, Range> ranges;
+
+  bool isResumePoint(Expression* curr) const {
+    if (auto* call = curr->dynCast<Call>()) {
+      return call->target == runtime::pollMarker() || plan.canUnwind.count(call->target);
+    }
+    return curr->is<CallIndirect>();
+  }
+
+  // Numbers resume points in execution order (post-order is execution order in flat IR).
+  void number(Expression* root) {
+    struct Numberer : PostWalker<Numberer, UnifiedExpressionVisitor<Numberer>> {
+      FunctionTransformer* self;
+      void visitExpression(Expression* curr) {
+        if (!self->isResumePoint(curr)) return;
+        self->ids[curr] = Index(self->layout.resumePoints.size() + 1);
+        self->layout.resumePoints.push_back(self->describe(curr));
+      }
+    } numberer;
+    numberer.self = this;
+    numberer.walk(root);
+  }
+
+  std::string describe(Expression* curr) const {
+    if (auto* call = curr->dynCast<Call>()) {
+      if (call->target != runtime::pollMarker()) return "call " + std::string(call->target.str);
+      return layout.resumePoints.empty() ? "poll at function entry" : "poll at loop header";
+    }
+    return "call_indirect " + curr->cast<CallIndirect>()->heapType.toString();
+  }
+
+  Range range(Expression* curr) {
+    auto found = ranges.find(curr);
+    if (found != ranges.end()) return found->second;
+    Range r;
+    auto id = ids.find(curr);
+    if (id != ids.end()) {
+      r = Range{id->second, id->second};
+    } else {
+      for (auto* child : ChildIterator(curr)) r.add(range(child));
+    }
+    ranges[curr] = r;
+    return r;
+  }
+
+  Expression* getRid() { return builder.makeLocalGet(rid, Type::i32); }
+  Expression* setRid(Index value) { return builder.makeLocalSet(rid, builder.makeConst(int32_t(value))); }
+  Expression* inRange(Range r) {
+    if (r.lo == r.hi) return builder.makeBinary(EqInt32, getRid(), builder.makeConst(int32_t(r.lo)));
+    return builder.makeBinary(LtUInt32, builder.makeBinary(SubInt32, getRid(), builder.makeConst(int32_t(r.lo))),
+                              builder.makeConst(int32_t(r.hi - r.lo + 1)));
+  }
+  Expression* notRewinding() { return builder.makeUnary(EqZInt32, getRid()); }
+  Expression* guardRange(Range r, Expression* curr) {
+    return builder.makeIf(builder.makeBinary(OrInt32, notRewinding(), inRange(r)), curr);
+  }
+  // After a resume point: if the state says "unwinding", leave through the epilogue.
+  Expression* unwindIfRequested(Index id) {
+    return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32),
+                          builder.makeSequence(setRid(id), builder.makeBreak(unwindLabel)));
+  }
+
+  Expression* transformBody(Expression* curr) {
+    if (auto* block = curr->dynCast<Block>()) {
+      transformList(block->list);
+      return block;
+    }
+    return transform(curr);
+  }
+
+  Expression* transform(Expression* curr) {
+    Range r = range(curr);
+    if (r.empty()) return curr;
+    if (auto* block = curr->dynCast<Block>()) {
+      transformList(block->list);
+      return block;
+    }
+    if (auto* loop = curr->dynCast<Loop>()) {
+      loop->body = transformBody(loop->body);
+      return loop;
+    }
+    if (auto* iff = curr->dynCast<If>()) {
+      if (iff->condition->type == Type::unreachable) return iff;
+      Range thenRange = range(iff->ifTrue);
+      iff->ifTrue = transformBody(iff->ifTrue);
+      if (iff->ifFalse) iff->ifFalse = transformBody(iff->ifFalse);
+      Expression* whileRewinding = thenRange.empty() ? builder.makeConst(int32_t(0)) : inRange(thenRange);
+      iff->condition = builder.makeSelect(getRid(), whileRewinding, iff->condition);
+      return iff;
+    }
+    return transformStatement(curr, r.lo);
+  }
+
+  void transformList(ExpressionList& list) {
+    Index holders = 0, last = 0;
+    for (Index i = 0; i < list.size(); i++) {
+      if (!range(list[i]).empty()) {
+        holders++;
+        last = i;
+      }
+    }
+    if (holders == 0) return;
+    std::vector<Expression*> out, pending;
+    auto flush = [&]() {
+      if (pending.empty()) return;
+      out.push_back(builder.makeIf(notRewinding(), builder.makeBlock(pending)));
+      pending.clear();
+    };
+    for (Index i = 0; i < list.size(); i++) {
+      Expression* child = list[i];
+      Range r = range(child);
+      if (r.empty()) {
+        if (i < last) pending.push_back(child);
+        else out.push_back(child);
+        continue;
+      }
+      flush();
+      Expression* transformed = transform(child);
+      out.push_back(holders > 1 ? guardRange(r, transformed) : transformed);
+    }
+    list.set(out);
+  }
+
+  Expression* transformStatement(Expression* stmt, Index id) {
+    Expression* call = stmt;
+    if (auto* set = stmt->dynCast<LocalSet>()) call = set->value;
+    if (!ids.count(call)) throw Error("internal error: unexpected non-flat code in function '" + std::string(func->name.str) + "'");
+    if (auto* direct = call->dynCast<Call>(); direct && direct->target == runtime::pollMarker()) {
+      return makePoll(id);
+    }
+    return builder.makeBlock({setRid(0), stmt, unwindIfRequested(id)});
+  }
+
+  // countdown -= 1; if it reached 0, the slow path decides (checkpoint, restore done, or not).
+  Expression* makePoll(Index id) {
+    auto countdown = runtime::countdownGlobal();
+    return builder.makeSequence(
+      builder.makeGlobalSet(countdown, builder.makeBinary(SubInt32, builder.makeGlobalGet(countdown, Type::i32),
+                                                         builder.makeConst(int32_t(1)))),
+      builder.makeIf(builder.makeUnary(EqZInt32, builder.makeGlobalGet(countdown, Type::i32)),
+                     builder.makeBlock({setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),
+                                        unwindIfRequested(id)})));
+  }
+
+  Expression* makePrologue(Index savedLocals) {
+    std::vector<Expression*> loads;
+    loads.push_back(builder.makeLocalSet(
+      framePtr, builder.makeCall(runtime::frameRead(),
+                                 {builder.makeConst(int32_t(ordinal)), builder.makeConst(int32_t(layout.payloadSize())),
+                                  builder.makeConst(int32_t(layout.resumePoints.size()))},
+                                 Type::i32)));
+    uint32_t offset = FRAME_HEADER_SIZE;
+    for (Index i = 0; i < savedLocals; i++) {
+      Type type = func->getLocalType(i);
+      unsigned bytes = type.getByteSize();
+      loads.push_back(builder.makeLocalSet(
+        i, builder.makeLoad(bytes, false, offset, 1, builder.makeLocalGet(framePtr, Type::i32), type)));
+      offset += bytes;
+    }
+    loads.push_back(builder.makeLocalSet(
+      rid, builder.makeLoad(4, false, FRAME_RESUME_ID, 1, builder.makeLocalGet(framePtr, Type::i32), Type::i32)));
+    return builder.makeIf(builder.makeBinary(EqInt32, builder.makeGlobalGet(runtime::stateGlobal(), Type::i32),
+                                             builder.makeConst(int32_t(STATE_REWINDING))),
+                          builder.makeBlock(loads));
+  }
+
+  void appendEpilogue(Block* outer, Index savedLocals) {
+    outer->list.push_back(builder.makeLocalSet(
+      framePtr, builder.makeCall(runtime::frameReserve(),
+                                 {builder.makeConst(int32_t(ordinal)), getRid(),
+                                  builder.makeConst(int32_t(layout.payloadSize()))},
+                                 Type::i32)));
+    uint32_t offset = FRAME_HEADER_SIZE;
+    for (Index i = 0; i < savedLocals; i++) {
+      Type type = func->getLocalType(i);
+      unsigned bytes = type.getByteSize();
+      outer->list.push_back(builder.makeStore(bytes, offset, 1, builder.makeLocalGet(framePtr, Type::i32),
+                                              builder.makeLocalGet(i, type), type));
+      offset += bytes;
+    }
+    Type results = func->getResults();
+    outer->list.push_back(builder.makeReturn(results == Type::none ? nullptr
+                                                                   : builder.makeConstantExpression(Literal::makeZero(results))));
+  }
+};
+
+struct UnwindRewind : public WalkerPass<PostWalker<UnwindRewind>> {
+  const UnwindRewindPlan* plan;
+  std::map<Name, Index> ordinals;
+
+  explicit UnwindRewind(const UnwindRewindPlan* plan) : plan(plan) {
+    for (Index i = 0; i < plan->ordered.size(); i++) ordinals[plan->ordered[i]] = i;
+  }
+  bool isFunctionParallel() override { return true; }
+  Pass* create() override { return new UnwindRewind(plan); }
+
+  void doWalkFunction(Function* func) {
+    auto found = ordinals.find(func->name);
+    if (found == ordinals.end()) return;
+    FunctionTransformer(*getModule(), func, found->second, *plan, (*plan->layouts)[found->second]).run();
+  }
+};
+} // namespace
+
+std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan) {
+  return std::make_unique<UnwindRewind>(plan);
+}
+
+} // namespace wasm_ckpt

@@ -1,0 +1,355 @@
+// Merges the run-time code into the module being instrumented.
+//
+// ckpt_runtime.c is compiled for bare wasm32 with its state behind "wasm_ckpt" intrinsic imports.
+// Here its functions are copied into the module under "wasm_ckpt$" names, its WASI imports are
+// shared with the module's own (or added), and each intrinsic call is replaced by what it stands
+// for in this module: a runtime global, a constant, memory.init from a passive segment, or a
+// function generated here for this module's globals. Finally _start is wrapped, and the
+// program's calls to proc_exit go through the run-time code first.
+#include "runtime/RuntimeInjector.h"
+
+#include <map>
+
+#include "ir/module-utils.h"
+#include "wasm-builder.h"
+#include "wasm-traversal.h"
+
+#include "runtime/runtime_names.h"
+#include "wasm_ckpt/error.h"
+#include "wasm_ckpt/module_io.h"
+#include "wasm_ckpt/snapshot_layout.h"
+
+namespace wasm_ckpt {
+
+const std::vector<char>& runtimeWasm(); // generated from ckpt_runtime.wasm at build time
+
+namespace {
+using namespace wasm;
+
+constexpr const char* kWasi = "wasi_snapshot_preview1";
+constexpr Index kStashWords = STASH_WINDOW_BYTES / 8;
+
+Name stashGlobal(Index i) { return Name("wasm_ckpt$stash." + std::to_string(i)); }
+Name rodataSegmentName() { return Name("wasm_ckpt$rodata"); }
+Name bakedSegmentName() { return Name("wasm_ckpt$baked"); }
+
+ValueKind kindOf(Type type) {
+  if (type == Type::i32) return ValueKind::I32;
+  if (type == Type::i64) return ValueKind::I64;
+  if (type == Type::f32) return ValueKind::F32;
+  if (type == Type::f64) return ValueKind::F64;
+  return ValueKind::V128;
+}
+
+Index segmentIndex(Module& module, Name name) {
+  for (Index i = 0; i < module.memory.segments.size(); i++) {
+    if (module.memory.segments[i].name == name) return i;
+  }
+  throw Error("internal error: missing data segment " + std::string(name.str));
+}
+
+class Injector {
+public:
+  explicit Injector(Module& module) : module(module), builder(module) {}
+
+  InjectedRuntime run() {
+    runtime = readModuleFromBytes(runtimeWasm(), "<wasm-ckpt runtime>");
+    InjectedRuntime result;
+    for (auto& global : module.globals) {
+      if (global->mutable_) {
+        result.savedGlobals.push_back({global->name.str, 0, kindOf(global->type)});
+        savedGlobals.push_back(global.get());
+      }
+    }
+    ensureExportedMemory();
+    addGlobals();
+    addSegments();
+    redirectProcExit();
+    mapImports();
+    findStart();
+    copyFunctions();
+    addGeneratedFunctions();
+    result.hasStart = wrapStart();
+    module.features.enable(FeatureSet::BulkMemory);
+    return result;
+  }
+
+private:
+  Module& module;
+  Builder builder;
+  std::unique_ptr<Module> runtime;
+  std::vector<Global*> savedGlobals;
+  std::map<Name, Name> renamed;     // runtime function -> name in the module
+  std::map<Name, Name> intrinsics;  // runtime import -> intrinsic name
+  Address rodataOrigin = 0;
+  Index rodataSize = 0;
+  Name originalStart;
+
+  void ensureExportedMemory() {
+    if (!module.memory.exists) {
+      module.memory.exists = true;
+      module.memory.initial = 1;
+      module.memory.max = Memory::kUnlimitedSize;
+    }
+    for (auto& exp : module.exports) {
+      if (exp->kind == ExternalKind::Memory) {
+        if (exp->name != "memory" && module.getExportOrNull("memory"))
+          throw Error("the module exports its memory as '" + std::string(exp->name.str) +
+                      "' and something else as 'memory': WASI needs the memory exported as 'memory'");
+        if (exp->name == "memory") return;
+      }
+    }
+    if (module.getExportOrNull("memory")) throw Error("the module exports something other than its memory as 'memory'");
+    module.addExport(Builder::makeExport("memory", module.memory.name, ExternalKind::Memory));
+  }
+
+  void addGlobal(Name name, Type type, Literal init, bool mutable_) {
+    module.addGlobal(Builder::makeGlobal(name, type, builder.makeConst(init),
+                                         mutable_ ? Builder::Mutable : Builder::Immutable));
+  }
+
+  void addGlobals() {
+    for (unsigned i = 0; i < RUNTIME_I32_SLOTS; i++) {
+      addGlobal(runtime::i32Slot(i), Type::i32, Literal(int32_t(i == SLOT_COUNTDOWN ? 0x40000000 : 0)), true);
+    }
+    for (unsigned i = 0; i < RUNTIME_I64_SLOTS; i++) addGlobal(runtime::i64Slot(i), Type::i64, Literal(int64_t(0)), true);
+    for (Index i = 0; i < kStashWords; i++) addGlobal(stashGlobal(i), Type::i64, Literal(int64_t(0)), true);
+    addGlobal(runtime::moduleHashGlobal(), Type::i64, Literal(int64_t(0)), false);
+    addGlobal(runtime::bakedSizeGlobal(), Type::i32, Literal(int32_t(0)), false);
+  }
+
+  void addSegments() {
+    std::vector<char> rodata;
+    for (auto& segment : runtime->memory.segments) {
+      auto* offset = segment.offset ? segment.offset->dynCast<Const>() : nullptr;
+      if (segment.isPassive || !offset || !rodata.empty())
+        throw Error("internal error: the run-time code must have one active data segment");
+      rodataOrigin = offset->value.getUnsigned();
+      rodata = segment.data;
+    }
+    rodataSize = Index(rodata.size());
+    module.memory.segments.emplace_back(rodataSegmentName(), true, nullptr, rodata.data(), rodata.size());
+    module.memory.segments.emplace_back(bakedSegmentName(), true, nullptr, nullptr, 0);
+  }
+
+  // The program's exits pass through the run-time code (for WASM_CKPT_VERBOSE's statistics).
+  void redirectProcExit() {
+    Name procExit;
+    for (auto& func : module.functions) {
+      if (func->imported() && func->module == kWasi && func->base == "proc_exit") procExit = func->name;
+    }
+    if (!procExit.is()) return;
+    struct Redirect : PostWalker<Redirect> {
+      Name from;
+      void visitCall(Call* call) {
+        if (call->target == from) call->target = runtime::procExit();
+      }
+    } redirect;
+    redirect.from = procExit;
+    for (auto& func : module.functions) {
+      if (!func->imported()) redirect.walkFunction(func.get());
+    }
+    for (auto& elem : module.elementSegments) {
+      for (auto*& item : elem->data) {
+        if (auto* ref = item->dynCast<RefFunc>(); ref && ref->func == procExit)
+          throw Error("unsupported: proc_exit is referenced from a table");
+      }
+    }
+    for (auto& exp : module.exports) {
+      if (exp->kind == ExternalKind::Function && exp->value == procExit) exp->value = runtime::procExit();
+    }
+  }
+
+  void mapImports() {
+    for (auto& func : runtime->functions) {
+      if (!func->imported()) continue;
+      if (func->module == "wasm_ckpt") {
+        intrinsics[func->name] = func->base;
+        continue;
+      }
+      if (func->module != kWasi) throw Error("internal error: unexpected run-time import " + std::string(func->module.str));
+      Name existing;
+      for (auto& mine : module.functions) {
+        if (mine->imported() && mine->module == kWasi && mine->base == func->base) existing = mine->name;
+      }
+      if (existing.is()) {
+        if (module.getFunction(existing)->type != func->type)
+          throw Error("the module imports WASI's " + std::string(func->base.str) + " with an unexpected signature");
+        renamed[func->name] = existing;
+      } else {
+        Name name("wasm_ckpt$wasi." + std::string(func->base.str));
+        auto* copy = ModuleUtils::copyFunction(func.get(), module, name);
+        renamed[func->name] = copy->name;
+      }
+    }
+  }
+
+  void copyFunctions() {
+    std::map<Name, Name> exportNames;
+    for (auto& exp : runtime->exports) {
+      if (exp->kind == ExternalKind::Function) exportNames[exp->value] = exp->name;
+    }
+    std::vector<Function*> copies;
+    for (auto& func : runtime->functions) {
+      if (func->imported()) continue;
+      auto found = exportNames.find(func->name);
+      Name name = found != exportNames.end() ? runtime::functionName(found->second.str)
+                                             : Name("wasm_ckpt$internal." + std::string(func->name.str));
+      renamed[func->name] = name;
+    }
+    for (auto& func : runtime->functions) {
+      if (!func->imported()) copies.push_back(ModuleUtils::copyFunction(func.get(), module, renamed[func->name]));
+    }
+    for (auto* func : copies) {
+      Rewriter rewriter(*this);
+      rewriter.walkFunctionInModule(func, &module);
+    }
+  }
+
+  // Replaces intrinsic calls and renames calls inside the copied run-time functions.
+  struct Rewriter : PostWalker<Rewriter> {
+    Injector& injector;
+    explicit Rewriter(Injector& injector) : injector(injector) {}
+
+    void visitGlobalGet(GlobalGet*) { fail("uses a C global (shadow stack?)"); }
+    void visitGlobalSet(GlobalSet*) { fail("uses a C global (shadow stack?)"); }
+    void fail(const char* what) { throw Error(std::string("internal error: the run-time code ") + what); }
+
+    void visitCall(Call* call) {
+      auto intrinsic = injector.intrinsics.find(call->target);
+      if (intrinsic != injector.intrinsics.end()) {
+        replaceCurrent(injector.expandIntrinsic(intrinsic->second, call));
+        return;
+      }
+      auto target = injector.renamed.find(call->target);
+      if (target == injector.renamed.end()) fail("calls an unknown function");
+      call->target = target->second;
+    }
+  };
+
+  uint32_t slotOf(Call* call) {
+    auto* c = call->operands[0]->dynCast<Const>();
+    if (!c) throw Error("internal error: run-time slot is not a constant");
+    return c->value.geti32();
+  }
+
+  Expression* expandIntrinsic(Name which, Call* call) {
+    auto& ops = call->operands;
+    if (which == "get_i32") return builder.makeGlobalGet(runtime::i32Slot(slotOf(call)), Type::i32);
+    if (which == "set_i32") return builder.makeGlobalSet(runtime::i32Slot(slotOf(call)), ops[1]);
+    if (which == "get_i64") return builder.makeGlobalGet(runtime::i64Slot(slotOf(call)), Type::i64);
+    if (which == "set_i64") return builder.makeGlobalSet(runtime::i64Slot(slotOf(call)), ops[1]);
+    if (which == "module_hash") return builder.makeGlobalGet(runtime::moduleHashGlobal(), Type::i64);
+    if (which == "baked_size") return builder.makeGlobalGet(runtime::bakedSizeGlobal(), Type::i32);
+    if (which == "globals_size") {
+      uint32_t size = 0;
+      for (auto* g : savedGlobals) size += g->type.getByteSize();
+      return builder.makeConst(int32_t(size));
+    }
+    if (which == "rodata_origin") return builder.makeConst(int32_t(rodataOrigin));
+    if (which == "rodata_size") return builder.makeConst(int32_t(rodataSize));
+    if (which == "rodata_copy")
+      return builder.makeMemoryInit(segmentIndex(module, rodataSegmentName()), ops[0], builder.makeConst(int32_t(0)),
+                                    builder.makeConst(int32_t(rodataSize)));
+    if (which == "baked_copy") return builder.makeMemoryInit(segmentIndex(module, bakedSegmentName()), ops[0], ops[1], ops[2]);
+    if (which == "save_globals" || which == "restore_globals" || which == "stash_save" || which == "stash_restore")
+      return builder.makeCall(runtime::functionName(which.str), {ops.begin(), ops.end()}, Type::none);
+    if (which == "call_original_start") {
+      return originalStart.is() ? (Expression*)builder.makeCall(originalStart, {}, Type::none) : builder.makeNop();
+    }
+    throw Error("internal error: unknown run-time intrinsic " + std::string(which.str));
+  }
+
+  // save_globals(dst) / restore_globals(src): the program's mutable globals, packed in order.
+  // stash_save() / stash_restore(): the window at address 0 to and from i64 globals.
+  void addGeneratedFunctions() {
+    auto makeFunc = [&](const char* name, std::vector<Type> params, Expression* body) {
+      module.addFunction(Builder::makeFunction(runtime::functionName(name), Signature(Type(params), Type::none), {}, body));
+    };
+    auto* save = builder.makeBlock();
+    auto* restore = builder.makeBlock();
+    uint32_t offset = 0;
+    for (auto* g : savedGlobals) {
+      unsigned bytes = g->type.getByteSize();
+      save->list.push_back(builder.makeStore(bytes, offset, 1, builder.makeLocalGet(0, Type::i32),
+                                             builder.makeGlobalGet(g->name, g->type), g->type));
+      restore->list.push_back(builder.makeGlobalSet(
+        g->name, builder.makeLoad(bytes, false, offset, 1, builder.makeLocalGet(0, Type::i32), g->type)));
+      offset += bytes;
+    }
+    save->finalize();
+    restore->finalize();
+    makeFunc("save_globals", {Type::i32}, save);
+    makeFunc("restore_globals", {Type::i32}, restore);
+    auto* stash = builder.makeBlock();
+    auto* unstash = builder.makeBlock();
+    for (Index i = 0; i < kStashWords; i++) {
+      stash->list.push_back(builder.makeGlobalSet(
+        stashGlobal(i), builder.makeLoad(8, false, i * 8, 8, builder.makeConst(int32_t(0)), Type::i64)));
+      unstash->list.push_back(
+        builder.makeStore(8, i * 8, 8, builder.makeConst(int32_t(0)), builder.makeGlobalGet(stashGlobal(i), Type::i64), Type::i64));
+    }
+    stash->finalize();
+    unstash->finalize();
+    makeFunc("stash_save", {}, stash);
+    makeFunc("stash_restore", {}, unstash);
+  }
+
+  // _start runs the run-time entry, which calls the original _start (call_original_start).
+  void findStart() {
+    auto* exp = module.getExportOrNull("_start");
+    if (exp && exp->kind == ExternalKind::Function) originalStart = exp->value;
+  }
+  bool wrapStart() {
+    if (!originalStart.is()) return false;
+    module.getExport("_start")->value = runtime::start();
+    return true;
+  }
+};
+} // namespace
+
+InjectedRuntime injectRuntime(wasm::Module& module) { return Injector(module).run(); }
+
+void setModuleHash(wasm::Module& module, uint64_t hash) {
+  module.getGlobal(runtime::moduleHashGlobal())->init->cast<wasm::Const>()->value = wasm::Literal(int64_t(hash));
+}
+
+namespace {
+uint32_t globalIndex(wasm::Module& module, wasm::Name name) {
+  for (uint32_t i = 0; i < module.globals.size(); i++) {
+    if (module.globals[i]->name == name) return i;
+  }
+  throw Error("internal error: missing run-time global " + std::string(name.str));
+}
+
+wasm::Const* definedConstGlobal(wasm::Module& module, uint32_t index) {
+  if (index >= module.globals.size() || module.globals[index]->imported())
+    throw Error("the module's wasm-ckpt section does not match the module");
+  auto* init = module.globals[index]->init->dynCast<wasm::Const>();
+  if (!init) throw Error("the module's wasm-ckpt section does not match the module");
+  return init;
+}
+} // namespace
+
+RuntimeLocations locateRuntime(wasm::Module& module) {
+  RuntimeLocations where;
+  where.moduleHashGlobal = globalIndex(module, runtime::moduleHashGlobal());
+  where.bakedSizeGlobal = globalIndex(module, runtime::bakedSizeGlobal());
+  where.flagsGlobal = globalIndex(module, runtime::i32Slot(SLOT_FLAGS));
+  where.bakedSegment = segmentIndex(module, bakedSegmentName());
+  return where;
+}
+
+uint64_t getModuleHash(wasm::Module& module, const RuntimeLocations& where) {
+  return definedConstGlobal(module, where.moduleHashGlobal)->value.geti64();
+}
+
+void setBakedSnapshot(wasm::Module& module, const RuntimeLocations& where, const std::vector<uint8_t>& snapshot) {
+  if (where.bakedSegment >= module.memory.segments.size() || !module.memory.segments[where.bakedSegment].isPassive)
+    throw Error("the module's wasm-ckpt section does not match the module");
+  module.memory.segments[where.bakedSegment].data.assign(snapshot.begin(), snapshot.end());
+  definedConstGlobal(module, where.bakedSizeGlobal)->value = wasm::Literal(int32_t(snapshot.size()));
+  definedConstGlobal(module, where.flagsGlobal)->value = wasm::Literal(int32_t(FLAG_BAKED));
+}
+
+} // namespace wasm_ckpt

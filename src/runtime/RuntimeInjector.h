@@ -1,0 +1,29 @@
+// Merges the run-time code (ckpt_runtime.c, compiled to wasm at build time) into a module and
+// generates the per-module pieces it relies on. Everything the tool injects into modules is
+// built here and in UnwindRewind.cpp.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wasm.h"
+
+#include "wasm_ckpt/metadata.h"
+
+namespace wasm_ckpt {
+
+struct InjectedRuntime {
+  std::vector<SavedGlobal> savedGlobals; // the program's mutable globals, snapshot order
+  bool hasStart = false;                 // whether the module exports _start
+};
+
+// Call before the passes run: they emit calls to the run-time functions and globals.
+InjectedRuntime injectRuntime(wasm::Module& module);
+void setModuleHash(wasm::Module& module, uint64_t hash);
+// Indices of the run-time pieces, for the metadata (call when the module is final).
+RuntimeLocations locateRuntime(wasm::Module& module);
+// For `resume`: the snapshot bytes become the passive "baked" segment the restore reads from.
+void setBakedSnapshot(wasm::Module& module, const RuntimeLocations& where, const std::vector<uint8_t>& snapshot);
+uint64_t getModuleHash(wasm::Module& module, const RuntimeLocations& where);
+
+} // namespace wasm_ckpt

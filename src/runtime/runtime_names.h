@@ -1,0 +1,29 @@
+// Names that the passes and the run-time injector agree on. The run-time functions come from
+// ckpt_runtime.c (its export names, prefixed); the globals are created by the injector.
+#pragma once
+#include <string>
+
+#include "wasm.h"
+
+#include "wasm_ckpt/snapshot_layout.h"
+
+namespace wasm_ckpt::runtime {
+
+inline wasm::Name functionName(const char* exportName) { return wasm::Name(std::string("wasm_ckpt$") + exportName); }
+inline wasm::Name pollSlow() { return functionName("poll_slow"); }
+inline wasm::Name frameRead() { return functionName("frame_read"); }
+inline wasm::Name frameReserve() { return functionName("frame_reserve"); }
+inline wasm::Name start() { return functionName("start"); }
+inline wasm::Name procExit() { return functionName("proc_exit"); }
+// A call to this no-op function marks a poll point until UnwindRewind expands it.
+inline wasm::Name pollMarker() { return wasm::Name("wasm_ckpt$poll_marker"); }
+
+inline wasm::Name i32Slot(unsigned slot) { return wasm::Name("wasm_ckpt$i32." + std::to_string(slot)); }
+inline wasm::Name i64Slot(unsigned slot) { return wasm::Name("wasm_ckpt$i64." + std::to_string(slot)); }
+inline wasm::Name stateGlobal() { return i32Slot(SLOT_STATE); }
+inline wasm::Name countdownGlobal() { return i32Slot(SLOT_COUNTDOWN); }
+inline wasm::Name moduleHashGlobal() { return wasm::Name("wasm_ckpt$module_hash"); }
+inline wasm::Name bakedSizeGlobal() { return wasm::Name("wasm_ckpt$baked_size"); }
+inline bool isRuntimeName(wasm::Name name) { return name.startsWith("wasm_ckpt$"); }
+
+} // namespace wasm_ckpt::runtime
