@@ -224,7 +224,23 @@ private:
     if (auto* direct = call->dynCast<Call>(); direct && direct->target == runtime::pollMarker()) {
       return makePoll(id);
     }
-    return builder.makeBlock({setRid(0), stmt, unwindIfRequested(id)});
+    auto* set = stmt->dynCast<LocalSet>();
+    Index destination = set ? set->index : 0;
+    if (!set || call->type == Type::unreachable) return builder.makeBlock({setRid(0), stmt, unwindIfRequested(id)});
+    // The result goes to a fresh local and reaches its destination only if the call did not
+    // unwind: the destination may also be an operand of the call (after local coalescing), and
+    // the frame must keep the operand's value, not the dummy an unwinding callee returns.
+    Index result = resultLocal(call->type);
+    set->index = result;
+    return builder.makeBlock(
+      {setRid(0), set, unwindIfRequested(id), builder.makeLocalSet(destination, builder.makeLocalGet(result, call->type))});
+  }
+
+  std::unordered_map<Type, Index> resultLocals;
+  Index resultLocal(Type type) {
+    auto found = resultLocals.find(type);
+    if (found != resultLocals.end()) return found->second;
+    return resultLocals[type] = Builder::addVar(func, type);
   }
 
   // countdown -= 1; if it reached 0, the slow path decides (checkpoint, restore done, or not).

@@ -1,0 +1,523 @@
+#!/usr/bin/env node
+// bad_input.mjs — end-to-end checks that wasm-ckpt and instrumented modules refuse bad input
+// cleanly: one-line errors, the documented exit codes, no crash, no output left behind, and a
+// rejected snapshot never lets the program run.
+//
+// Usage:
+//   node --no-warnings tests/e2e/bad_input.mjs --tool build/wasm-ckpt \
+//        --runner tests/tools/run_wasi.mjs --work build/tests/bad_input_work \
+//        [--clang clang-14] [--wasm-opt wasm-opt] [--corpus tests/corpus]
+// Prints "ok NAME" or "FAIL NAME: reason" per case and ends with "N passed, M failed";
+// exit status 0 only if M == 0 (2 on a usage error).
+//
+// No npm dependencies. Everything it writes goes under --work (emptied first).
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+// ---- arguments ------------------------------------------------------------------------------
+function parseArgs(argv) {
+  const opts = {
+    tool: null, runner: null, work: null,
+    clang: 'clang-14', wasmOpt: 'wasm-opt', corpus: path.resolve(here, '..', 'corpus'),
+  };
+  const names = { '--tool': 'tool', '--runner': 'runner', '--work': 'work', '--clang': 'clang',
+                  '--wasm-opt': 'wasmOpt', '--corpus': 'corpus' };
+  for (let i = 0; i < argv.length; i++) {
+    const key = names[argv[i]];
+    if (!key || i + 1 >= argv.length) usage(`bad argument '${argv[i]}'`);
+    opts[key] = argv[++i];
+  }
+  if (!opts.tool || !opts.runner || !opts.work) usage('--tool, --runner and --work are required');
+  for (const k of ['tool', 'runner', 'work', 'corpus']) opts[k] = path.resolve(opts[k]);
+  return opts;
+}
+function usage(msg) {
+  process.stderr.write(`bad_input.mjs: ${msg}\nusage: bad_input.mjs --tool PATH --runner PATH --work DIR ` +
+                       `[--clang PATH] [--wasm-opt PATH] [--corpus DIR]\n`);
+  process.exit(2);
+}
+const opts = parseArgs(process.argv.slice(2));
+const W = opts.work;
+fs.rmSync(W, { recursive: true, force: true });
+fs.mkdirSync(W, { recursive: true });
+
+// ---- the case harness -----------------------------------------------------------------------
+let passed = 0, failed = 0;
+class CaseFailure extends Error {}
+function fail(msg) { throw new CaseFailure(msg); }
+function expect(cond, msg) { if (!cond) fail(msg); }
+function check(name, fn) {
+  try {
+    fn();
+    passed++;
+    console.log(`ok ${name}`);
+  } catch (e) {
+    failed++;
+    const reason = e instanceof CaseFailure ? e.message : `exception: ${e && e.stack || e}`;
+    console.log(`FAIL ${name}: ${reason.replace(/\s*\n\s*/g, ' | ')}`);
+  }
+}
+// Something a later case needs; its absence fails those cases with this reason.
+function need(value, what) {
+  if (!value) fail(`prerequisite missing: ${what}`);
+  return value;
+}
+const show = (s, n = 300) => JSON.stringify(s.length > n ? s.slice(0, n) + '...' : s);
+
+// ---- processes --------------------------------------------------------------------------------
+// The environment without WASM_CKPT_* of whoever started us: each run sets exactly what it tests.
+const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WASM_CKPT_')));
+
+function run(cmd, args, { cwd = W, env = {}, timeout = 60000 } = {}) {
+  const r = spawnSync(cmd, args, { cwd, env: { ...baseEnv, ...env }, encoding: 'latin1', timeout,
+                                   maxBuffer: 64 << 20 });
+  if (r.error && r.error.code !== 'ETIMEDOUT') fail(`cannot run ${cmd}: ${r.error.message}`);
+  return { status: r.status, signal: r.signal, stdout: r.stdout || '', stderr: r.stderr || '',
+           timedOut: !!(r.error && r.error.code === 'ETIMEDOUT') };
+}
+const tool = (args, o) => run(opts.tool, args, o);
+// Runs a module with the WASI runner; `env` is what the module sees of WASM_CKPT_*.
+function runModule(module, env = {}, { runnerOpts = [], cwd = W } = {}) {
+  return run(process.execPath, ['--no-warnings', opts.runner, ...runnerOpts, module], { cwd, env });
+}
+
+function describe(r) {
+  if (r.timedOut) return 'timed out';
+  if (r.signal) return `killed by ${r.signal}`;
+  return `exit ${r.status}`;
+}
+function expectStatus(r, status, what = '') {
+  expect(!r.timedOut && r.signal === null,
+         `${what}crashed or hung (${describe(r)}); stderr ${show(r.stderr)}`);
+  expect(r.status === status, `${what}expected exit ${status}, got ${describe(r)}; stderr ${show(r.stderr)}`);
+}
+// stderr is exactly one line, starting with `prefix`; returns that line.
+function expectOneLine(stderr, prefix, what = '') {
+  const lines = stderr.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  expect(lines.length === 1, `${what}expected one line on stderr, got ${lines.length}: ${show(stderr)}`);
+  expect(lines[0].startsWith(prefix), `${what}stderr does not start with '${prefix}': ${show(stderr)}`);
+  expect(stderr.endsWith('\n'), `${what}stderr line is not terminated: ${show(stderr)}`);
+  return lines[0];
+}
+// A fresh, empty directory for one command's output.
+function freshDir(...parts) {
+  const d = path.join(W, ...parts);
+  fs.rmSync(d, { recursive: true, force: true });
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+}
+function expectEmptyDir(dir, what = '') {
+  const left = fs.readdirSync(dir);
+  expect(left.length === 0, `${what}files left behind in the output directory: ${left.join(', ')}`);
+}
+const safe = (name) => name.replace(/[^A-Za-z0-9_.-]+/g, '_');
+
+// `wasm-ckpt instrument INPUT -o OUT` must fail with exit 1, one `wasm-ckpt: error:` line that
+// matches `mentions` (regexes or strings), and leave nothing in OUT's directory.
+function expectInstrumentFails(caseName, input, mentions = []) {
+  const out = freshDir('out', safe(caseName));
+  const r = tool(['instrument', input, '-o', path.join(out, 'out.wasm')]);
+  expectStatus(r, 1);
+  const line = expectOneLine(r.stderr, 'wasm-ckpt: error:');
+  for (const m of mentions) {
+    const ok = m instanceof RegExp ? m.test(line) : line.includes(m);
+    expect(ok, `error does not mention ${m}: ${show(line)}`);
+  }
+  expect(r.stdout === '', `unexpected stdout ${show(r.stdout)}`);
+  expectEmptyDir(out);
+}
+
+// ---- inputs -----------------------------------------------------------------------------------
+const IN = freshDir('in');
+const put = (name, data) => { const p = path.join(IN, name); fs.writeFileSync(p, data); return p; };
+
+// A small valid module (memory, a mutable global, $add, $_start, a name section), built byte by
+// byte so that corruptions at fixed offsets do not depend on any compiler's output.
+function smallWasm() {
+  const b = [];
+  const sec = (id, body) => { b.push(id, ...uleb(body.length), ...body); };
+  const str = (s) => [...uleb(s.length), ...Buffer.from(s)];
+  b.push(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  sec(1, [2, 0x60, 2, 0x7f, 0x7f, 1, 0x7f, 0x60, 0, 0]);                   // types
+  sec(3, [2, 0, 1]);                                                       // funcs
+  sec(5, [1, 0, 1]);                                                       // memory 1
+  sec(6, [1, 0x7f, 1, 0x41, 0, 0x0b]);                                     // (mut i32) 0
+  sec(7, [2, ...str('memory'), 2, 0, ...str('_start'), 0, 1]);             // exports
+  const add = [0, 0x20, 0, 0x20, 1, 0x6a, 0x0b];
+  const start = [0, 0x41, 1, 0x41, 2, 0x10, 0, 0x24, 0, 0x0b];
+  sec(10, [2, add.length, ...add, start.length, ...start]);                // code
+  const fnames = [2, 0, ...str('add'), 1, ...str('_start')];
+  const lnames = [1, 0, 2, 0, ...str('a'), 1, ...str('b')];
+  const gnames = [1, 0, ...str('g')];
+  const names = [...str('name'), 1, fnames.length, ...fnames, 2, lnames.length, ...lnames,
+                 7, gnames.length, ...gnames];
+  sec(0, names);
+  return Buffer.from(b);
+}
+function uleb(n) { const out = []; do { let x = n & 0x7f; n >>>= 7; if (n) x |= 0x80; out.push(x); } while (n); return out; }
+const small = smallWasm();
+// Offsets inside `small` used by the corruptions below.
+const SMALL_ADD_OPCODE = small.indexOf(Buffer.from([0x20, 0x00, 0x20, 0x01, 0x6a])) + 4; // i32.add
+const SMALL_NAME_SUBSECTION = small.indexOf(Buffer.from('name')) + 4; // id of the first name subsection
+
+const WAT = {
+  type_error: `(module (func $bad (result i32) (i64.const 1)) (export "_start" (func $bad)))\n`,
+  // Binaryen 108's text syntax for a shared memory (it cannot parse "(memory 1 1 shared)").
+  shared_memory: `(module (memory (shared 1 1)) (func $_start) (export "_start" (func $_start)))\n`,
+  // The standard syntax, which Binaryen 108's parser does not know: still a clean error.
+  shared_memory_std: `(module (memory 1 1 shared) (func $_start) (export "_start" (func $_start)))\n`,
+  exception_handling: `(module (tag $e (param i32))
+  (func $catcher (result i32)
+    (try (result i32) (do (throw $e (i32.const 1))) (catch $e (pop i32))))
+  (func $_start (drop (call $catcher)))
+  (export "_start" (func $_start)))\n`,
+  tail_call: `(module
+  (func $g (result i32) (i32.const 1))
+  (func $tailer (result i32) (return_call $g))
+  (func $_start (drop (call $tailer)))
+  (export "_start" (func $_start)))\n`,
+  atomic: `(module (memory 1 1)
+  (func $atom (result i32) (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+  (func $_start (drop (call $atom)))
+  (export "_start" (func $_start)))\n`,
+};
+const FEATURES = {
+  shared_memory: { re: /shared/i, func: null },
+  exception_handling: { re: /exception/i, func: 'catcher' },
+  tail_call: { re: /tail call|return_call/i, func: 'tailer' },
+  atomic: { re: /atomic/i, func: 'atom' },
+};
+
+// ---- instrument: bad modules ------------------------------------------------------------------
+let fibWasm = null, fibInst = null, otherInst = null;
+
+check('setup: small handmade module instruments', () => {
+  const p = put('small.wasm', small);
+  const out = freshDir('out', 'small');
+  const r = tool(['instrument', p, '-o', path.join(out, 'small.inst.wasm')]);
+  expectStatus(r, 0);
+  expect(fs.existsSync(path.join(out, 'small.inst.wasm')), 'no output');
+});
+
+check('setup: compile tests/corpus/fib_rec.c at -O2', () => {
+  const p = path.join(IN, 'fib_rec.wasm');
+  const r = run(opts.clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2',
+                             path.join(opts.corpus, 'fib_rec.c'), '-o', p]);
+  expectStatus(r, 0, `${opts.clang}: `);
+  fibWasm = p;
+});
+
+check('instrument: text garbage', () =>
+  expectInstrumentFails('garbage', put('garbage.wasm', 'this is not a module\n\x01\x02 at all\n')));
+check('instrument: empty file', () => expectInstrumentFails('empty', put('empty.wasm', '')));
+check('instrument: magic only (4 bytes)', () =>
+  expectInstrumentFails('magic_only', put('magic_only.wasm', small.subarray(0, 4))));
+check('instrument: binary truncated at 9 bytes', () => {
+  const src = fs.readFileSync(need(fibWasm, 'fib_rec.wasm'));
+  expectInstrumentFails('trunc9', put('trunc9.wasm', src.subarray(0, 9)));
+});
+check('instrument: binary truncated in half', () => {
+  const src = fs.readFileSync(need(fibWasm, 'fib_rec.wasm'));
+  expectInstrumentFails('trunc_half', put('trunc_half.wasm', src.subarray(0, src.length >> 1)));
+});
+check('instrument: binary truncated by one byte', () => {
+  const src = fs.readFileSync(need(fibWasm, 'fib_rec.wasm'));
+  expectInstrumentFails('trunc_1', put('trunc_1.wasm', src.subarray(0, src.length - 1)));
+});
+check('instrument: corrupted version field', () => {
+  const b = Buffer.from(small); b[4] = 2;
+  expectInstrumentFails('bad_version', put('bad_version.wasm', b));
+});
+check('instrument: corrupted opcode (type error)', () => {
+  expect(small[SMALL_ADD_OPCODE] === 0x6a, 'i32.add not found in the small module');
+  const b = Buffer.from(small); b[SMALL_ADD_OPCODE] = 0x7c; // i64.add on i32 operands
+  expectInstrumentFails('bad_opcode', put('bad_opcode.wasm', b), ['invalid']);
+});
+check('instrument: invalid opcode byte', () => {
+  const b = Buffer.from(small); b[SMALL_ADD_OPCODE] = 0xff;
+  expectInstrumentFails('bad_opcode_ff', put('bad_opcode_ff.wasm', b));
+});
+check('instrument: corrupted section id', () => {
+  const b = Buffer.from(small); b[8] = 0x7f;
+  expectInstrumentFails('bad_section', put('bad_section.wasm', b));
+});
+check('instrument: corrupted name section', () => {
+  // Binaryen prints warnings about such a section on std::cerr before it fails.
+  const b = Buffer.from(small); b[SMALL_NAME_SUBSECTION] = 0xff;
+  expectInstrumentFails('bad_names', put('bad_names.wasm', b));
+});
+check('instrument: invalid .wat (type error)', () =>
+  expectInstrumentFails('type_error_wat', put('type_error.wat', WAT.type_error), ['bad']));
+check('instrument: unparsable .wat', () =>
+  expectInstrumentFails('unparsable_wat', put('unparsable.wat', '(module (func $f (i32.const\n')));
+check('instrument: standard shared-memory syntax .wat', () =>
+  expectInstrumentFails('shared_std_wat', put('shared_std.wat', WAT.shared_memory_std)));
+
+// Text modules: the features are not enabled (no target_features section), so they fail
+// validation; the message must still name the feature and the function.
+for (const [feature, { re, func }] of Object.entries(FEATURES)) {
+  check(`instrument: ${feature} (.wat)`, () =>
+    expectInstrumentFails(`${feature}_wat`, put(`${feature}.wat`, WAT[feature]), [re, ...(func ? [func] : [])]));
+}
+// Binary modules with the feature enabled in a target_features section: the tool's own
+// CheckSupported refuses them.
+for (const [feature, { re, func }] of Object.entries(FEATURES)) {
+  check(`instrument: ${feature} (binary with target_features)`, () => {
+    const wat = path.join(IN, `${feature}.wat`);
+    if (!fs.existsSync(wat)) put(`${feature}.wat`, WAT[feature]);
+    const bin = path.join(IN, `${feature}.features.wasm`);
+    const r = run(opts.wasmOpt, ['--enable-threads', '--enable-exception-handling', '--enable-tail-call',
+                                 '--emit-target-features', '-g', wat, '-o', bin]);
+    expectStatus(r, 0, `${opts.wasmOpt} (making the input): `);
+    expectInstrumentFails(`${feature}_bin`, bin, [re, /unsupported/i, ...(func ? [func] : [])]);
+  });
+}
+
+check('instrument: already instrumented module', () => {
+  const out = freshDir('out', 'fib_first');
+  const inst = path.join(out, 'fib_rec.inst.wasm');
+  const r = tool(['instrument', need(fibWasm, 'fib_rec.wasm'), '-o', inst]);
+  expectStatus(r, 0, 'first instrument: ');
+  fibInst = path.join(IN, 'fib_rec.inst.wasm');
+  fs.renameSync(inst, fibInst);
+  expectInstrumentFails('twice', fibInst, [/already instrumented/]);
+});
+
+// ---- command-line errors ------------------------------------------------------------------------
+function expectUsageError(caseName, argsFor) {
+  check(`options: ${caseName}`, () => {
+    const out = freshDir('out', `opt_${safe(caseName)}`);
+    const r = tool(argsFor(path.join(out, 'out.wasm')));
+    expectStatus(r, 2);
+    expectOneLine(r.stderr, 'wasm-ckpt: error:');
+    expectEmptyDir(out);
+  });
+}
+const input = () => need(fibWasm, 'fib_rec.wasm');
+expectUsageError('unknown option', (o) => ['instrument', input(), '-o', o, '--bogus']);
+expectUsageError('unknown global option', (o) => ['--bogus', 'instrument', input(), '-o', o]);
+expectUsageError('unknown subcommand', (o) => ['frobnicate', input(), '-o', o]);
+expectUsageError('no subcommand', () => []);
+expectUsageError('missing -o', () => ['instrument', input()]);
+expectUsageError('missing input', (o) => ['instrument', '-o', o]);
+expectUsageError('--strategy bogus', (o) => ['instrument', input(), '-o', o, '--strategy', 'bogus']);
+expectUsageError('-O 9', (o) => ['instrument', input(), '-o', o, '-O', '9']);
+expectUsageError('-O abc', (o) => ['instrument', input(), '-o', o, '-O', 'abc']);
+expectUsageError('resume without snapshot', (o) => ['resume', input(), '-o', o]);
+
+check('instrument: missing input file', () =>
+  expectInstrumentFails('missing_input', path.join(IN, 'does-not-exist.wasm'), ['does-not-exist.wasm']));
+check('instrument: output directory does not exist', () => {
+  const r = tool(['instrument', input(), '-o', path.join(W, 'no', 'such', 'dir', 'out.wasm')]);
+  expectStatus(r, 1);
+  expectOneLine(r.stderr, 'wasm-ckpt: error:');
+  expect(!fs.existsSync(path.join(W, 'no')), 'created directories');
+});
+
+// ---- run time: a real snapshot and its corruptions --------------------------------------------
+const RT = freshDir('rt');
+let fullOut = null, snapPath = null, otherSnap = null, partA = null;
+
+check('setup: instrumented fib_rec runs like the original', () => {
+  fs.copyFileSync(need(fibInst, 'instrumented fib_rec'), path.join(RT, 'fib.inst.wasm'));
+  const orig = runModule(need(fibWasm, 'fib_rec.wasm'), {}, { cwd: RT });
+  expectStatus(orig, 0, 'original: ');
+  expect(orig.stdout.length > 0, 'original printed nothing');
+  fullOut = orig.stdout;
+  const inst = runModule('fib.inst.wasm', {}, { cwd: RT });
+  expectStatus(inst, 0, 'instrumented: ');
+  expect(inst.stdout === fullOut, 'instrumented stdout differs from the original');
+});
+
+check('run: checkpoint at poll 5000 (exit 75)', () => {
+  need(fullOut, 'instrumented fib_rec');
+  const r = runModule('fib.inst.wasm', { WASM_CKPT_AT: '5000', WASM_CKPT_FILE: 'snap.bin' }, { cwd: RT });
+  expectStatus(r, 75);
+  expect(fs.existsSync(path.join(RT, 'snap.bin')), 'no snapshot written');
+  expect(!fs.readdirSync(RT).some((f) => f.includes('.tmp')), 'temporary file left behind');
+  expect(r.stdout.length < fullOut.length && fullOut.startsWith(r.stdout),
+         'stdout before the checkpoint is not a proper prefix of the full output');
+  partA = r.stdout;
+  snapPath = path.join(RT, 'snap.bin');
+});
+
+check('run: happy path (restore continues; stdout concatenates to the full run)', () => {
+  need(snapPath, 'snapshot');
+  const r = runModule('fib.inst.wasm', { WASM_CKPT_RESTORE: 'snap.bin' }, { cwd: RT });
+  expectStatus(r, 0);
+  expect(r.stderr === '', `stderr ${show(r.stderr)}`);
+  expect(partA + r.stdout === fullOut, 'checkpointed + restored stdout differs from an uninterrupted run');
+});
+
+check('resume/inspect: happy path (baked module continues; inspect works)', () => {
+  need(snapPath, 'snapshot');
+  const out = freshDir('out', 'baked');
+  const baked = path.join(out, 'baked.wasm');
+  const r = tool(['resume', path.join(RT, 'fib.inst.wasm'), snapPath, '-o', baked]);
+  expectStatus(r, 0, 'resume: ');
+  const b = runModule(baked, {}, { runnerOpts: ['--no-dir', '--no-env'], cwd: RT });
+  expectStatus(b, 0, 'baked module: ');
+  expect(partA + b.stdout === fullOut, 'checkpointed + baked stdout differs from an uninterrupted run');
+  const i = tool(['inspect', '-m', path.join(RT, 'fib.inst.wasm'), snapPath]);
+  expectStatus(i, 0, 'inspect: ');
+  expect(/5000/.test(i.stdout), 'inspect does not show the poll count');
+  const j = tool(['inspect', '--json', snapPath]);
+  expectStatus(j, 0, 'inspect --json: ');
+  JSON.parse(j.stdout);
+});
+
+check('setup: snapshot of another instrumented module (exit_code.c)', () => {
+  const src = path.join(IN, 'exit_code.wasm'), inst = path.join(RT, 'other.inst.wasm');
+  expectStatus(run(opts.clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2',
+                                path.join(opts.corpus, 'exit_code.c'), '-o', src]), 0, 'clang: ');
+  expectStatus(tool(['instrument', src, '-o', inst]), 0, 'instrument: ');
+  const r = runModule('other.inst.wasm', { WASM_CKPT_AT: '1000', WASM_CKPT_FILE: 'other.snap' }, { cwd: RT });
+  expectStatus(r, 75, 'checkpoint: ');
+  otherInst = inst;
+  otherSnap = path.join(RT, 'other.snap');
+});
+
+// The snapshot's regions, from its header.
+function regions(buf) {
+  const framesSize = buf.readUInt32LE(56), globalsSize = buf.readUInt32LE(48), stored = buf.readUInt32LE(44);
+  const frames = 64, globals = frames + framesSize, pages = globals + globalsSize;
+  return { framesSize, globalsSize, stored, frames, globals, pages };
+}
+const flip = (buf, at) => { const b = Buffer.from(buf); b[at] ^= 0x40; return b; };
+
+// name -> () => Buffer | null (null: the file is not created); selfInvalid: the snapshot is bad
+// on its own (inspect without --module must refuse it too).
+const VARIANTS = [
+  ['empty file', () => Buffer.alloc(0), true],
+  ['truncated to 10 bytes', (s) => s.subarray(0, 10), true],
+  ['truncated to 63 bytes', (s) => s.subarray(0, 63), true],
+  ['truncated to the header (64 bytes)', (s) => s.subarray(0, 64), true],
+  ['truncated inside the frames', (s) => s.subarray(0, 64 + (regions(s).framesSize >> 1)), true],
+  ['truncated inside the first page', (s) => s.subarray(0, regions(s).pages + 4 + 30000), true],
+  ['truncated by one page', (s) => s.subarray(0, s.length - 65536), true],
+  ['truncated by one byte', (s) => s.subarray(0, s.length - 1), true],
+  ['truncated by 4 bytes', (s) => s.subarray(0, s.length - 4), true],
+  ['one trailing byte added', (s) => Buffer.concat([s, Buffer.from([0])]), true],
+  ['flipped byte in the frames', (s) => flip(s, regions(s).frames + (regions(s).framesSize >> 1)), true],
+  ['flipped byte in a frame header', (s) => flip(s, regions(s).frames + 4), true],
+  ['flipped byte in the globals', (s) => flip(s, regions(s).globals), true],
+  ['flipped byte in a memory page', (s) => flip(s, regions(s).pages + 4 + 1000), true],
+  ['flipped byte in the last memory page', (s) => flip(s, s.length - 7), true],
+  ['flipped byte in the page table', (s) => flip(s, regions(s).pages), true],
+  ['flipped poll count', (s) => flip(s, 32), true],
+  ['version field changed', (s) => { const b = Buffer.from(s); b.writeUInt32LE(2, 8); return b; }, true],
+  ['header size field changed', (s) => { const b = Buffer.from(s); b.writeUInt32LE(60, 12); return b; }, true],
+  ['magic changed', (s) => flip(s, 0), true],
+  ['module hash changed (bytes 16..23)', (s) => {
+    const b = Buffer.from(s); for (let i = 16; i < 24; i++) b[i] ^= 0x5a; return b;
+  }, false],
+  ['snapshot of another module', () => fs.readFileSync(need(otherSnap, 'other snapshot')), false],
+  ['missing file', () => null, true],
+];
+
+const BAD = freshDir('rt', 'bad');
+for (const [name, make, selfInvalid] of VARIANTS) {
+  const file = path.join(BAD, `${safe(name)}.snap`);
+  const rel = path.relative(RT, file);
+  let made = false;
+  const prepare = () => {
+    if (made) return;
+    const bytes = make(fs.readFileSync(need(snapPath, 'snapshot')));
+    if (bytes) fs.writeFileSync(file, bytes);
+    made = true;
+  };
+  check(`restore refuses: ${name}`, () => {
+    prepare();
+    const r = runModule('fib.inst.wasm', { WASM_CKPT_RESTORE: rel }, { cwd: RT });
+    expectStatus(r, 65);
+    expectOneLine(r.stderr, 'wasm-ckpt: ');
+    expect(r.stdout === '', `the program ran: stdout ${show(r.stdout, 120)}`);
+  });
+  check(`resume refuses: ${name}`, () => {
+    prepare();
+    const out = freshDir('out', `resume_${safe(name)}`);
+    const r = tool(['resume', path.join(RT, 'fib.inst.wasm'), file, '-o', path.join(out, 'r.wasm')]);
+    expectStatus(r, 1);
+    expectOneLine(r.stderr, 'wasm-ckpt: error:');
+    expectEmptyDir(out);
+  });
+  check(`inspect --module refuses: ${name}`, () => {
+    prepare();
+    const r = tool(['inspect', '-m', path.join(RT, 'fib.inst.wasm'), file]);
+    expectStatus(r, 1);
+    expectOneLine(r.stderr, 'wasm-ckpt: error:');
+    expect(r.stdout === '', `stdout ${show(r.stdout, 120)}`);
+  });
+  if (selfInvalid) {
+    check(`inspect refuses: ${name}`, () => {
+      prepare();
+      const r = tool(['inspect', '--json', file]);
+      expectStatus(r, 1);
+      expectOneLine(r.stderr, 'wasm-ckpt: error:');
+      expect(r.stdout === '', `stdout ${show(r.stdout, 120)}`);
+    });
+  }
+}
+
+check('resume refuses: a module that is not instrumented', () => {
+  const out = freshDir('out', 'resume_plain');
+  const r = tool(['resume', need(fibWasm, 'fib_rec.wasm'), need(snapPath, 'snapshot'), '-o', path.join(out, 'r.wasm')]);
+  expectStatus(r, 1);
+  expectOneLine(r.stderr, 'wasm-ckpt: error:');
+  expectEmptyDir(out);
+});
+check('resume refuses: the snapshot of another module', () => {
+  // The other direction: fib's snapshot with the other module.
+  const out = freshDir('out', 'resume_cross');
+  const r = tool(['resume', need(otherInst, 'other module'), need(snapPath, 'snapshot'), '-o', path.join(out, 'r.wasm')]);
+  expectStatus(r, 1);
+  expectOneLine(r.stderr, 'wasm-ckpt: error:', '');
+  expectEmptyDir(out);
+});
+
+// ---- run time: bad settings ---------------------------------------------------------------------
+check('run: WASM_CKPT_FILE outside any preopened directory (--no-dir)', () => {
+  need(fibInst, 'instrumented fib_rec');
+  const d = freshDir('rt', 'nodir');
+  fs.copyFileSync(path.join(RT, 'fib.inst.wasm'), path.join(d, 'fib.inst.wasm'));
+  const r = runModule('fib.inst.wasm', { WASM_CKPT_AT: '5000', WASM_CKPT_FILE: 'snap.bin' },
+                      { runnerOpts: ['--no-dir'], cwd: d });
+  expect(!r.timedOut && r.signal === null, `crashed (${describe(r)})`);
+  expect(r.status !== 0 && r.status !== 75, `expected a failure, got ${describe(r)}`);
+  expect(/^wasm-ckpt: .*preopen/m.test(r.stderr), `no message about the path: ${show(r.stderr)}`);
+  expect(fs.readdirSync(d).join() === 'fib.inst.wasm', `files written: ${fs.readdirSync(d).join(', ')}`);
+});
+check('run: WASM_CKPT_FILE absolute path outside the preopened directory', () => {
+  need(fibInst, 'instrumented fib_rec');
+  const r = runModule('fib.inst.wasm', { WASM_CKPT_AT: '5000', WASM_CKPT_FILE: '/wasm-ckpt-no-such-dir/snap.bin' },
+                      { cwd: RT });
+  expect(!r.timedOut && r.signal === null, `crashed (${describe(r)})`);
+  expect(r.status !== 0 && r.status !== 75, `expected a failure, got ${describe(r)}`);
+  expect(/^wasm-ckpt: /m.test(r.stderr), `no message: ${show(r.stderr)}`);
+});
+check('run: WASM_CKPT_RESTORE outside any preopened directory (--no-dir)', () => {
+  need(snapPath, 'snapshot');
+  const r = runModule('fib.inst.wasm', { WASM_CKPT_RESTORE: 'snap.bin' }, { runnerOpts: ['--no-dir'], cwd: RT });
+  expectStatus(r, 65);
+  expectOneLine(r.stderr, 'wasm-ckpt: ');
+  expect(r.stdout === '', `the program ran: stdout ${show(r.stdout, 120)}`);
+});
+for (const value of ['abc', '12abc', '-5']) {
+  check(`run: WASM_CKPT_AT=${value}`, () => {
+    need(fibInst, 'instrumented fib_rec');
+    const r = runModule('fib.inst.wasm', { WASM_CKPT_AT: value }, { cwd: RT });
+    expect(!r.timedOut && r.signal === null, `crashed (${describe(r)})`);
+    expect(r.status !== 0 && r.status !== 75, `expected a failure, got ${describe(r)}`);
+    expect(/^wasm-ckpt: .*WASM_CKPT_AT/m.test(r.stderr), `no message naming WASM_CKPT_AT: ${show(r.stderr)}`);
+    expect(r.stdout === '', `the program ran: stdout ${show(r.stdout, 120)}`);
+  });
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;

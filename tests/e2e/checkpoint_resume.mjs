@@ -1,0 +1,172 @@
+// End-to-end correctness: real C programs compiled by clang at -O0 and -O2, instrumented through
+// the CLI, stopped at many poll counts, resumed through WASM_CKPT_RESTORE and through a module
+// baked by `wasm-ckpt resume`, and chained over three hops. Every resumed run must produce
+// exactly the stdout (and exit code) of the uninterrupted original.
+//
+// usage: node checkpoint_resume.mjs --tool wasm-ckpt --runner run_wasi.mjs --corpus DIR --work DIR
+//            [--programs a,b] [--opt O0,O2] [--stops N] [--strategy full] [--jobs N]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const args = parseArgs(process.argv.slice(2));
+const tool = path.resolve(args.tool);
+const runner = path.resolve(args.runner);
+const work = path.resolve(args.work);
+const corpus = path.resolve(args.corpus);
+const strategies = (args.strategy || 'full').split(',');
+const optLevels = (args.opt || 'O0,O2').split(',');
+const stopsPerProgram = Number(args.stops || 6);
+const jobs = Number(args.jobs || 2);
+const clang = args.clang || 'clang-14';
+const programs = (args.programs ? args.programs.split(',') : fs.readdirSync(corpus).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2))).sort();
+
+fs.mkdirSync(work, { recursive: true });
+let passed = 0;
+let failed = 0;
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
+  return out;
+}
+
+function run(cmd, argv, { env = {}, cwd = work } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { cwd, env: { PATH: process.env.PATH, ...env } });
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on('data', (d) => stdout.push(d));
+    child.stderr.on('data', (d) => stderr.push(d));
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString() }));
+  });
+}
+
+// Runs a module under Node's WASI with the run-time contract's variables; cwd is preopened as '.'.
+function runModule(module, env = {}, extra = []) {
+  return run(process.execPath, ['--no-warnings', runner, ...extra, module], { env });
+}
+
+async function mustRun(cmd, argv) {
+  const r = await run(cmd, argv);
+  if (r.code !== 0) throw new Error(`${path.basename(cmd)} ${argv.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r;
+}
+
+function check(name, ok, detail) {
+  if (ok) {
+    passed++;
+    console.log(`ok ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${name}: ${detail}`);
+  }
+}
+
+// Deterministic spread of stop points over [1, total]: the ends and points in between.
+function stopPoints(total, count) {
+  const points = new Set([1, total]);
+  let seed = total * 2654435761 % 4294967296;
+  while (points.size < Math.min(count, total)) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    points.add(1 + (seed % total));
+  }
+  return [...points].sort((a, b) => a - b);
+}
+
+function firstDifference(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return `first difference at byte ${i}`;
+  return `lengths ${a.length} vs ${b.length}`;
+}
+
+async function testProgram(program, opt, strategy) {
+  const tag = `${program}-${opt}-${strategy}`;
+  const dir = path.join(work, tag);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const original = path.join(dir, 'original.wasm');
+  const instrumented = path.join(dir, 'instrumented.wasm');
+  await mustRun(clang, ['--target=wasm32-wasi', '--sysroot=/usr', `-${opt}`, path.join(corpus, `${program}.c`), '-o', original, '-lm']);
+  await mustRun(tool, ['instrument', original, '-o', instrumented, '--strategy', strategy]);
+
+  const reference = await runModule(original);
+  const plain = await runModule(instrumented);
+  check(`${tag} runs unchanged without a checkpoint`,
+    plain.code === reference.code && plain.stdout.equals(reference.stdout) && plain.stderr === reference.stderr,
+    `exit ${plain.code} vs ${reference.code}, ${firstDifference(plain.stdout, reference.stdout)}`);
+  const counted = await runModule(instrumented, { WASM_CKPT_VERBOSE: '1' });
+  const match = /exiting after polls: (\d+)/.exec(counted.stderr);
+  if (!match) {
+    check(`${tag} reports its poll count`, false, counted.stderr);
+    return;
+  }
+  const total = Number(match[1]);
+
+  for (const at of stopPoints(total, stopsPerProgram)) {
+    const snap = `${tag}/at-${at}.snap`;
+    const first = await runModule(instrumented, { WASM_CKPT_AT: String(at), WASM_CKPT_FILE: snap });
+    if (first.code !== 75) {
+      check(`${tag} stops at poll ${at}`, false, `exit ${first.code}: ${first.stderr}`);
+      continue;
+    }
+    const resumed = await runModule(instrumented, { WASM_CKPT_RESTORE: snap });
+    const joined = Buffer.concat([first.stdout, resumed.stdout]);
+    check(`${tag} stop at ${at}/${total}, resume via WASM_CKPT_RESTORE`,
+      resumed.code === reference.code && joined.equals(reference.stdout),
+      `exit ${resumed.code} vs ${reference.code}, ${firstDifference(joined, reference.stdout)}; ${resumed.stderr}`);
+    const baked = path.join(dir, `baked-${at}.wasm`);
+    await mustRun(tool, ['resume', instrumented, path.join(work, snap), '-o', baked]);
+    const fromBaked = await runModule(baked, {}, ['--no-dir', '--no-env']);
+    const joinedBaked = Buffer.concat([first.stdout, fromBaked.stdout]);
+    check(`${tag} stop at ${at}/${total}, resume via wasm-ckpt resume`,
+      fromBaked.code === reference.code && joinedBaked.equals(reference.stdout),
+      `exit ${fromBaked.code} vs ${reference.code}, ${firstDifference(joinedBaked, reference.stdout)}; ${fromBaked.stderr}`);
+  }
+
+  // A three-hop migration chain: stop, resume and stop again, twice, then finish.
+  const hops = [Math.max(1, Math.floor(total / 4)), Math.max(1, Math.floor(total / 3)), Math.max(1, Math.floor(total / 5))];
+  let output = Buffer.alloc(0);
+  let restore = null;
+  let ok = true;
+  let detail = '';
+  for (let i = 0; i <= hops.length && ok; i++) {
+    const env = {};
+    if (restore) env.WASM_CKPT_RESTORE = restore;
+    if (i < hops.length) {
+      env.WASM_CKPT_AT = String(hops[i]);
+      env.WASM_CKPT_FILE = `${tag}/chain-${i}.snap`;
+    }
+    const r = await runModule(instrumented, env);
+    output = Buffer.concat([output, r.stdout]);
+    if (i < hops.length && r.code !== 75) {
+      // The program may end before the hop's poll count: then the chain is simply shorter.
+      ok = r.code === reference.code;
+      detail = `hop ${i} exit ${r.code}: ${r.stderr}`;
+      break;
+    }
+    if (i === hops.length) {
+      ok = r.code === reference.code;
+      detail = `final exit ${r.code}: ${r.stderr}`;
+    }
+    restore = env.WASM_CKPT_FILE;
+  }
+  check(`${tag} three-hop chain`, ok && output.equals(reference.stdout), `${detail} ${firstDifference(output, reference.stdout)}`);
+}
+
+const cases = [];
+for (const strategy of strategies) for (const program of programs) for (const opt of optLevels) cases.push([program, opt, strategy]);
+let next = 0;
+async function worker() {
+  while (next < cases.length) {
+    const [program, opt, strategy] = cases[next++];
+    try {
+      await testProgram(program, opt, strategy);
+    } catch (e) {
+      check(`${program}-${opt}-${strategy}`, false, e.message);
+    }
+  }
+}
+await Promise.all(Array.from({ length: jobs }, worker));
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;
