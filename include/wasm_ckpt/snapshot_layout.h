@@ -50,6 +50,7 @@
 #define EXIT_CHECKPOINTED 75u       /* the snapshot is durable; the run stopped on purpose */
 #define EXIT_SNAPSHOT_REJECTED 65u  /* a snapshot could not be used; nothing was resumed */
 #define EXIT_IO_ERROR 74u           /* the snapshot could not be written */
+#define EXIT_BAD_SETTING 64u        /* a WASM_CKPT_* variable is malformed */
 
 /* The trigger file is looked at when this many polls have passed and at least this much time
  * went by since the last look. */

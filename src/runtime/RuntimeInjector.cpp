@@ -129,7 +129,10 @@ private:
     }
     rodataSize = Index(rodata.size());
     module.memory.segments.emplace_back(rodataSegmentName(), true, nullptr, rodata.data(), rodata.size());
-    module.memory.segments.emplace_back(bakedSegmentName(), true, nullptr, nullptr, 0);
+    Memory::Segment baked;
+    baked.name = bakedSegmentName();
+    baked.isPassive = true;
+    module.memory.segments.push_back(std::move(baked));
   }
 
   // The program's exits pass through the run-time code (for WASM_CKPT_VERBOSE's statistics).

@@ -124,8 +124,8 @@ static void write_fd(u32 fd, u32 start, u32 end, u32 iov) {
     start += n;
   }
 }
-/* "wasm-ckpt: <msg>[ <detail>]\n" to stderr; 'detail' is a string address or 0. */
-static void say(u32 out, u32 msg, u32 detail, u32 with_number, u64 number) {
+/* "wasm-ckpt: <msg>[ '<detail>'][<suffix>][ <number>]\n" to stderr; strings are addresses or 0. */
+static void say(u32 out, u32 msg, u32 detail, u32 suffix, u32 with_number, u64 number) {
   u32 p = put_str(out, RO("wasm-ckpt: "));
   p = put_str(p, msg);
   if (detail) {
@@ -133,6 +133,7 @@ static void say(u32 out, u32 msg, u32 detail, u32 with_number, u64 number) {
     p = put_str(p, detail);
     p = put_str(p, RO("'"));
   }
+  if (suffix) p = put_str(p, suffix);
   if (with_number) {
     p = put_str(p, RO(" "));
     p = put_u64(p, number);
@@ -143,10 +144,10 @@ static void say(u32 out, u32 msg, u32 detail, u32 with_number, u64 number) {
 
 /* Fatal run-time error: nothing of the program runs after it, so memory may be clobbered: the
  * string constants are copied again in case a restore overwrote them. */
-static _Noreturn void die(u32 code, u32 msg, u32 detail, u32 with_number, u64 number) {
-  u32 base = G32(SLOT_RODATA);
-  ckpt_rodata_copy(base);
-  say(base + ((ckpt_rodata_size() + 15) & ~15u), msg, detail, with_number, number);
+static _Noreturn void die(u32 code, u32 msg, u32 detail, u32 suffix, u32 with_number, u64 number) {
+  ckpt_rodata_copy(G32(SLOT_RODATA));
+  /* Composed at the end of memory, away from the strings and from 'detail'. */
+  say(mem_bytes() - 2048, msg, detail, suffix, with_number, number);
   wasi_proc_exit(code);
 }
 
@@ -161,7 +162,7 @@ static u32 borrow_window(void) {
 /* A message while the program is live ('msg' is an RO() address, valid once borrowed). */
 static void say_live(u32 msg, u64 number) {
   u32 free = borrow_window();
-  say(free, msg, 0, 1, number);
+  say(free, msg, 0, 0, 1, number);
   ckpt_stash_restore();
 }
 
@@ -277,14 +278,14 @@ static void read_exact(u32 dst, u32 len) {
   if (len == 0) return;
   u32 pos = G32(SLOT_READ_POS);
   if (len > G32(SLOT_READ_END) - pos)
-    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is truncated"), 0, 0, 0);
+    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is truncated"), 0, 0, 0, 0);
   S32(SLOT_READ_POS, pos + len);
   if (flag(FLAG_BAKED)) {
     ckpt_baked_copy(dst, pos, len);
     return;
   }
   u32 iov = dst >= 16 ? 0 : dst + len;
-  if (iov + 16 > mem_bytes()) die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore"), 0, 0, 0);
+  if (iov + 16 > mem_bytes()) die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore"), 0, 0, 0, 0);
   u64 keep0 = ld64(iov), keep1 = ld64(iov + 8);
   u32 fd = G32(SLOT_READ_FD);
   while (len > 0) {
@@ -292,7 +293,7 @@ static void read_exact(u32 dst, u32 len) {
     st32(iov + 4, len);
     u32 err = wasi_fd_read(fd, iov, 1, iov + 8);
     u32 n = ld32(iov + 8);
-    if (err != 0 || n == 0 || n > len) die(EXIT_SNAPSHOT_REJECTED, RO("cannot read snapshot, errno"), 0, 1, err);
+    if (err != 0 || n == 0 || n > len) die(EXIT_SNAPSHOT_REJECTED, RO("cannot read snapshot: WASI errno"), 0, 0, 1, err);
     dst += n;
     len -= n;
   }
@@ -312,7 +313,7 @@ static u32 read_u32_at(u32 tmp) {
 static void seek_stream(u32 pos) {
   S32(SLOT_READ_POS, pos);
   if (!flag(FLAG_BAKED) && wasi_fd_seek(G32(SLOT_READ_FD), pos, 0, 0) != 0)
-    die(EXIT_SNAPSHOT_REJECTED, RO("cannot seek in snapshot"), 0, 0, 0);
+    die(EXIT_SNAPSHOT_REJECTED, RO("cannot seek in snapshot"), 0, 0, 0, 0);
 }
 
 /* Validates the header at address 0 and the whole stream's checksum, then positions the stream
@@ -325,34 +326,34 @@ static void open_snapshot_stream(u32 path) {
     u32 work = G32(SLOT_RODATA) + ((ckpt_rodata_size() + 15) & ~15u);
     u64 where = resolve_preopen(path, work);
     u32 dirfd = PREOPEN_FD(where), rel = PREOPEN_PATH(where);
-    if (!where) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot path is not inside a preopened directory:"), path, 0, 0);
+    if (!where) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot path is not inside a preopened directory:"), path, 0, 0, 0);
     u32 fd_out = work;
     u32 err = wasi_path_open(dirfd, 1, rel, str_len(rel), 0,
                              RIGHT_FD_READ | RIGHT_FD_SEEK | RIGHT_FD_TELL | RIGHT_FD_FILESTAT_GET, 0, 0, fd_out);
-    if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot open snapshot"), path, 0, 0);
+    if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot open snapshot"), path, RO(": WASI errno"), 1, err);
     u32 fd = ld32(fd_out);
     S32(SLOT_READ_FD, fd);
-    if (wasi_fd_filestat_get(fd, work) != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot stat snapshot"), path, 0, 0);
+    if (wasi_fd_filestat_get(fd, work) != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot stat snapshot"), path, 0, 0, 0);
     u64 size = ld64(work + 32);
     total = size > 0xffffffffu ? 0xffffffffu : (u32)size;
   }
   S32(SLOT_READ_POS, 0);
   S32(SLOT_READ_END, total);
-  if (total < SNAPSHOT_HEADER_SIZE) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is truncated"), 0, 0, 0);
+  if (total < SNAPSHOT_HEADER_SIZE) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is truncated"), 0, 0, 0, 0);
   u32 h = 16; /* the header is read to [16, 80): clear of the iovec at 0 and of the strings */
   read_exact(h, SNAPSHOT_HEADER_SIZE);
-  if (ld64(h + HDR_MAGIC) != SNAPSHOT_MAGIC) die(EXIT_SNAPSHOT_REJECTED, RO("not a wasm-ckpt snapshot"), 0, 0, 0);
+  if (ld64(h + HDR_MAGIC) != SNAPSHOT_MAGIC) die(EXIT_SNAPSHOT_REJECTED, RO("not a wasm-ckpt snapshot"), 0, 0, 0, 0);
   if (ld32(h + HDR_VERSION) != SNAPSHOT_VERSION)
-    die(EXIT_SNAPSHOT_REJECTED, RO("unsupported snapshot format version"), 0, 1, ld32(h + HDR_VERSION));
+    die(EXIT_SNAPSHOT_REJECTED, RO("unsupported snapshot format version"), 0, 0, 1, ld32(h + HDR_VERSION));
   if (ld64(h + HDR_MODULE_HASH) != ckpt_module_hash())
-    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot was taken from another module"), 0, 0, 0);
+    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot was taken from another module"), 0, 0, 0, 0);
   u32 pages = ld32(h + HDR_MEMORY_PAGES), stored = ld32(h + HDR_STORED_PAGES);
   u32 frames_size = ld32(h + HDR_FRAMES_SIZE), globals_size = ld32(h + HDR_GLOBALS_SIZE);
   u64 expect = (u64)SNAPSHOT_HEADER_SIZE + frames_size + globals_size + (u64)stored * (4 + PAGE);
   if (expect != total || stored > pages || globals_size != ckpt_globals_size() ||
       ld32(h + HDR_FRAME_COUNT) == 0 || ld32(h + HDR_HEADER_SIZE) != SNAPSHOT_HEADER_SIZE)
-    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (sizes do not add up)"), 0, 0, 0);
-  if (pages == 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has no memory to restore into"), 0, 0, 0);
+    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (sizes do not add up)"), 0, 0, 0, 0);
+  if (pages == 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has no memory to restore into"), 0, 0, 0, 0);
   u64 checksum = ld64(h + HDR_CHECKSUM);
   S32(SLOT_MEM_PAGES, pages);
   S32(SLOT_STORED_PAGES, stored);
@@ -361,7 +362,7 @@ static void open_snapshot_stream(u32 path) {
   /* Grow to the checkpointed size so that frames can be read into memory. */
   u32 have = (u32)__builtin_wasm_memory_size(0);
   if (pages > have && __builtin_wasm_memory_grow(0, pages - have) == (unsigned long)-1)
-    die(EXIT_SNAPSHOT_REJECTED, RO("cannot grow memory to pages"), 0, 1, pages);
+    die(EXIT_SNAPSHOT_REJECTED, RO("cannot grow memory to pages"), 0, 0, 1, pages);
   /* Verify the checksum over everything after its field before anything is used. */
   u64 hash = hash_words(SNAPSHOT_HASH_SEED, h + HDR_CHECKED_FROM, SNAPSHOT_HEADER_SIZE - HDR_CHECKED_FROM);
   u32 chunk = mem_bytes() - FRAME_READ_AT - 16;
@@ -373,7 +374,7 @@ static void open_snapshot_stream(u32 path) {
     hash = hash_words(hash, FRAME_READ_AT, n);
     left -= n;
   }
-  if (hash != checksum) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (checksum mismatch)"), 0, 0, 0);
+  if (hash != checksum) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (checksum mismatch)"), 0, 0, 0, 0);
   seek_stream(SNAPSHOT_HEADER_SIZE);
 }
 
@@ -381,16 +382,16 @@ static void open_snapshot_stream(u32 path) {
  * record into address FRAME_READ_AT and returns the address of its payload. */
 __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u32 payload_size, u32 max_resume) {
   u32 left = G32(SLOT_FRAMES_LEFT);
-  if (left == 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has too few frames"), 0, 0, 0);
+  if (left == 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has too few frames"), 0, 0, 0, 0);
   S32(SLOT_FRAMES_LEFT, left - 1);
   u32 at = FRAME_READ_AT;
   read_exact(at, FRAME_HEADER_SIZE);
   u32 resume = ld32(at + FRAME_RESUME_ID);
   if (ld32(at + FRAME_FUNC_INDEX) != func_index || ld32(at + FRAME_PAYLOAD_SIZE) != payload_size ||
       resume == 0 || resume > max_resume)
-    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot frames do not match the module's functions"), 0, 0, 0);
+    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot frames do not match the module's functions"), 0, 0, 0, 0);
   if (at + FRAME_HEADER_SIZE + payload_size + 16 > mem_bytes())
-    die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore a frame of size"), 0, 1, payload_size);
+    die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore a frame of size"), 0, 0, 1, payload_size);
   read_exact(at + FRAME_HEADER_SIZE, payload_size);
   return at;
 }
@@ -398,16 +399,16 @@ __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u
 /* The last step of a restore, at the poll point where the checkpoint was taken: reload the
  * globals and every memory page, then let the program continue. */
 static void finish_restore(void) {
-  if (G32(SLOT_FRAMES_LEFT) != 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has too many frames"), 0, 0, 0);
+  if (G32(SLOT_FRAMES_LEFT) != 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has too many frames"), 0, 0, 0, 0);
   u32 gsize = ckpt_globals_size();
-  if (FRAME_READ_AT + gsize + 16 > mem_bytes()) die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore"), 0, 0, 0);
+  if (FRAME_READ_AT + gsize + 16 > mem_bytes()) die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore"), 0, 0, 0, 0);
   read_exact(FRAME_READ_AT, gsize);
   ckpt_restore_globals(FRAME_READ_AT);
   u32 pages = G32(SLOT_MEM_PAGES), stored = G32(SLOT_STORED_PAGES);
   u32 next = 0;
   for (u32 i = 0; i < stored; i++) {
     u32 index = read_u32_at(16);
-    if (index < next || index >= pages) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot page table is corrupted"), 0, 0, 0);
+    if (index < next || index >= pages) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot page table is corrupted"), 0, 0, 0, 0);
     if (index > next) fill_zero(next * PAGE, (index - next) * PAGE);
     read_exact(index * PAGE, PAGE / 2);
     read_exact(index * PAGE + PAGE / 2, PAGE / 2);
@@ -449,7 +450,7 @@ static void ensure_memory(u32 end) {
   if (end <= have) return;
   u32 pages = (end - have + PAGE - 1) / PAGE;
   if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1)
-    die(EXIT_IO_ERROR, RO("cannot grow memory to write the snapshot"), 0, 0, 0);
+    die(EXIT_IO_ERROR, RO("cannot grow memory to write the snapshot"), 0, 0, 0, 0);
 }
 
 /* Called by instrumented functions while unwinding: reserves a frame record of 'payload_size'
@@ -541,11 +542,11 @@ static _Noreturn void write_checkpoint(void) {
   u64 where = resolve_preopen(path, scratch), tmp_where = resolve_preopen(tmp, scratch);
   u32 dirfd = PREOPEN_FD(where), rel = PREOPEN_PATH(where), tmp_rel = PREOPEN_PATH(tmp_where);
   if (!where || !tmp_where || PREOPEN_FD(tmp_where) != dirfd)
-    die(EXIT_IO_ERROR, RO("snapshot path is not inside a preopened directory:"), path, 0, 0);
+    die(EXIT_IO_ERROR, RO("snapshot path is not inside a preopened directory:"), path, 0, 0, 0);
   u32 fd_out = scratch;
   u32 err = wasi_path_open(dirfd, 1, tmp_rel, str_len(tmp_rel), OFLAG_CREAT | OFLAG_TRUNC,
                            RIGHT_FD_WRITE | RIGHT_FD_SYNC | RIGHT_FD_SEEK | RIGHT_FD_TELL, 0, 0, fd_out);
-  if (err != 0) die(EXIT_IO_ERROR, RO("cannot create snapshot file"), tmp, 1, err);
+  if (err != 0) die(EXIT_IO_ERROR, RO("cannot create snapshot file"), tmp, RO(": WASI errno"), 1, err);
   u32 fd = ld32(fd_out);
   u32 iov = scratch;
   err = write_all(fd, header, SNAPSHOT_HEADER_SIZE + frames_size + globals_size, iov);
@@ -558,11 +559,11 @@ static _Noreturn void write_checkpoint(void) {
   if (err == 0) err = wasi_path_rename(dirfd, tmp_rel, str_len(tmp_rel), dirfd, rel, str_len(rel));
   if (err != 0) {
     wasi_path_unlink_file(dirfd, tmp_rel, str_len(tmp_rel));
-    die(EXIT_IO_ERROR, RO("cannot write snapshot"), path, 1, err);
+    die(EXIT_IO_ERROR, RO("cannot write snapshot"), path, RO(": WASI errno"), 1, err);
   }
   if (flag(FLAG_VERBOSE)) {
     u64 polls = G64(SLOT_POLLS_BEFORE) + G64(SLOT_POLLS);
-    say(scratch, RO("checkpoint written to"), path, 1, polls);
+    say(scratch, RO("checkpoint written to"), path, RO(" at poll"), 1, polls);
   }
   wasi_proc_exit(EXIT_CHECKPOINTED);
 }
@@ -643,7 +644,7 @@ __attribute__((export_name("start"))) void ckpt_start(void) {
     u64 at = 0;
     u32 v = env_lookup(area, limit, RO(ENV_AT));
     if (v) at = parse_u64(v);
-    if (at == NOT_A_NUMBER) die(EXIT_SNAPSHOT_REJECTED, RO("WASM_CKPT_AT is not a number:"), v, 0, 0);
+    if (at == NOT_A_NUMBER) die(EXIT_BAD_SETTING, RO("WASM_CKPT_AT is not a number:"), v, 0, 0, 0);
     S64(SLOT_AT, at);
     if (env_lookup(area, limit, RO(ENV_TRIGGER))) flags |= FLAG_TRIGGER;
     v = env_lookup(area, limit, RO(ENV_VERBOSE));
@@ -654,7 +655,7 @@ __attribute__((export_name("start"))) void ckpt_start(void) {
       /* Restoring rewrites all of memory later: the window need not be put back. Keep the
        * path at the end of the window, clear of what reading the snapshot uses. */
       u32 len = str_len(path);
-      if (len > 400) die(EXIT_SNAPSHOT_REJECTED, RO("WASM_CKPT_RESTORE path too long"), 0, 0, 0);
+      if (len > 400) die(EXIT_BAD_SETTING, RO("WASM_CKPT_RESTORE path too long"), 0, 0, 0, 0);
       restore_path = STASH_WINDOW_BYTES - 480;
       copy_bytes(restore_path, path, len + 1);
     } else if (!(flags & FLAG_BAKED)) {

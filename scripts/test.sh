@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The second README command: installs what is missing, builds, and runs the whole test suite
+# (GoogleTest unit tests and the end-to-end tests through the CLI, driven by ctest).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+bash "$here/scripts/build.sh"
+cd "$here/build"
+ctest --output-on-failure --timeout 1500 "$@"
