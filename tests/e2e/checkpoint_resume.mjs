@@ -19,7 +19,14 @@ const optLevels = (args.opt || 'O0,O2').split(',');
 const stopsPerProgram = Number(args.stops || 6);
 const jobs = Number(args.jobs || 2);
 const clang = args.clang || 'clang-14';
-const programs = (args.programs ? args.programs.split(',') : fs.readdirSync(corpus).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2))).sort();
+const rustc = args.rustc || '/usr/bin/rustc';
+// Programs: corpus/*.c (clang) and corpus/rust/*.rs (rustc), named by file without extension.
+const sources = new Map();
+for (const f of fs.readdirSync(corpus)) if (f.endsWith('.c')) sources.set(f.slice(0, -2), path.join(corpus, f));
+if (fs.existsSync(path.join(corpus, 'rust')) && fs.existsSync(rustc)) {
+  for (const f of fs.readdirSync(path.join(corpus, 'rust'))) if (f.endsWith('.rs')) sources.set(`rust_${f.slice(0, -3)}`, path.join(corpus, 'rust', f));
+}
+const programs = (args.programs ? args.programs.split(',') : [...sources.keys()]).sort();
 
 fs.mkdirSync(work, { recursive: true });
 let passed = 0;
@@ -80,6 +87,19 @@ function firstDifference(a, b) {
   return `lengths ${a.length} vs ${b.length}`;
 }
 
+// C at -O0/-O2 with clang; Rust unoptimized (O0) or with -O (O2). A first-line comment
+// "// cflags: ..." adds compiler flags (e.g. -msimd128).
+async function compile(source, opt, output) {
+  if (!source) throw new Error('no such program');
+  const flagsLine = /^\/\/ cflags: (.*)$/m.exec(fs.readFileSync(source, 'utf8'));
+  const extra = flagsLine ? flagsLine[1].trim().split(/\s+/) : [];
+  if (source.endsWith('.rs')) {
+    await mustRun(rustc, ['--target', 'wasm32-wasi', ...(opt === 'O0' ? [] : ['-O']), source, '-o', output, ...extra]);
+  } else {
+    await mustRun(clang, ['--target=wasm32-wasi', '--sysroot=/usr', `-${opt}`, source, '-o', output, '-lm', ...extra]);
+  }
+}
+
 async function testProgram(program, opt, strategy) {
   const tag = `${program}-${opt}-${strategy}`;
   const dir = path.join(work, tag);
@@ -87,7 +107,7 @@ async function testProgram(program, opt, strategy) {
   fs.mkdirSync(dir, { recursive: true });
   const original = path.join(dir, 'original.wasm');
   const instrumented = path.join(dir, 'instrumented.wasm');
-  await mustRun(clang, ['--target=wasm32-wasi', '--sysroot=/usr', `-${opt}`, path.join(corpus, `${program}.c`), '-o', original, '-lm']);
+  await compile(sources.get(program), opt, original);
   await mustRun(tool, ['instrument', original, '-o', instrumented, '--strategy', strategy]);
 
   const reference = await runModule(original);
