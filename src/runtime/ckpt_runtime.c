@@ -167,6 +167,8 @@ static void say_live(u32 msg, u64 number) {
 }
 
 /* ---- environment ---- */
+#define ENV_TOO_LARGE 1u /* never a value's address: 'area' is past the first 16 bytes */
+
 /* Reads the WASI environment into [area, ...) and returns the address of the value of the
  * variable whose name is at 'name' (NUL-terminated), or 0. 'limit' bounds what may be used. */
 static u32 env_lookup(u32 area, u32 limit, u32 name) {
@@ -175,7 +177,7 @@ static u32 env_lookup(u32 area, u32 limit, u32 name) {
   u32 count = ld32(area), size = ld32(area + 4);
   u32 ptrs = (area + 8 + 3) & ~3u;
   u32 buf = ptrs + count * 4;
-  if (count > (limit - area) / 4 || size > limit - buf) return 0; /* too large for the window */
+  if (count > (limit - area) / 4 || size > limit - buf) return ENV_TOO_LARGE;
   if (wasi_environ_get(ptrs, buf) != 0) return 0;
   u32 name_len = str_len(name);
   for (u32 i = 0; i < count; i++) {
@@ -643,6 +645,16 @@ __attribute__((export_name("start"))) void ckpt_start(void) {
     u32 limit = STASH_WINDOW_BYTES - 512;
     u64 at = 0;
     u32 v = env_lookup(area, limit, RO(ENV_AT));
+    if (v == ENV_TOO_LARGE) {
+      /* The settings cannot be read without memory the program could observe: run as the
+       * original would, and say why checkpointing is off. */
+      say(area, RO("environment too large for the run-time code; WASM_CKPT_* settings ignored"), 0, 0, 0, 0);
+      ckpt_stash_restore();
+      S32(SLOT_FLAGS, flags);
+      arm_countdown();
+      ckpt_call_original_start();
+      return;
+    }
     if (v) at = parse_u64(v);
     if (at == NOT_A_NUMBER) die(EXIT_BAD_SETTING, RO("WASM_CKPT_AT is not a number:"), v, 0, 0, 0);
     S64(SLOT_AT, at);
