@@ -17,18 +17,6 @@
 namespace wasm_ckpt {
 
 namespace {
-void checkFramesMatch(const Snapshot& snapshot, const ModuleMetadata& metadata) {
-  for (size_t i = 0; i < snapshot.frames.size(); i++) {
-    auto& frame = snapshot.frames[i];
-    std::string which = "snapshot frame #" + std::to_string(i);
-    if (frame.function >= metadata.functions.size()) throw Error(which + " names no instrumented function");
-    auto& layout = metadata.functions[frame.function];
-    if (frame.payload.size() != layout.payloadSize() || frame.resumeId == 0 || frame.resumeId > layout.resumePoints.size())
-      throw Error(which + " does not match function '" + layout.name + "'");
-  }
-  if (snapshot.globals.size() != metadata.globalsSize()) throw Error("snapshot globals do not match the module");
-}
-
 wasm::Literal literalAt(const uint8_t* p, ValueKind kind) {
   int64_t v = 0;
   std::memcpy(&v, p, valueKindSize(kind) >= 8 ? 8 : 4); // snapshots are little-endian, like the host
@@ -50,9 +38,9 @@ wasm::Literal literalAt(const uint8_t* p, ValueKind kind) {
 void bakeSnapshot(wasm::Module& module, const Snapshot& snapshot) {
   auto metadata = ModuleMetadata::fromModule(module);
   if (!metadata) throw Error("the module was not instrumented by wasm-ckpt");
-  if (snapshot.moduleHash != metadata->moduleHash || getModuleHash(module, metadata->runtime) != metadata->moduleHash)
-    throw Error("the snapshot was taken from another module");
-  checkFramesMatch(snapshot, *metadata);
+  if (getModuleHash(module, metadata->runtime) != metadata->moduleHash)
+    throw Error("the module's wasm-ckpt section does not match the module");
+  metadata->checkSnapshot(snapshot);
   auto& memory = module.memory;
   if (memory.hasMax() && snapshot.memoryPages > memory.max) throw Error("the snapshot's memory exceeds the module's maximum");
   if (memory.imported()) throw Error("cannot bake into a module whose memory is imported");

@@ -20,6 +20,7 @@
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/module_io.h"
+#include "wasm_ckpt/snapshot_layout.h"
 
 namespace wasm_ckpt {
 
@@ -52,10 +53,41 @@ uint64_t fingerprint(const std::vector<char>& bytes) {
 }
 } // namespace
 
-InstrumentReport instrumentModule(Module& module, const InstrumentOptions& options) {
-  if (ModuleMetadata::fromModule(module) || module.getGlobalOrNull(runtime::stateGlobal()))
+namespace {
+// The custom section may have been stripped; the run-time code's strings (a data segment) stay.
+bool carriesRuntime(const Module& module) {
+  for (auto& segment : module.memory.segments) {
+    std::string bytes(segment.data.begin(), segment.data.end());
+    if (segment.isPassive && bytes.find(DEFAULT_SNAPSHOT_FILE) != std::string::npos &&
+        bytes.find("wasm-ckpt: ") != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+void checkInstrumentable(Module& module) {
+  if (ModuleMetadata::fromModule(module) || carriesRuntime(module))
     throw Error("the module is already instrumented by wasm-ckpt");
+  auto reserved = [](Name name) { return runtime::isRuntimeName(name); };
+  for (auto& func : module.functions) {
+    if (reserved(func->name)) throw Error("function name '" + std::string(func->name.str) + "' is reserved for wasm-ckpt's run-time code");
+  }
+  for (auto& global : module.globals) {
+    if (reserved(global->name)) throw Error("global name '" + std::string(global->name.str) + "' is reserved for wasm-ckpt's run-time code");
+  }
+  if (module.memory.exists && module.memory.initial == 0 && !module.memory.imported())
+    throw Error("unsupported: memory with an initial size of 0 pages (the run-time code needs one page at start-up)");
+  if (auto* start = module.getExportOrNull("_start"); start && start->kind == ExternalKind::Function) {
+    auto* func = module.getFunction(start->value);
+    if (func->getParams() != Type::none || func->getResults() != Type::none)
+      throw Error("_start has type " + func->type.toString() + "; a WASI command's _start takes and returns nothing");
+  }
   checkSupported(module);
+}
+} // namespace
+
+InstrumentReport instrumentModule(Module& module, const InstrumentOptions& options) {
+  checkInstrumentable(module);
 
   UnwindRewindPlan plan;
   for (auto& func : module.functions) {

@@ -54,6 +54,8 @@ struct ModuleMetadata {
   static ModuleMetadata deserialize(const std::vector<char>& bytes);
   // Reads the custom section; nullopt if the module was not instrumented by wasm-ckpt.
   static std::optional<ModuleMetadata> fromModule(const wasm::Module& module);
+  // Throws Error unless the snapshot belongs to this module and its frames and globals fit it.
+  void checkSnapshot(const struct Snapshot& snapshot) const;
   void storeInto(wasm::Module& module) const;
 };
 

@@ -60,6 +60,16 @@ int main(int argc, char** argv) {
   inspect->add_option("-m,--module", modulePath, "The instrumented module, for names and types");
   inspect->add_flag("--json", json, "Machine-readable output");
 
+  auto isCommand = [&](const std::string& word) {
+    for (auto* sub : app.get_subcommands({})) {
+      if (sub->get_name() == word) return true;
+    }
+    return false;
+  };
+  if (argc > 1 && argv[1][0] != '-' && !isCommand(argv[1])) {
+    std::cerr << "wasm-ckpt: error: unknown command '" << argv[1] << "' (expected instrument, resume or inspect)\n";
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -80,7 +90,12 @@ int main(int argc, char** argv) {
       auto module = readModule(input);
       InstrumentOptions options;
       options.optimizeLevel = optimizeLevel;
-      auto report = instrumentModule(*module, options);
+      InstrumentReport report;
+      try {
+        report = instrumentModule(*module, options);
+      } catch (const Error& e) {
+        throw Error(input + ": " + e.what());
+      }
       writeModule(*module, output);
       for (auto& warning : report.warnings) log->warn("warning: {}", warning);
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -99,7 +114,7 @@ int main(int argc, char** argv) {
         auto module = readModule(modulePath);
         metadata = ModuleMetadata::fromModule(*module);
         if (!metadata) throw Error(modulePath + ": not instrumented by wasm-ckpt");
-        if (metadata->moduleHash != snapshot.moduleHash) throw Error("the snapshot was taken from another module than " + modulePath);
+        metadata->checkSnapshot(snapshot);
       }
       std::cout << describeSnapshot(snapshot, metadata ? &*metadata : nullptr, json);
     }

@@ -44,6 +44,19 @@ void writeFileAtomically(const std::string& path, const std::vector<char>& bytes
 }
 
 namespace {
+// Binaryen reports warnings and validation errors on std::cerr; collect them instead, so that
+// wasm-ckpt prints exactly one line per problem.
+class CapturedStderr {
+public:
+  CapturedStderr() : old(std::cerr.rdbuf(captured.rdbuf())) {}
+  ~CapturedStderr() { std::cerr.rdbuf(old); }
+  std::string text() const { return captured.str(); }
+
+private:
+  std::stringstream captured;
+  std::streambuf* old;
+};
+
 std::string firstLine(const std::string& text) {
   auto start = text.find_first_not_of(" \n\t[");
   if (start == std::string::npos) return "invalid";
@@ -70,6 +83,7 @@ FeatureSet defaultFeatures() {
 std::unique_ptr<wasm::Module> readModuleFromBytes(const std::vector<char>& bytes, const std::string& name) {
   auto module = std::make_unique<wasm::Module>();
   static const char magic[4] = {0, 'a', 's', 'm'};
+  CapturedStderr quiet; // e.g. "warning: ... in name section" for damaged debug names
   try {
     if (bytes.size() >= 4 && std::memcmp(bytes.data(), magic, 4) == 0) {
       if (bytes.size() < 8) throw Error(name + ": truncated module (no version field)");
@@ -102,12 +116,32 @@ std::unique_ptr<wasm::Module> readModule(const std::string& path) {
   return module;
 }
 
+// "[wasm-validator error in function f] unexpected false: why, on\n(code)" -> "in function f: why"
+std::string validatorMessage(const std::string& text) {
+  std::string line = firstLine(text);
+  std::string where;
+  auto open = text.find("error in ");
+  auto close = text.find(']');
+  if (open != std::string::npos && close != std::string::npos && close > open) {
+    where = text.substr(open + 6, close - open - 6) + ": ";
+    line = firstLine(text.substr(close + 1));
+  }
+  for (const char* noise : {"unexpected false: ", "unexpected true: "}) {
+    if (line.rfind(noise, 0) == 0) line = line.substr(std::string(noise).size());
+  }
+  if (line.size() > 4 && line.compare(line.size() - 4, 4, ", on") == 0) line.resize(line.size() - 4);
+  return where + line;
+}
+
 void validateModule(wasm::Module& module, const std::string& what) {
-  std::stringstream captured;
-  auto* old = std::cerr.rdbuf(captured.rdbuf());
-  bool valid = wasm::WasmValidator().validate(module);
-  std::cerr.rdbuf(old);
-  if (!valid) throw Error(what + ": invalid module: " + firstLine(captured.str()));
+  bool valid;
+  std::string report;
+  {
+    CapturedStderr captured;
+    valid = wasm::WasmValidator().validate(module);
+    report = captured.text();
+  }
+  if (!valid) throw Error(what + ": invalid module: " + validatorMessage(report));
 }
 
 std::vector<char> writeModuleBinary(wasm::Module& module) {

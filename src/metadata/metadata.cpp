@@ -7,6 +7,7 @@
 #include "wasm.h"
 
 #include "wasm_ckpt/error.h"
+#include "wasm_ckpt/snapshot.h"
 
 namespace wasm_ckpt {
 
@@ -144,6 +145,19 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
   m.runtime.flagsGlobal = r.u32();
   m.runtime.bakedSegment = r.u32();
   return m;
+}
+
+void ModuleMetadata::checkSnapshot(const Snapshot& snapshot) const {
+  if (snapshot.moduleHash != moduleHash) throw Error("the snapshot was taken from another module");
+  for (size_t i = 0; i < snapshot.frames.size(); i++) {
+    auto& frame = snapshot.frames[i];
+    std::string which = "snapshot frame #" + std::to_string(i);
+    if (frame.function >= functions.size()) throw Error(which + " names no instrumented function");
+    auto& layout = functions[frame.function];
+    if (frame.payload.size() != layout.payloadSize() || frame.resumeId == 0 || frame.resumeId > layout.resumePoints.size())
+      throw Error(which + " does not match function '" + layout.name + "'");
+  }
+  if (snapshot.globals.size() != globalsSize()) throw Error("the snapshot's globals do not match the module");
 }
 
 std::optional<ModuleMetadata> ModuleMetadata::fromModule(const wasm::Module& module) {

@@ -656,7 +656,7 @@ __attribute__((export_name("start"))) void ckpt_start(void) {
       return;
     }
     if (v) at = parse_u64(v);
-    if (at == NOT_A_NUMBER) die(EXIT_BAD_SETTING, RO("WASM_CKPT_AT is not a number:"), v, 0, 0, 0);
+    if (at == NOT_A_NUMBER || (v && at == 0)) die(EXIT_BAD_SETTING, RO("WASM_CKPT_AT is not a number of at least 1:"), v, 0, 0, 0);
     S64(SLOT_AT, at);
     if (env_lookup(area, limit, RO(ENV_TRIGGER))) flags |= FLAG_TRIGGER;
     v = env_lookup(area, limit, RO(ENV_VERBOSE));

@@ -289,6 +289,66 @@ check('instrument: already instrumented module', () => {
   expectInstrumentFails('twice', fibInst, [/already instrumented/]);
 });
 
+// Removes the custom sections named in `names` from a binary module.
+function stripCustomSections(buf, names) {
+  const parts = [buf.subarray(0, 8)];
+  let i = 8;
+  const leb = () => { let r = 0, s = 0, x; do { x = buf[i++]; r |= (x & 0x7f) << s; s += 7; } while (x & 0x80); return r >>> 0; };
+  while (i < buf.length) {
+    const start = i, id = buf[i++], size = leb(), body = i;
+    let name = null;
+    if (id === 0) { const n = leb(); name = buf.subarray(i, i + n).toString('latin1'); }
+    i = body + size;
+    if (!(id === 0 && names.includes(name))) parts.push(buf.subarray(start, i));
+  }
+  return Buffer.concat(parts);
+}
+check('instrument: already instrumented module without its wasm-ckpt section', () => {
+  const b = stripCustomSections(fs.readFileSync(need(fibInst, 'instrumented fib_rec')), ['wasm-ckpt']);
+  expectInstrumentFails('twice_nometa', put('fib_rec.inst.nometa.wasm', b), [/already instrumented/]);
+});
+check('instrument: already instrumented module with all custom sections stripped', () => {
+  const b = stripCustomSections(fs.readFileSync(need(fibInst, 'instrumented fib_rec')), ['wasm-ckpt', 'name', 'producers', 'target_features']);
+  expectInstrumentFails('twice_stripped', put('fib_rec.inst.stripped.wasm', b), [/already instrumented/]);
+});
+
+// Unusual but legal modules: the tool must either instrument them (a valid module, warnings
+// only) or refuse them with a one-line error that is not an "internal error".
+function expectHandled(caseName, input) {
+  const out = freshDir('out', safe(caseName));
+  const output = path.join(out, 'out.wasm');
+  const r = tool(['instrument', input, '-o', output]);
+  expect(!r.timedOut && r.signal === null, `crashed (${describe(r)}); stderr ${show(r.stderr)}`);
+  if (r.status === 0) {
+    expect(fs.existsSync(output), 'exit 0 but no output');
+    expect(WebAssembly.validate(fs.readFileSync(output)), 'the output does not validate');
+    for (const l of r.stderr.split('\n').filter(Boolean))
+      expect(l.startsWith('wasm-ckpt: warning:'), `unexpected stderr line ${show(l)}`);
+  } else {
+    expect(r.status === 1, `expected exit 0 or 1, got ${describe(r)}; stderr ${show(r.stderr)}`);
+    const line = expectOneLine(r.stderr, 'wasm-ckpt: error:');
+    expect(!/internal error/.test(line), `an internal error instead of a diagnosis: ${show(line)}`);
+    expectEmptyDir(out);
+  }
+}
+check('instrument: memory with 0 initial pages', () =>
+  expectHandled('mem0', put('mem0.wat', '(module (memory 0 10) (func $_start) (export "_start" (func $_start)))\n')));
+check('instrument: _start with a result', () =>
+  expectHandled('start_result', put('start_result.wat',
+    '(module (memory 1) (func $_start (result i32) (i32.const 3)) (export "_start" (func $_start)))\n')));
+check('instrument: _start with a parameter', () =>
+  expectHandled('start_param', put('start_param.wat',
+    '(module (memory 1) (func $_start (param i32)) (export "_start" (func $_start)))\n')));
+check('instrument: function named like the run-time code', () =>
+  expectHandled('name_clash', put('name_clash.wat',
+    '(module (memory 1) (func $wasm_ckpt$frame_read) (func $_start (call $wasm_ckpt$frame_read))' +
+    ' (export "_start" (func $_start)))\n')));
+check('instrument: module without memory', () =>
+  expectHandled('no_memory', put('no_memory.wat', '(module (func $_start) (export "_start" (func $_start)))\n')));
+check('instrument: _start is an imported function', () =>
+  expectHandled('start_import', put('start_import.wat',
+    '(module (import "env" "f" (func $f)) (memory 1) (export "_start" (func $f)))\n')));
+
 // ---- command-line errors ------------------------------------------------------------------------
 function expectUsageError(caseName, argsFor) {
   check(`options: ${caseName}`, () => {
@@ -391,38 +451,77 @@ function regions(buf) {
 }
 const flip = (buf, at) => { const b = Buffer.from(buf); b[at] ^= 0x40; return b; };
 
-// name -> () => Buffer | null (null: the file is not created); selfInvalid: the snapshot is bad
-// on its own (inspect without --module must refuse it too).
+// Recomputes the checksum (FNV-1a-64 over 32-bit LE words of bytes [32, end)), for corruptions
+// that must be caught by the structural checks rather than by the checksum.
+function rechecksum(buf) {
+  const b = Buffer.from(buf);
+  const prime = 0x100000001b3n, mask = (1n << 64n) - 1n;
+  let h = 0xcbf29ce484222325n;
+  for (let i = 32; i + 4 <= b.length; i += 4) h = ((h ^ BigInt(b.readUInt32LE(i))) * prime) & mask;
+  b.writeBigUInt64LE(h, 24);
+  return b;
+}
+// Offsets of the frame records: [{at, func, resume, size}], outermost first.
+function frameRecords(buf) {
+  const out = [];
+  const { frames, framesSize } = regions(buf);
+  for (let at = frames; at < frames + framesSize;) {
+    const size = buf.readUInt32LE(at + 8);
+    out.push({ at, func: buf.readUInt32LE(at), resume: buf.readUInt32LE(at + 4), size });
+    at += 12 + size;
+  }
+  return out;
+}
+function edited(s, fn) { const b = Buffer.from(s); fn(b); return rechecksum(b); }
+const lastFrame = (s) => frameRecords(s).at(-1).at;
+
+// [name, (snapshot) => Buffer | null (null: no file), inspect]; inspect says what `inspect` must
+// do: 'invalid' (refuse, with or without --module), 'foreign' (refuse with --module: the snapshot
+// is well-formed but belongs to another module), 'clean' (well-formed but its frames do not fit
+// the module: exit 0 or a clean one-line error).
 const VARIANTS = [
-  ['empty file', () => Buffer.alloc(0), true],
-  ['truncated to 10 bytes', (s) => s.subarray(0, 10), true],
-  ['truncated to 63 bytes', (s) => s.subarray(0, 63), true],
-  ['truncated to the header (64 bytes)', (s) => s.subarray(0, 64), true],
-  ['truncated inside the frames', (s) => s.subarray(0, 64 + (regions(s).framesSize >> 1)), true],
-  ['truncated inside the first page', (s) => s.subarray(0, regions(s).pages + 4 + 30000), true],
-  ['truncated by one page', (s) => s.subarray(0, s.length - 65536), true],
-  ['truncated by one byte', (s) => s.subarray(0, s.length - 1), true],
-  ['truncated by 4 bytes', (s) => s.subarray(0, s.length - 4), true],
-  ['one trailing byte added', (s) => Buffer.concat([s, Buffer.from([0])]), true],
-  ['flipped byte in the frames', (s) => flip(s, regions(s).frames + (regions(s).framesSize >> 1)), true],
-  ['flipped byte in a frame header', (s) => flip(s, regions(s).frames + 4), true],
-  ['flipped byte in the globals', (s) => flip(s, regions(s).globals), true],
-  ['flipped byte in a memory page', (s) => flip(s, regions(s).pages + 4 + 1000), true],
-  ['flipped byte in the last memory page', (s) => flip(s, s.length - 7), true],
-  ['flipped byte in the page table', (s) => flip(s, regions(s).pages), true],
-  ['flipped poll count', (s) => flip(s, 32), true],
-  ['version field changed', (s) => { const b = Buffer.from(s); b.writeUInt32LE(2, 8); return b; }, true],
-  ['header size field changed', (s) => { const b = Buffer.from(s); b.writeUInt32LE(60, 12); return b; }, true],
-  ['magic changed', (s) => flip(s, 0), true],
+  ['empty file', () => Buffer.alloc(0), 'invalid'],
+  ['truncated to 10 bytes', (s) => s.subarray(0, 10), 'invalid'],
+  ['truncated to 63 bytes', (s) => s.subarray(0, 63), 'invalid'],
+  ['truncated to the header (64 bytes)', (s) => s.subarray(0, 64), 'invalid'],
+  ['truncated inside the frames', (s) => s.subarray(0, 64 + (regions(s).framesSize >> 1)), 'invalid'],
+  ['truncated inside the first page', (s) => s.subarray(0, regions(s).pages + 4 + 30000), 'invalid'],
+  ['truncated by one page', (s) => s.subarray(0, s.length - 65536), 'invalid'],
+  ['truncated by one byte', (s) => s.subarray(0, s.length - 1), 'invalid'],
+  ['truncated by 4 bytes', (s) => s.subarray(0, s.length - 4), 'invalid'],
+  ['one trailing byte added', (s) => Buffer.concat([s, Buffer.from([0])]), 'invalid'],
+  ['flipped byte in the frames', (s) => flip(s, regions(s).frames + (regions(s).framesSize >> 1)), 'invalid'],
+  ['flipped byte in a frame header', (s) => flip(s, regions(s).frames + 4), 'invalid'],
+  ['flipped byte in the globals', (s) => flip(s, regions(s).globals), 'invalid'],
+  ['flipped byte in a memory page', (s) => flip(s, regions(s).pages + 4 + 1000), 'invalid'],
+  ['flipped byte in the last memory page', (s) => flip(s, s.length - 7), 'invalid'],
+  ['flipped byte in the page table', (s) => flip(s, regions(s).pages), 'invalid'],
+  ['flipped poll count', (s) => flip(s, 32), 'invalid'],
+  ['version field changed', (s) => { const b = Buffer.from(s); b.writeUInt32LE(2, 8); return b; }, 'invalid'],
+  ['header size field changed', (s) => { const b = Buffer.from(s); b.writeUInt32LE(60, 12); return b; }, 'invalid'],
+  ['magic changed', (s) => flip(s, 0), 'invalid'],
   ['module hash changed (bytes 16..23)', (s) => {
     const b = Buffer.from(s); for (let i = 16; i < 24; i++) b[i] ^= 0x5a; return b;
-  }, false],
-  ['snapshot of another module', () => fs.readFileSync(need(otherSnap, 'other snapshot')), false],
-  ['missing file', () => null, true],
+  }, 'foreign'],
+  ['snapshot of another module', () => fs.readFileSync(need(otherSnap, 'other snapshot')), 'foreign'],
+  ['missing file', () => null, 'invalid'],
+  // Well-formed files (checksum recomputed) whose contents do not fit.
+  ['checksum fixed: frame count + 1', (s) => edited(s, (b) => b.writeUInt32LE(b.readUInt32LE(52) + 1, 52)), 'invalid'],
+  ['checksum fixed: frame count 1', (s) => edited(s, (b) => b.writeUInt32LE(1, 52)), 'invalid'],
+  ['checksum fixed: frame count 0', (s) => edited(s, (b) => b.writeUInt32LE(0, 52)), 'invalid'],
+  ['checksum fixed: page index out of range', (s) => edited(s, (b) => b.writeUInt32LE(b.readUInt32LE(40) + 3, regions(s).pages)), 'invalid'],
+  ['checksum fixed: stored pages > memory pages', (s) => edited(s, (b) => b.writeUInt32LE(b.readUInt32LE(44) - 1, 40)), 'invalid'],
+  ['checksum fixed: innermost frame names no function', (s) => edited(s, (b) => b.writeUInt32LE(9999, lastFrame(s))), 'clean'],
+  ['checksum fixed: innermost frame resume id 0', (s) => edited(s, (b) => b.writeUInt32LE(0, lastFrame(s) + 4)), 'clean'],
+  ['checksum fixed: innermost frame resume id too large', (s) => edited(s, (b) => b.writeUInt32LE(9999, lastFrame(s) + 4)), 'clean'],
+  ['checksum fixed: outermost frame names another function', (s) => edited(s, (b) => {
+    const [outer, inner] = frameRecords(s);
+    b.writeUInt32LE(inner.func === outer.func ? outer.func + 1 : inner.func, outer.at);
+  }), 'clean'],
 ];
 
 const BAD = freshDir('rt', 'bad');
-for (const [name, make, selfInvalid] of VARIANTS) {
+for (const [name, make, inspect] of VARIANTS) {
   const file = path.join(BAD, `${safe(name)}.snap`);
   const rel = path.relative(RT, file);
   let made = false;
@@ -447,20 +546,26 @@ for (const [name, make, selfInvalid] of VARIANTS) {
     expectOneLine(r.stderr, 'wasm-ckpt: error:');
     expectEmptyDir(out);
   });
-  check(`inspect --module refuses: ${name}`, () => {
+  const inspectRefuses = (args) => {
     prepare();
-    const r = tool(['inspect', '-m', path.join(RT, 'fib.inst.wasm'), file]);
+    const r = tool(['inspect', ...args, file]);
     expectStatus(r, 1);
     expectOneLine(r.stderr, 'wasm-ckpt: error:');
     expect(r.stdout === '', `stdout ${show(r.stdout, 120)}`);
-  });
-  if (selfInvalid) {
-    check(`inspect refuses: ${name}`, () => {
+  };
+  const modArgs = () => ['-m', path.join(RT, 'fib.inst.wasm')];
+  if (inspect === 'invalid' || inspect === 'foreign')
+    check(`inspect --module refuses: ${name}`, () => inspectRefuses(modArgs()));
+  if (inspect === 'invalid')
+    check(`inspect refuses: ${name}`, () => inspectRefuses(['--json']));
+  if (inspect === 'clean') {
+    check(`inspect --module is clean: ${name}`, () => {
       prepare();
-      const r = tool(['inspect', '--json', file]);
-      expectStatus(r, 1);
-      expectOneLine(r.stderr, 'wasm-ckpt: error:');
-      expect(r.stdout === '', `stdout ${show(r.stdout, 120)}`);
+      const r = tool(['inspect', ...modArgs(), file]);
+      expect(!r.timedOut && r.signal === null, `crashed (${describe(r)}); stderr ${show(r.stderr)}`);
+      expect(r.status === 0 || r.status === 1, `exit ${r.status}`);
+      if (r.status === 1) expectOneLine(r.stderr, 'wasm-ckpt: error:');
+      else expect(r.stderr === '', `stderr ${show(r.stderr)}`);
     });
   }
 }
@@ -477,7 +582,7 @@ check('resume refuses: the snapshot of another module', () => {
   const out = freshDir('out', 'resume_cross');
   const r = tool(['resume', need(otherInst, 'other module'), need(snapPath, 'snapshot'), '-o', path.join(out, 'r.wasm')]);
   expectStatus(r, 1);
-  expectOneLine(r.stderr, 'wasm-ckpt: error:', '');
+  expectOneLine(r.stderr, 'wasm-ckpt: error:');
   expectEmptyDir(out);
 });
 
@@ -489,8 +594,9 @@ check('run: WASM_CKPT_FILE outside any preopened directory (--no-dir)', () => {
   const r = runModule('fib.inst.wasm', { WASM_CKPT_AT: '5000', WASM_CKPT_FILE: 'snap.bin' },
                       { runnerOpts: ['--no-dir'], cwd: d });
   expect(!r.timedOut && r.signal === null, `crashed (${describe(r)})`);
-  expect(r.status !== 0 && r.status !== 75, `expected a failure, got ${describe(r)}`);
-  expect(/^wasm-ckpt: .*preopen/m.test(r.stderr), `no message about the path: ${show(r.stderr)}`);
+  expectStatus(r, 74); // EXIT_IO_ERROR: the snapshot could not be written
+  const line = expectOneLine(r.stderr, 'wasm-ckpt: ');
+  expect(/preopen/.test(line) && line.includes("'snap.bin'"), `the message does not name the path: ${show(line)}`);
   expect(fs.readdirSync(d).join() === 'fib.inst.wasm', `files written: ${fs.readdirSync(d).join(', ')}`);
 });
 check('run: WASM_CKPT_FILE absolute path outside the preopened directory', () => {
@@ -498,8 +604,9 @@ check('run: WASM_CKPT_FILE absolute path outside the preopened directory', () =>
   const r = runModule('fib.inst.wasm', { WASM_CKPT_AT: '5000', WASM_CKPT_FILE: '/wasm-ckpt-no-such-dir/snap.bin' },
                       { cwd: RT });
   expect(!r.timedOut && r.signal === null, `crashed (${describe(r)})`);
-  expect(r.status !== 0 && r.status !== 75, `expected a failure, got ${describe(r)}`);
-  expect(/^wasm-ckpt: /m.test(r.stderr), `no message: ${show(r.stderr)}`);
+  expectStatus(r, 74); // EXIT_IO_ERROR: the snapshot could not be written
+  const line = expectOneLine(r.stderr, 'wasm-ckpt: ');
+  expect(line.includes("'/wasm-ckpt-no-such-dir/snap.bin'"), `the message does not name the path: ${show(line)}`);
 });
 check('run: WASM_CKPT_RESTORE outside any preopened directory (--no-dir)', () => {
   need(snapPath, 'snapshot');
@@ -508,16 +615,26 @@ check('run: WASM_CKPT_RESTORE outside any preopened directory (--no-dir)', () =>
   expectOneLine(r.stderr, 'wasm-ckpt: ');
   expect(r.stdout === '', `the program ran: stdout ${show(r.stdout, 120)}`);
 });
-for (const value of ['abc', '12abc', '-5']) {
+// docs/runtime-contract.md: a malformed variable exits 64 before the program runs.
+for (const value of ['abc', '12abc', '-5', '99999999999999999999999']) {
   check(`run: WASM_CKPT_AT=${value}`, () => {
     need(fibInst, 'instrumented fib_rec');
     const r = runModule('fib.inst.wasm', { WASM_CKPT_AT: value }, { cwd: RT });
-    expect(!r.timedOut && r.signal === null, `crashed (${describe(r)})`);
-    expect(r.status !== 0 && r.status !== 75, `expected a failure, got ${describe(r)}`);
-    expect(/^wasm-ckpt: .*WASM_CKPT_AT/m.test(r.stderr), `no message naming WASM_CKPT_AT: ${show(r.stderr)}`);
+    expectStatus(r, 64);
+    const line = expectOneLine(r.stderr, 'wasm-ckpt: ');
+    expect(line.includes('WASM_CKPT_AT') && line.includes(`'${value}'`),
+           `the message does not name WASM_CKPT_AT and quote its value: ${show(line)}`);
     expect(r.stdout === '', `the program ran: stdout ${show(r.stdout, 120)}`);
   });
 }
+check('run: WASM_CKPT_RESTORE path too long', () => {
+  need(fibInst, 'instrumented fib_rec');
+  const r = runModule('fib.inst.wasm', { WASM_CKPT_RESTORE: 'x'.repeat(600) }, { cwd: RT });
+  expect(!r.timedOut && r.signal === null, `crashed (${describe(r)})`);
+  expect(r.status === 64 || r.status === 65, `expected exit 64 or 65, got ${describe(r)}`);
+  expectOneLine(r.stderr, 'wasm-ckpt: ');
+  expect(r.stdout === '', `the program ran: stdout ${show(r.stdout, 120)}`);
+});
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;

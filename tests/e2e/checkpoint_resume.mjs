@@ -110,6 +110,11 @@ async function testProgram(program, opt, strategy) {
   await compile(sources.get(program), opt, original);
   await mustRun(tool, ['instrument', original, '-o', instrumented, '--strategy', strategy]);
 
+  const importsOf = (file) => WebAssembly.Module.imports(new WebAssembly.Module(fs.readFileSync(file))).map((i) => `${i.module}.${i.name}`);
+  const originalImports = new Set(importsOf(original));
+  const added = importsOf(instrumented).filter((i) => !originalImports.has(i) && !i.startsWith('wasi_snapshot_preview1.'));
+  check(`${tag} imports nothing but WASI beyond the original's imports`, added.length === 0, added.join(', '));
+
   const reference = await runModule(original);
   const plain = await runModule(instrumented);
   check(`${tag} runs unchanged without a checkpoint`,

@@ -1,9 +1,98 @@
+// The C++ snapshot reader and writer (src/snapshot/snapshot.cpp) against the layout in
+// snapshot_layout.h: round trips, and every kind of damage rejected with a message that says
+// what is wrong.
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
 
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/snapshot.h"
+#include "wasm_ckpt/snapshot_layout.h"
 
 using namespace wasm_ckpt;
+
+namespace {
+constexpr uint32_t kPage = 65536;
+
+std::vector<uint8_t> pageOf(uint8_t seed) {
+  std::vector<uint8_t> bytes(kPage);
+  for (uint32_t i = 0; i < kPage; i++) bytes[i] = uint8_t(seed + i * 7);
+  return bytes;
+}
+
+// A snapshot with every section populated.
+Snapshot sample() {
+  Snapshot s;
+  s.moduleHash = 0x1122334455667788ull;
+  s.pollCount = 123456789012ull;
+  s.memoryPages = 3;
+  s.frames.push_back({1, 2, {1, 2, 3, 4, 5, 6, 7, 8}});
+  s.frames.push_back({0, 1, {}});
+  s.frames.push_back({4, 9, {9, 9, 9, 9}});
+  s.globals = {0xaa, 0xbb, 0xcc, 0xdd, 1, 2, 3, 4};
+  s.pages.push_back({0, pageOf(1)});
+  s.pages.push_back({2, pageOf(2)});
+  return s;
+}
+
+// The same without memory pages: small enough to damage byte by byte.
+Snapshot smallSample() {
+  Snapshot s = sample();
+  s.pages.clear();
+  return s;
+}
+
+uint32_t load32(const std::vector<uint8_t>& b, size_t at) {
+  return uint32_t(b[at]) | uint32_t(b[at + 1]) << 8 | uint32_t(b[at + 2]) << 16 | uint32_t(b[at + 3]) << 24;
+}
+void store32(std::vector<uint8_t>& b, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; i++) b[at + i] = uint8_t(v >> (8 * i));
+}
+void store64(std::vector<uint8_t>& b, size_t at, uint64_t v) {
+  store32(b, at, uint32_t(v));
+  store32(b, at + 4, uint32_t(v >> 32));
+}
+// After an edit, makes the checksum right again, so that the structural checks are what must fire.
+void fixChecksum(std::vector<uint8_t>& b) {
+  store64(b, HDR_CHECKSUM, snapshotHashWords(SNAPSHOT_HASH_SEED, b.data() + HDR_CHECKED_FROM, b.size() - HDR_CHECKED_FROM));
+}
+
+// Expects parseSnapshot to throw wasm_ckpt::Error whose message contains `needle`.
+void expectRejected(const std::vector<uint8_t>& bytes, const std::string& needle) {
+  try {
+    parseSnapshot(bytes);
+    ADD_FAILURE() << "accepted; expected an error mentioning '" << needle << "'";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << "message: " << e.what();
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "multi-line message: " << e.what();
+  }
+}
+
+void expectSame(const Snapshot& a, const Snapshot& b) {
+  EXPECT_EQ(a.moduleHash, b.moduleHash);
+  EXPECT_EQ(a.pollCount, b.pollCount);
+  EXPECT_EQ(a.memoryPages, b.memoryPages);
+  ASSERT_EQ(a.frames.size(), b.frames.size());
+  for (size_t i = 0; i < a.frames.size(); i++) {
+    EXPECT_EQ(a.frames[i].function, b.frames[i].function) << "frame " << i;
+    EXPECT_EQ(a.frames[i].resumeId, b.frames[i].resumeId) << "frame " << i;
+    EXPECT_EQ(a.frames[i].payload, b.frames[i].payload) << "frame " << i;
+  }
+  EXPECT_EQ(a.globals, b.globals);
+  ASSERT_EQ(a.pages.size(), b.pages.size());
+  for (size_t i = 0; i < a.pages.size(); i++) {
+    EXPECT_EQ(a.pages[i].index, b.pages[i].index) << "page " << i;
+    EXPECT_TRUE(a.pages[i].bytes == b.pages[i].bytes) << "page " << i;
+  }
+}
+
+std::string tempPath(const std::string& name) {
+  return testing::TempDir() + "wasm_ckpt_snapshot_test_" + name;
+}
+} // namespace
 
 TEST(Snapshot, RoundTrip) {
   Snapshot s;
@@ -17,4 +106,310 @@ TEST(Snapshot, RoundTrip) {
   EXPECT_EQ(back.moduleHash, 42u);
   EXPECT_EQ(back.frames.size(), 1u);
   EXPECT_EQ(back.pages[0].index, 2u);
+}
+
+TEST(Snapshot, RoundTripEveryField) {
+  Snapshot s = sample();
+  auto bytes = serializeSnapshot(s);
+  Snapshot back = parseSnapshot(bytes);
+  EXPECT_EQ(back.version, SNAPSHOT_VERSION);
+  expectSame(s, back);
+  // Serializing what was parsed gives the same bytes.
+  EXPECT_EQ(serializeSnapshot(back), bytes);
+}
+
+TEST(Snapshot, HeaderLayout) {
+  Snapshot s = sample();
+  auto b = serializeSnapshot(s);
+  uint32_t framesSize = 0;
+  for (auto& f : s.frames) framesSize += FRAME_HEADER_SIZE + uint32_t(f.payload.size());
+  ASSERT_EQ(b.size(), SNAPSHOT_HEADER_SIZE + framesSize + s.globals.size() + 2 * (4 + kPage));
+  EXPECT_EQ(uint64_t(load32(b, HDR_MAGIC)) | uint64_t(load32(b, HDR_MAGIC + 4)) << 32, SNAPSHOT_MAGIC);
+  EXPECT_EQ(std::string(b.begin(), b.begin() + 8), "WASMCKPT");
+  EXPECT_EQ(load32(b, HDR_VERSION), SNAPSHOT_VERSION);
+  EXPECT_EQ(load32(b, HDR_HEADER_SIZE), SNAPSHOT_HEADER_SIZE);
+  EXPECT_EQ(load32(b, HDR_MODULE_HASH), 0x55667788u);
+  EXPECT_EQ(load32(b, HDR_MODULE_HASH + 4), 0x11223344u);
+  EXPECT_EQ(load32(b, HDR_MEMORY_PAGES), 3u);
+  EXPECT_EQ(load32(b, HDR_STORED_PAGES), 2u);
+  EXPECT_EQ(load32(b, HDR_GLOBALS_SIZE), 8u);
+  EXPECT_EQ(load32(b, HDR_FRAME_COUNT), 3u);
+  EXPECT_EQ(load32(b, HDR_FRAMES_SIZE), framesSize);
+  EXPECT_EQ(load32(b, HDR_RESERVED), 0u);
+  // First frame record right after the header.
+  EXPECT_EQ(load32(b, SNAPSHOT_HEADER_SIZE + FRAME_FUNC_INDEX), 1u);
+  EXPECT_EQ(load32(b, SNAPSHOT_HEADER_SIZE + FRAME_RESUME_ID), 2u);
+  EXPECT_EQ(load32(b, SNAPSHOT_HEADER_SIZE + FRAME_PAYLOAD_SIZE), 8u);
+  // The checksum covers [HDR_CHECKED_FROM, end).
+  uint64_t sum = snapshotHashWords(SNAPSHOT_HASH_SEED, b.data() + HDR_CHECKED_FROM, b.size() - HDR_CHECKED_FROM);
+  EXPECT_EQ(load32(b, HDR_CHECKSUM), uint32_t(sum));
+  EXPECT_EQ(load32(b, HDR_CHECKSUM + 4), uint32_t(sum >> 32));
+  EXPECT_EQ(parseSnapshot(b).checksum, sum);
+}
+
+TEST(Snapshot, HashIsFnv1aOverLittleEndianWords) {
+  const uint8_t data[8] = {1, 0, 0, 0, 0x78, 0x56, 0x34, 0x12};
+  uint64_t h = SNAPSHOT_HASH_SEED;
+  h = (h ^ 1u) * SNAPSHOT_HASH_PRIME;
+  h = (h ^ 0x12345678u) * SNAPSHOT_HASH_PRIME;
+  EXPECT_EQ(snapshotHashWords(SNAPSHOT_HASH_SEED, data, 8), h);
+  EXPECT_EQ(snapshotHashWords(SNAPSHOT_HASH_SEED, data, 0), SNAPSHOT_HASH_SEED);
+}
+
+TEST(Snapshot, NoStoredPages) {
+  // All-zero memory: pages are counted but none is stored.
+  Snapshot s = smallSample();
+  s.memoryPages = 17;
+  auto bytes = serializeSnapshot(s);
+  EXPECT_EQ(load32(bytes, HDR_STORED_PAGES), 0u);
+  Snapshot back = parseSnapshot(bytes);
+  EXPECT_EQ(back.memoryPages, 17u);
+  EXPECT_TRUE(back.pages.empty());
+  expectSame(s, back);
+}
+
+TEST(Snapshot, StoredPageOfZeros) {
+  // A stored page may be all zero (the writer skips such pages, the reader does not care).
+  Snapshot s = smallSample();
+  s.pages.push_back({1, std::vector<uint8_t>(kPage, 0)});
+  Snapshot back = parseSnapshot(serializeSnapshot(s));
+  ASSERT_EQ(back.pages.size(), 1u);
+  EXPECT_EQ(back.pages[0].index, 1u);
+  EXPECT_EQ(back.pages[0].bytes, std::vector<uint8_t>(kPage, 0));
+}
+
+TEST(Snapshot, EmptyPayloadsAndGlobals) {
+  Snapshot s;
+  s.moduleHash = 7;
+  s.memoryPages = 1;
+  s.frames.push_back({0, 1, {}});
+  auto bytes = serializeSnapshot(s);
+  EXPECT_EQ(bytes.size(), SNAPSHOT_HEADER_SIZE + FRAME_HEADER_SIZE);
+  Snapshot back = parseSnapshot(bytes);
+  expectSame(s, back);
+  EXPECT_TRUE(back.globals.empty());
+  EXPECT_TRUE(back.frames[0].payload.empty());
+}
+
+TEST(Snapshot, RejectsEmptyInput) { expectRejected({}, "truncated"); }
+
+TEST(Snapshot, RejectsEveryTruncation) {
+  auto bytes = serializeSnapshot(smallSample());
+  for (size_t n = 0; n < bytes.size(); n++) {
+    SCOPED_TRACE("truncated to " + std::to_string(n) + " bytes");
+    expectRejected(std::vector<uint8_t>(bytes.begin(), bytes.begin() + n), "truncated");
+  }
+}
+
+TEST(Snapshot, RejectsTruncatedPages) {
+  auto bytes = serializeSnapshot(sample());
+  for (size_t cut : {size_t(1), size_t(4), size_t(kPage), size_t(kPage + 4), size_t(kPage + 5), bytes.size() - 64}) {
+    SCOPED_TRACE("cut " + std::to_string(cut) + " bytes");
+    expectRejected(std::vector<uint8_t>(bytes.begin(), bytes.end() - cut), "truncated");
+  }
+}
+
+TEST(Snapshot, TruncationMessageGivesSizes) {
+  auto bytes = serializeSnapshot(smallSample());
+  try {
+    parseSnapshot(std::vector<uint8_t>(bytes.begin(), bytes.begin() + 10));
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("10 bytes"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Snapshot, RejectsTrailingBytes) {
+  auto bytes = serializeSnapshot(smallSample());
+  bytes.push_back(0);
+  expectRejected(bytes, "do not add up");
+  bytes.insert(bytes.end(), {0, 0, 0});
+  fixChecksum(bytes);
+  expectRejected(bytes, "do not add up");
+}
+
+TEST(Snapshot, RejectsBadMagic) {
+  auto bytes = serializeSnapshot(smallSample());
+  for (size_t i = 0; i < 8; i++) {
+    auto b = bytes;
+    b[i] ^= 0x20;
+    expectRejected(b, "not a wasm-ckpt snapshot");
+  }
+}
+
+TEST(Snapshot, RejectsOtherVersions) {
+  for (uint32_t version : {0u, 2u, 0xffffffffu}) {
+    auto b = serializeSnapshot(smallSample());
+    store32(b, HDR_VERSION, version);
+    expectRejected(b, "version " + std::to_string(version));
+  }
+}
+
+TEST(Snapshot, RejectsBadHeaderSize) {
+  auto b = serializeSnapshot(smallSample());
+  store32(b, HDR_HEADER_SIZE, 60);
+  expectRejected(b, "header size");
+}
+
+TEST(Snapshot, RejectsChecksumMismatch) {
+  auto b = serializeSnapshot(smallSample());
+  b[HDR_CHECKSUM] ^= 1;
+  expectRejected(b, "checksum");
+}
+
+TEST(Snapshot, RejectsEveryFlippedByte) {
+  // Every byte is checked by something except the module hash, which only a module can judge.
+  auto bytes = serializeSnapshot(smallSample());
+  for (size_t i = 0; i < bytes.size(); i++) {
+    if (i >= HDR_MODULE_HASH && i < HDR_MODULE_HASH + 8) continue;
+    for (uint8_t bit : {uint8_t(0x01), uint8_t(0x80)}) {
+      SCOPED_TRACE("byte " + std::to_string(i) + " ^ " + std::to_string(bit));
+      auto b = bytes;
+      b[i] ^= bit;
+      EXPECT_THROW(parseSnapshot(b), Error);
+    }
+  }
+}
+
+TEST(Snapshot, ModuleHashIsNotCheckedByTheParser) {
+  auto b = serializeSnapshot(smallSample());
+  b[HDR_MODULE_HASH] ^= 0xff;
+  EXPECT_EQ(parseSnapshot(b).moduleHash, 0x1122334455667788ull ^ 0xff);
+}
+
+TEST(Snapshot, RejectsFlippedBytesInEachRegion) {
+  auto bytes = serializeSnapshot(sample());
+  uint32_t framesSize = load32(bytes, HDR_FRAMES_SIZE);
+  size_t globals = SNAPSHOT_HEADER_SIZE + framesSize, pages = globals + 8;
+  for (size_t at : {size_t(HDR_POLL_COUNT), size_t(HDR_RESERVED), size_t(SNAPSHOT_HEADER_SIZE + 13), globals + 1,
+                    pages + 4 + 100, bytes.size() - 1}) {
+    SCOPED_TRACE("byte " + std::to_string(at));
+    auto b = bytes;
+    b[at] ^= 0x10;
+    expectRejected(b, "checksum");
+  }
+}
+
+TEST(Snapshot, RejectsZeroFrames) {
+  Snapshot s = smallSample();
+  s.frames.clear();
+  expectRejected(serializeSnapshot(s), "do not add up");
+}
+
+TEST(Snapshot, RejectsUnalignedSections) {
+  Snapshot s = smallSample();
+  s.globals.push_back(1); // 9 bytes
+  expectRejected(serializeSnapshot(s), "do not add up");
+  s = smallSample();
+  s.frames[0].payload.push_back(1);
+  expectRejected(serializeSnapshot(s), "do not add up");
+}
+
+TEST(Snapshot, RejectsMoreStoredPagesThanMemory) {
+  Snapshot s = sample();
+  s.memoryPages = 1;
+  expectRejected(serializeSnapshot(s), "do not add up");
+}
+
+TEST(Snapshot, RejectsBadPageTables) {
+  {
+    Snapshot s = sample();
+    s.pages[1].index = 3; // == memoryPages
+    expectRejected(serializeSnapshot(s), "page table");
+  }
+  {
+    Snapshot s = sample();
+    std::swap(s.pages[0], s.pages[1]); // descending
+    expectRejected(serializeSnapshot(s), "page table");
+  }
+  {
+    Snapshot s = sample();
+    s.pages[1].index = s.pages[0].index; // duplicate
+    expectRejected(serializeSnapshot(s), "page table");
+  }
+}
+
+TEST(Snapshot, RejectsInconsistentFrameRecords) {
+  auto bytes = serializeSnapshot(smallSample());
+  uint32_t framesSize = load32(bytes, HDR_FRAMES_SIZE);
+  {
+    auto b = bytes; // one frame more than recorded
+    store32(b, HDR_FRAME_COUNT, 4);
+    fixChecksum(b);
+    expectRejected(b, "frame records");
+  }
+  {
+    auto b = bytes; // one frame fewer
+    store32(b, HDR_FRAME_COUNT, 2);
+    fixChecksum(b);
+    expectRejected(b, "frame records");
+  }
+  {
+    auto b = bytes; // a payload that runs past the frames section
+    store32(b, SNAPSHOT_HEADER_SIZE + FRAME_PAYLOAD_SIZE, framesSize);
+    fixChecksum(b);
+    expectRejected(b, "frame records");
+  }
+  {
+    auto b = bytes; // a huge payload size
+    store32(b, SNAPSHOT_HEADER_SIZE + FRAME_PAYLOAD_SIZE, 0xfffffff0u);
+    fixChecksum(b);
+    expectRejected(b, "frame records");
+  }
+}
+
+TEST(Snapshot, RejectsHugeSizesWithoutAllocating) {
+  auto bytes = serializeSnapshot(smallSample());
+  for (size_t field : {size_t(HDR_STORED_PAGES), size_t(HDR_GLOBALS_SIZE), size_t(HDR_FRAMES_SIZE), size_t(HDR_FRAME_COUNT)}) {
+    SCOPED_TRACE("field at " + std::to_string(field));
+    auto b = bytes;
+    store32(b, field, 0xffffffffu);
+    fixChecksum(b);
+    EXPECT_THROW(parseSnapshot(b), Error);
+  }
+}
+
+TEST(Snapshot, ReadSnapshotFile) {
+  std::string path = tempPath("ok.snap");
+  auto bytes = serializeSnapshot(sample());
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  }
+  expectSame(sample(), readSnapshotFile(path));
+  std::remove(path.c_str());
+}
+
+TEST(Snapshot, ReadSnapshotFileErrorsNameTheFile) {
+  std::string missing = tempPath("missing.snap");
+  std::remove(missing.c_str());
+  try {
+    readSnapshotFile(missing);
+    FAIL() << "accepted a missing file";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+  }
+  std::string bad = tempPath("bad.snap");
+  {
+    std::ofstream out(bad, std::ios::binary);
+    out << "not a snapshot at all, but long enough to hold a header of sixty-four bytes....";
+  }
+  try {
+    readSnapshotFile(bad);
+    FAIL() << "accepted a bad file";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find(bad), std::string::npos) << msg;
+    EXPECT_NE(msg.find("not a wasm-ckpt snapshot"), std::string::npos) << msg;
+  }
+  std::string empty = tempPath("empty.snap");
+  { std::ofstream out(empty, std::ios::binary); }
+  try {
+    readSnapshotFile(empty);
+    FAIL() << "accepted an empty file";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+  std::remove(bad.c_str());
+  std::remove(empty.c_str());
 }

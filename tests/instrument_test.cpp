@@ -1,0 +1,341 @@
+// The instrumentation pipeline (src/instrument.cpp and the passes) on small text modules:
+// valid and deterministic output, the metadata it records, and the features it refuses.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "wasm.h"
+
+#include "wasm_ckpt/error.h"
+#include "wasm_ckpt/instrument.h"
+#include "wasm_ckpt/metadata.h"
+#include "wasm_ckpt/module_io.h"
+
+using namespace wasm_ckpt;
+
+namespace {
+// A WASI-shaped program: memory, a mutable global, recursion, a loop, a call through a table.
+const char* kProgram = R"((module
+  (type $unary (func (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory 1)
+  (table 1 1 funcref)
+  (elem (i32.const 0) $double)
+  (global $counter (mut i32) (i32.const 0))
+  (global $total (mut i64) (i64.const 0))
+  (global $limit i32 (i32.const 10))
+  (func $double (param $x i32) (result i32)
+    (i32.add (local.get $x) (local.get $x)))
+  (func $fib (param $n i32) (result i32)
+    (global.set $counter (i32.add (global.get $counter) (i32.const 1)))
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+  (func $sum (param $n i32) (result i64) (local $i i32) (local $acc i64) (local $f f64)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc (i64.add (local.get $acc)
+          (i64.extend_i32_u (call_indirect (type $unary) (local.get $i) (i32.const 0)))))
+        (local.set $f (f64.add (local.get $f) (f64.const 0.5)))
+        (i32.store (i32.const 1024) (local.get $i))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $acc))
+  (func $_start
+    (global.set $total (call $sum (call $fib (global.get $limit))))
+    (call $proc_exit (i32.const 0)))
+  (export "memory" (memory 0))
+  (export "_start" (func $_start)))
+)";
+const std::vector<std::string> kDefinedFunctions = {"double", "fib", "sum", "_start"};
+
+std::unique_ptr<wasm::Module> parse(const std::string& text) {
+  auto module = readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+  return module;
+}
+
+struct Instrumented {
+  std::unique_ptr<wasm::Module> module;
+  InstrumentReport report;
+  std::vector<char> binary;
+};
+
+Instrumented instrument(const std::string& text, unsigned optimizeLevel = 2) {
+  Instrumented out;
+  out.module = parse(text);
+  validateModule(*out.module, "input");
+  InstrumentOptions options;
+  options.optimizeLevel = optimizeLevel;
+  out.report = instrumentModule(*out.module, options);
+  out.binary = writeModuleBinary(*out.module);
+  return out;
+}
+
+// Expects instrumenting `text` to throw an Error whose message contains each of `needles`.
+void expectRefused(const std::string& text, const std::vector<std::string>& needles) {
+  auto module = parse(text);
+  try {
+    instrumentModule(*module, InstrumentOptions{});
+    ADD_FAILURE() << "instrumented; expected an error";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    for (auto& n : needles) EXPECT_NE(msg.find(n), std::string::npos) << "'" << n << "' not in: " << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << "multi-line message: " << msg;
+  }
+}
+
+std::string withStart(const std::string& body) {
+  return "(module " + body + " (func $_start) (export \"_start\" (func $_start)))";
+}
+} // namespace
+
+TEST(Instrument, OutputValidates) {
+  for (unsigned level : {0u, 1u, 2u, 3u}) {
+    SCOPED_TRACE("-O" + std::to_string(level));
+    auto result = instrument(kProgram, level);
+    EXPECT_NO_THROW(validateModule(*result.module, "instrumented"));
+    // And the binary reads back and validates.
+    auto back = readModuleFromBytes(result.binary, "instrumented.wasm");
+    EXPECT_NO_THROW(validateModule(*back, "instrumented.wasm"));
+    ASSERT_NE(back->getExportOrNull("_start"), nullptr);
+    EXPECT_EQ(back->getExportOrNull("_start")->kind, wasm::ExternalKind::Function);
+  }
+}
+
+TEST(Instrument, Deterministic) {
+  auto a = instrument(kProgram);
+  auto b = instrument(kProgram);
+  EXPECT_EQ(a.report.moduleHash, b.report.moduleHash);
+  EXPECT_TRUE(a.binary == b.binary) << "instrumenting the same input twice gave different bytes";
+  auto c = instrument(kProgram, 0);
+  auto d = instrument(kProgram, 0);
+  EXPECT_TRUE(c.binary == d.binary) << "at -O0";
+}
+
+TEST(Instrument, ModuleHashDependsOnTheInput) {
+  auto a = instrument(kProgram);
+  std::string other = kProgram;
+  other.replace(other.find("(i32.const 10)"), 14, "(i32.const 11)");
+  auto b = instrument(other);
+  EXPECT_NE(a.report.moduleHash, 0u);
+  EXPECT_NE(a.report.moduleHash, b.report.moduleHash);
+}
+
+TEST(Instrument, Report) {
+  auto result = instrument(kProgram);
+  EXPECT_EQ(result.report.instrumentedFunctions, kDefinedFunctions.size());
+  // One poll per function entry and one per loop header, at least.
+  EXPECT_GE(result.report.pollPoints, kDefinedFunctions.size() + 1);
+  EXPECT_GT(result.report.resumePoints, result.report.pollPoints); // the calls are resume points too
+  EXPECT_TRUE(result.report.warnings.empty());
+}
+
+TEST(Instrument, MetadataSection) {
+  auto result = instrument(kProgram);
+  auto metadata = ModuleMetadata::fromModule(*result.module);
+  ASSERT_TRUE(metadata.has_value());
+  EXPECT_EQ(metadata->moduleHash, result.report.moduleHash);
+  EXPECT_EQ(metadata->strategy, "full");
+
+  // One FrameLayout per defined function of the input, in order, each with resume points.
+  ASSERT_EQ(metadata->functions.size(), kDefinedFunctions.size());
+  uint32_t resumePoints = 0;
+  for (size_t i = 0; i < kDefinedFunctions.size(); i++) {
+    auto& layout = metadata->functions[i];
+    EXPECT_EQ(layout.name, kDefinedFunctions[i]);
+    EXPECT_GT(layout.resumePoints.size(), 0u) << layout.name;
+    resumePoints += uint32_t(layout.resumePoints.size());
+  }
+  EXPECT_EQ(resumePoints, result.report.resumePoints);
+  // $sum keeps its parameter and its i32, i64 and f64 locals in its frame.
+  std::multiset<ValueKind> sumKinds(metadata->functions[2].locals.begin(), metadata->functions[2].locals.end());
+  EXPECT_GE(sumKinds.count(ValueKind::I64), 1u);
+  EXPECT_GE(sumKinds.count(ValueKind::F64), 1u);
+
+  // The program's mutable globals are saved (the immutable one is not).
+  std::set<std::string> saved;
+  for (auto& g : metadata->globals) saved.insert(g.name);
+  EXPECT_TRUE(saved.count("counter"));
+  EXPECT_TRUE(saved.count("total"));
+  EXPECT_FALSE(saved.count("limit"));
+  for (auto& g : metadata->globals) {
+    ASSERT_LT(g.index, result.module->globals.size()) << g.name;
+    EXPECT_EQ(std::string(result.module->globals[g.index]->name.str), g.name);
+    if (g.name == "total") EXPECT_EQ(g.kind, ValueKind::I64);
+  }
+
+  // The section survives the binary, and its function indices name the right functions there.
+  auto back = readModuleFromBytes(result.binary, "instrumented.wasm");
+  auto reread = ModuleMetadata::fromModule(*back);
+  ASSERT_TRUE(reread.has_value());
+  EXPECT_EQ(reread->serialize(), metadata->serialize());
+  for (auto& layout : reread->functions) {
+    ASSERT_LT(layout.functionIndex, back->functions.size()) << layout.name;
+    EXPECT_EQ(std::string(back->functions[layout.functionIndex]->name.str), layout.name);
+  }
+}
+
+TEST(Instrument, WarnsWithoutStart) {
+  auto result = instrument(R"((module (memory 1)
+    (func $f (param i32) (result i32) (local.get 0))
+    (export "f" (func $f))))");
+  ASSERT_EQ(result.report.warnings.size(), 1u);
+  EXPECT_NE(result.report.warnings[0].find("_start"), std::string::npos) << result.report.warnings[0];
+  EXPECT_NO_THROW(validateModule(*result.module, "instrumented"));
+}
+
+TEST(Instrument, AlreadyInstrumented) {
+  auto result = instrument(kProgram);
+  try {
+    instrumentModule(*result.module, InstrumentOptions{});
+    FAIL() << "instrumented twice";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("already instrumented"), std::string::npos) << e.what();
+  }
+  // Also when read back from its binary.
+  auto back = readModuleFromBytes(result.binary, "instrumented.wasm");
+  EXPECT_THROW(instrumentModule(*back, InstrumentOptions{}), Error);
+}
+
+TEST(Instrument, AlreadyInstrumentedWithoutMetadataSection) {
+  // Custom sections get stripped by tools; the run-time code is still in the module. Run in a
+  // child process: Binaryen's Fatal() (a name clash while injecting the run-time code a second
+  // time) exits the process instead of throwing.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  auto result = instrument(kProgram);
+  EXPECT_EXIT(
+      {
+        auto back = readModuleFromBytes(result.binary, "instrumented.wasm");
+        back->userSections.clear();
+        try {
+          instrumentModule(*back, InstrumentOptions{});
+        } catch (const Error& e) {
+          std::_Exit(std::string(e.what()).find("already instrumented") != std::string::npos ? 42 : 43);
+        }
+        std::_Exit(0);
+      },
+      testing::ExitedWithCode(42), "")
+      << "expected Error(\"...already instrumented...\")";
+}
+
+TEST(Instrument, RefusesSharedMemory) {
+  expectRefused(withStart("(memory (shared 1 1))"), {"shared memory"});
+}
+
+TEST(Instrument, RefusesMemory64) {
+  expectRefused(withStart("(memory i64 1)"), {"memory64"});
+}
+
+TEST(Instrument, RefusesAtomics) {
+  expectRefused(withStart("(memory 1 1) (func $atom (result i32) (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))"),
+                {"atomic", "'atom'"});
+  expectRefused(withStart("(memory 1 1) (func $aload (result i32) (i32.atomic.load (i32.const 0)))"),
+                {"atomic", "'aload'"});
+  expectRefused(withStart("(memory 1 1) (func $astore (i32.atomic.store (i32.const 0) (i32.const 1)))"),
+                {"atomic", "'astore'"});
+}
+
+TEST(Instrument, RefusesExceptionHandling) {
+  expectRefused(withStart(R"((tag $e (param i32))
+      (func $catcher (result i32)
+        (try (result i32) (do (throw $e (i32.const 1))) (catch $e (pop i32)))))"),
+                {"exception handling", "'catcher'"});
+  expectRefused(withStart("(tag $e) (func $thrower (throw $e))"), {"exception handling", "'thrower'"});
+}
+
+TEST(Instrument, RefusesTailCalls) {
+  expectRefused(withStart("(func $g (result i32) (i32.const 1)) (func $tailer (result i32) (return_call $g))"),
+                {"tail call", "'tailer'"});
+  expectRefused(withStart(R"((type $t (func)) (table 1 funcref)
+      (func $tail_indirect (return_call_indirect (type $t) (i32.const 0))))"),
+                {"tail call", "'tail_indirect'"});
+}
+
+TEST(Instrument, RefusesReferenceTypedState) {
+  expectRefused(withStart("(global $r (mut externref) (ref.null extern))"), {"mutable global", "'r'"});
+  expectRefused(withStart("(func $holder (local $x externref))"), {"local of type", "'holder'"});
+}
+
+TEST(Instrument, RefusesDataDrop) {
+  expectRefused(withStart(R"((memory 1) (data $d "hi") (func $dropper (data.drop $d)))"), {"data.drop", "'dropper'"});
+}
+
+TEST(Instrument, RefusalLeavesNoMetadata) {
+  auto module = parse(withStart("(func $g (result i32) (i32.const 1)) (func $tailer (result i32) (return_call $g))"));
+  EXPECT_THROW(instrumentModule(*module, InstrumentOptions{}), Error);
+  EXPECT_FALSE(ModuleMetadata::fromModule(*module).has_value());
+}
+
+// Unusual but legal modules: instrumented into a valid module, or refused with an Error that is
+// a diagnosis rather than an "internal error". Run in a child process because Binaryen's Fatal()
+// exits instead of throwing. Child exit codes: 0 instrumented and valid, 42 a clean Error,
+// 43 an internal error, 44 an invalid output.
+void expectHandled(const std::string& text) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        try {
+          auto module = parse(text);
+          instrumentModule(*module, InstrumentOptions{});
+          try {
+            validateModule(*module, "instrumented");
+          } catch (const Error& e) {
+            std::fprintf(stderr, "%s\n", e.what());
+            std::_Exit(44);
+          }
+          std::_Exit(0);
+        } catch (const Error& e) {
+          std::string msg = e.what();
+          std::fprintf(stderr, "%s\n", msg.c_str());
+          std::_Exit(msg.find("internal error") == std::string::npos && msg.find('\n') == std::string::npos ? 42 : 43);
+        }
+      },
+      [](int status) { return WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 42); }, "")
+      << text;
+}
+
+TEST(Instrument, ZeroPageMemory) {
+  expectHandled("(module (memory 0 10) (func $_start) (export \"_start\" (func $_start)))");
+}
+
+TEST(Instrument, StartWithOtherSignature) {
+  expectHandled("(module (memory 1) (func $_start (result i32) (i32.const 3)) (export \"_start\" (func $_start)))");
+  expectHandled("(module (memory 1) (func $_start (param i32)) (export \"_start\" (func $_start)))");
+}
+
+TEST(Instrument, NamesOfTheRuntimeInTheInput) {
+  expectHandled("(module (memory 1) (func $wasm_ckpt$frame_read) (func $_start (call $wasm_ckpt$frame_read))"
+                " (export \"_start\" (func $_start)))");
+}
+
+TEST(Instrument, NoMemory) {
+  auto result = instrument("(module (func $_start) (export \"_start\" (func $_start)))");
+  EXPECT_NO_THROW(validateModule(*result.module, "instrumented"));
+}
+
+TEST(ModuleIo, RejectsBadInput) {
+  auto bytes = [](const std::string& s) { return std::vector<char>(s.begin(), s.end()); };
+  EXPECT_THROW(readModuleFromBytes({}, "empty"), Error);
+  EXPECT_THROW(readModuleFromBytes(bytes("garbage"), "garbage"), Error);
+  EXPECT_THROW(readModuleFromBytes(bytes(std::string("\0asm", 4)), "magic"), Error);
+  EXPECT_THROW(readModuleFromBytes(bytes(std::string("\0asm\1\0\0\0\1", 9)), "trunc"), Error);
+  EXPECT_THROW(readModuleFromBytes(bytes("(module (func $f (i32.const"), "unclosed"), Error);
+  // Parses, but does not validate.
+  auto module = parse("(module (func $bad (result i32) (i64.const 1)))");
+  try {
+    validateModule(*module, "bad.wat");
+    FAIL() << "validated";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_EQ(msg.rfind("bad.wat: invalid module", 0), 0u) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+}

@@ -1,0 +1,170 @@
+// The "wasm-ckpt" custom section (src/metadata/metadata.cpp): round trips through bytes and
+// through a module, and damaged sections rejected with an Error rather than a crash.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "wasm.h"
+
+#include "wasm_ckpt/error.h"
+#include "wasm_ckpt/metadata.h"
+
+using namespace wasm_ckpt;
+
+namespace {
+ModuleMetadata sample() {
+  ModuleMetadata m;
+  m.moduleHash = 0xfedcba9876543210ull;
+  m.strategy = "full";
+  FrameLayout a;
+  a.name = "main";
+  a.functionIndex = 7;
+  a.locals = {ValueKind::I32, ValueKind::I64, ValueKind::F32, ValueKind::F64, ValueKind::V128};
+  a.resumePoints = {"poll at function entry", "call to f", "poll at loop header"};
+  FrameLayout b;
+  b.name = "$12";
+  b.functionIndex = 12;
+  b.resumePoints = {"poll at function entry"};
+  m.functions = {a, b};
+  m.globals = {{"__stack_pointer", 0, ValueKind::I32}, {"counter", 3, ValueKind::I64}, {"v", 4, ValueKind::V128}};
+  m.runtime = {10, 11, 12, 13};
+  return m;
+}
+
+void expectSame(const ModuleMetadata& a, const ModuleMetadata& b) {
+  EXPECT_EQ(a.moduleHash, b.moduleHash);
+  EXPECT_EQ(a.strategy, b.strategy);
+  ASSERT_EQ(a.functions.size(), b.functions.size());
+  for (size_t i = 0; i < a.functions.size(); i++) {
+    EXPECT_EQ(a.functions[i].name, b.functions[i].name);
+    EXPECT_EQ(a.functions[i].functionIndex, b.functions[i].functionIndex);
+    EXPECT_EQ(a.functions[i].locals, b.functions[i].locals);
+    EXPECT_EQ(a.functions[i].resumePoints, b.functions[i].resumePoints);
+  }
+  ASSERT_EQ(a.globals.size(), b.globals.size());
+  for (size_t i = 0; i < a.globals.size(); i++) {
+    EXPECT_EQ(a.globals[i].name, b.globals[i].name);
+    EXPECT_EQ(a.globals[i].index, b.globals[i].index);
+    EXPECT_EQ(a.globals[i].kind, b.globals[i].kind);
+  }
+  EXPECT_EQ(a.runtime.moduleHashGlobal, b.runtime.moduleHashGlobal);
+  EXPECT_EQ(a.runtime.bakedSizeGlobal, b.runtime.bakedSizeGlobal);
+  EXPECT_EQ(a.runtime.flagsGlobal, b.runtime.flagsGlobal);
+  EXPECT_EQ(a.runtime.bakedSegment, b.runtime.bakedSegment);
+}
+
+void store32(std::vector<char>& b, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; i++) b[at + i] = char(v >> (8 * i));
+}
+
+void expectRejected(const std::vector<char>& bytes, const std::string& needle) {
+  try {
+    ModuleMetadata::deserialize(bytes);
+    ADD_FAILURE() << "accepted; expected an error mentioning '" << needle << "'";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << "message: " << e.what();
+  }
+}
+} // namespace
+
+TEST(Metadata, Sizes) {
+  EXPECT_EQ(valueKindSize(ValueKind::I32), 4u);
+  EXPECT_EQ(valueKindSize(ValueKind::I64), 8u);
+  EXPECT_EQ(valueKindSize(ValueKind::F32), 4u);
+  EXPECT_EQ(valueKindSize(ValueKind::F64), 8u);
+  EXPECT_EQ(valueKindSize(ValueKind::V128), 16u);
+  EXPECT_STREQ(valueKindName(ValueKind::F64), "f64");
+  auto m = sample();
+  EXPECT_EQ(m.functions[0].payloadSize(), 4u + 8 + 4 + 8 + 16);
+  EXPECT_EQ(m.functions[1].payloadSize(), 0u);
+  EXPECT_EQ(m.globalsSize(), 4u + 8 + 16);
+}
+
+TEST(Metadata, RoundTrip) {
+  auto m = sample();
+  auto bytes = m.serialize();
+  expectSame(m, ModuleMetadata::deserialize(bytes));
+  EXPECT_EQ(ModuleMetadata::deserialize(bytes).serialize(), bytes);
+}
+
+TEST(Metadata, RoundTripEmpty) {
+  ModuleMetadata m;
+  expectSame(m, ModuleMetadata::deserialize(m.serialize()));
+}
+
+TEST(Metadata, StartsWithFormatVersion) {
+  auto bytes = sample().serialize();
+  ASSERT_GE(bytes.size(), 4u);
+  EXPECT_EQ(uint8_t(bytes[0]), ModuleMetadata::kFormatVersion);
+  EXPECT_EQ(bytes[1] | bytes[2] | bytes[3], 0);
+}
+
+TEST(Metadata, RejectsEveryTruncation) {
+  auto bytes = sample().serialize();
+  for (size_t n = 0; n < bytes.size(); n++) {
+    SCOPED_TRACE("truncated to " + std::to_string(n) + " bytes");
+    EXPECT_THROW(ModuleMetadata::deserialize(std::vector<char>(bytes.begin(), bytes.begin() + n)), Error);
+  }
+  expectRejected({}, "corrupted");
+  expectRejected(std::vector<char>(bytes.begin(), bytes.end() - 1), "corrupted");
+}
+
+TEST(Metadata, RejectsOtherFormatVersion) {
+  auto bytes = sample().serialize();
+  store32(bytes, 0, ModuleMetadata::kFormatVersion + 1);
+  expectRejected(bytes, "incompatible");
+}
+
+TEST(Metadata, RejectsBadValueKind) {
+  ModuleMetadata m;
+  m.globals = {{"g", 0, ValueKind::I32}};
+  auto bytes = m.serialize();
+  // The global's kind is the last u32 before the four runtime locations.
+  store32(bytes, bytes.size() - 16 - 4, 5);
+  expectRejected(bytes, "corrupted");
+}
+
+TEST(Metadata, RejectsHugeCounts) {
+  ModuleMetadata m;
+  m.strategy = "full";
+  FrameLayout f;
+  f.name = "f";
+  m.functions = {f};
+  auto base = m.serialize();
+  // Offsets: version 0, hash 4, strategy len 12 + 4 chars, function count 20, name 24 + 1, index 29,
+  // locals count 33, resume point count 37.
+  for (size_t at : {size_t(12), size_t(20), size_t(24), size_t(33), size_t(37)}) {
+    SCOPED_TRACE("count at " + std::to_string(at));
+    auto bytes = base;
+    store32(bytes, at, 0xffffffffu);
+    EXPECT_THROW(ModuleMetadata::deserialize(bytes), Error);
+  }
+}
+
+TEST(Metadata, StoreIntoAndFromModule) {
+  wasm::Module module;
+  EXPECT_FALSE(ModuleMetadata::fromModule(module).has_value());
+  auto m = sample();
+  m.storeInto(module);
+  auto back = ModuleMetadata::fromModule(module);
+  ASSERT_TRUE(back.has_value());
+  expectSame(m, *back);
+
+  // Storing again replaces the section rather than adding a second one.
+  m.moduleHash = 99;
+  m.storeInto(module);
+  size_t sections = 0;
+  for (auto& s : module.userSections) sections += s.name == ModuleMetadata::kSectionName;
+  EXPECT_EQ(sections, 1u);
+  EXPECT_EQ(ModuleMetadata::fromModule(module)->moduleHash, 99u);
+}
+
+TEST(Metadata, TruncatedSectionInModuleRejected) {
+  wasm::Module module;
+  sample().storeInto(module);
+  for (auto& s : module.userSections) {
+    if (s.name == ModuleMetadata::kSectionName) s.data.resize(s.data.size() / 2);
+  }
+  EXPECT_THROW(ModuleMetadata::fromModule(module), Error);
+}
