@@ -19,6 +19,7 @@
 #include "runtime/runtime_names.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/metadata.h"
+#include "wasm_ckpt/plan.h"
 #include "wasm_ckpt/module_io.h"
 #include "wasm_ckpt/snapshot_layout.h"
 
@@ -27,6 +28,7 @@ namespace wasm_ckpt {
 const char* strategyName(Strategy strategy) {
   switch (strategy) {
     case Strategy::Full: return "full";
+    case Strategy::Lean: return "lean";
   }
   return "?";
 }
@@ -88,25 +90,32 @@ void checkInstrumentable(Module& module) {
 
 InstrumentReport instrumentModule(Module& module, const InstrumentOptions& options) {
   checkInstrumentable(module);
+  auto selection = planInstrumentation(module, options);
 
   UnwindRewindPlan plan;
-  for (auto& func : module.functions) {
-    if (!func->imported()) {
-      plan.ordered.push_back(func->name);
-      plan.canUnwind.insert(func->name);
-    }
+  std::map<Name, PollSites> pollSites;
+  for (auto& f : selection.functions) {
+    if (!f.instrumented) continue;
+    plan.ordered.push_back(Name(f.irName));
+    plan.canUnwind.insert(Name(f.irName));
+    if (f.entryPoll || f.loopPolls) pollSites[Name(f.irName)] = PollSites{f.entryPoll, f.loopPolls > 0};
   }
+  plan.unwindingIndirect.insert(selection.unwindingSignatures.begin(), selection.unwindingSignatures.end());
+  plan.coldLoopPolls = options.strategy == Strategy::Lean;
+  plan.saveLiveLocalsOnly = options.strategy == Strategy::Lean;
+
   InstrumentReport report;
   auto injected = injectRuntime(module);
   if (!injected.hasStart)
     report.warnings.push_back("the module exports no _start function: the run-time contract (WASM_CKPT_*) is inactive");
+  if (pollSites.empty()) report.warnings.push_back("no poll point was placed: the program can never be checkpointed");
 
   Builder builder(module);
   module.addFunction(Builder::makeFunction(runtime::pollMarker(), Signature(Type::none, Type::none), {}, builder.makeNop()));
   {
     PassRunner runner(&module);
     runner.setIsNested(true);
-    runner.add(createInsertPollsPass(&plan.canUnwind));
+    runner.add(createInsertPollsPass(&pollSites));
     runner.run();
   }
   std::vector<std::string> flatten = {"flatten", "dce"};
@@ -136,8 +145,10 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   for (auto& func : module.functions) {
     if (!func->imported()) indices[func->name] = next++;
   }
+  std::map<Name, std::string> shownNames;
+  for (auto& f : selection.functions) shownNames[Name(f.irName)] = f.name;
   for (size_t i = 0; i < layouts.size(); i++) {
-    layouts[i].name = plan.ordered[i].str;
+    layouts[i].name = shownNames[plan.ordered[i]];
     layouts[i].functionIndex = indices[plan.ordered[i]];
     report.resumePoints += uint32_t(layouts[i].resumePoints.size());
     for (auto& point : layouts[i].resumePoints) report.pollPoints += point.rfind("poll", 0) == 0;

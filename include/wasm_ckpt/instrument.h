@@ -10,11 +10,19 @@ class Module;
 
 namespace wasm_ckpt {
 
-enum class Strategy { Full };
+// full: poll points at every function entry and loop header, every local saved: robust.
+// lean: poll points at loop headers and recursive functions' entries, polls that leave hot loops
+// only through a cold exit, only live locals saved: low overhead while no checkpoint is taken.
+enum class Strategy { Full, Lean };
 const char* strategyName(Strategy strategy);
 
 struct InstrumentOptions {
   Strategy strategy = Strategy::Full;
+  // Where poll points go: patterns matching function names (name section), export names or
+  // function indices, with * and ? globs. Empty means every function. Functions on call paths
+  // to a selected function are instrumented too, so that the stack can be captured.
+  std::vector<std::string> functions;
+  std::vector<std::string> exclude;
   // Binaryen optimization level applied to instrumented functions after the transformation.
   unsigned optimizeLevel = 2;
 };

@@ -14,6 +14,7 @@
 #include "wasm_ckpt/instrument.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/module_io.h"
+#include "wasm_ckpt/plan.h"
 #include "wasm_ckpt/snapshot.h"
 
 using namespace wasm_ckpt;
@@ -23,6 +24,11 @@ constexpr int kExitUsage = 2;
 constexpr int kExitFailure = 1;
 
 void writeModule(wasm::Module& module, const std::string& path) { writeFileAtomically(path, writeModuleBinary(module)); }
+
+// Option combinations CLI11 cannot express; reported like its own parse errors.
+struct UsageError : Error {
+  using Error::Error;
+};
 } // namespace
 
 int main(int argc, char** argv) {
@@ -37,18 +43,32 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "Report what was done");
 
   std::string input, output, snapshotPath, modulePath, strategy = "full";
+  std::vector<std::string> functions, exclude;
   unsigned optimizeLevel = 2;
-  bool json = false;
+  bool json = false, dryRun = false;
 
+  // instrument and plan share the options that decide what gets instrumented.
+  auto addSelectionOptions = [&](CLI::App* command) {
+    command->add_option("input", input, "Module to instrument (.wasm or .wat)")->required();
+    command->add_option("--strategy", strategy, "full (robust, everywhere) or lean (low overhead)")
+      ->check(CLI::IsMember({"full", "lean"}))
+      ->default_val("full");
+    command->add_option("--functions", functions,
+                        "Put poll points only in these functions: names, export names, indices, globs (* ?)");
+    command->add_option("--exclude", exclude, "Put no poll points in these functions (same patterns)");
+  };
   auto* instrument = app.add_subcommand("instrument", "Add checkpoint and restore support to a module");
-  instrument->add_option("input", input, "Module to instrument (.wasm or .wat)")->required();
-  instrument->add_option("-o,--output", output, "Where to write the instrumented module")->required();
-  instrument->add_option("--strategy", strategy, "Instrumentation strategy")
-    ->check(CLI::IsMember({"full"}))
-    ->default_val("full");
+  addSelectionOptions(instrument);
+  instrument->add_option("-o,--output", output, "Where to write the instrumented module");
   instrument->add_option("-O,--optimize", optimizeLevel, "Optimization level for instrumented code (0-3)")
     ->check(CLI::Range(0, 3))
     ->default_val(2);
+  instrument->add_flag("--dry-run", dryRun, "Only report the plan (as `wasm-ckpt plan` does); write nothing");
+  instrument->add_flag("--json", json, "With --dry-run: machine-readable plan");
+
+  auto* planCommand = app.add_subcommand("plan", "Report which functions would be instrumented, and why");
+  addSelectionOptions(planCommand);
+  planCommand->add_flag("--json", json, "Machine-readable output");
 
   auto* resume = app.add_subcommand("resume", "Bake a snapshot into a module that continues from it");
   resume->add_option("module", input, "The instrumented module the snapshot was taken from")->required();
@@ -67,7 +87,7 @@ int main(int argc, char** argv) {
     return false;
   };
   if (argc > 1 && argv[1][0] != '-' && !isCommand(argv[1])) {
-    std::cerr << "wasm-ckpt: error: unknown command '" << argv[1] << "' (expected instrument, resume or inspect)\n";
+    std::cerr << "wasm-ckpt: error: unknown command '" << argv[1] << "' (expected instrument, plan, resume or inspect)\n";
     return kExitUsage;
   }
   try {
@@ -85,11 +105,23 @@ int main(int argc, char** argv) {
   if (verbose) log->set_level(spdlog::level::info);
 
   try {
-    if (instrument->parsed()) {
+    InstrumentOptions options;
+    options.strategy = strategy == "lean" ? Strategy::Lean : Strategy::Full;
+    options.functions = functions;
+    options.exclude = exclude;
+    options.optimizeLevel = optimizeLevel;
+    if (planCommand->parsed() || (instrument->parsed() && dryRun)) {
+      auto module = readModule(input);
+      try {
+        std::cout << describePlan(planInstrumentation(*module, options), json);
+      } catch (const Error& e) {
+        throw Error(input + ": " + e.what());
+      }
+    } else if (instrument->parsed()) {
+      if (output.empty()) throw UsageError("--output is required (or --dry-run)");
+      if (json) throw UsageError("--json goes with --dry-run");
       auto start = std::chrono::steady_clock::now();
       auto module = readModule(input);
-      InstrumentOptions options;
-      options.optimizeLevel = optimizeLevel;
       InstrumentReport report;
       try {
         report = instrumentModule(*module, options);
@@ -118,6 +150,9 @@ int main(int argc, char** argv) {
       }
       std::cout << describeSnapshot(snapshot, metadata ? &*metadata : nullptr, json);
     }
+  } catch (const UsageError& e) {
+    std::cerr << "wasm-ckpt: error: " << e.what() << " (see wasm-ckpt --help)\n";
+    return kExitUsage;
   } catch (const Error& e) {
     std::cerr << "wasm-ckpt: error: " << e.what() << "\n";
     return kExitFailure;

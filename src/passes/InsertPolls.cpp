@@ -1,5 +1,5 @@
-// Inserts poll points: a call to the poll marker as the first thing a function does and the first
-// thing every loop iteration does. These are the places where a checkpoint can be taken; with
+// Inserts poll points: a call to the poll marker as the first thing a function does and/or the
+// first thing every loop iteration does, as the plan says. These are the places where a checkpoint can be taken; with
 // one per loop header and per function entry no code runs long without reaching one. The
 // marker is expanded into the real poll sequence by UnwindRewind, after flattening.
 #include "passes/passes.h"
@@ -12,11 +12,11 @@ namespace wasm_ckpt {
 
 namespace {
 struct InsertPolls : public wasm::WalkerPass<wasm::PostWalker<InsertPolls>> {
-  const std::set<wasm::Name>* functions;
-  explicit InsertPolls(const std::set<wasm::Name>* functions) : functions(functions) {}
+  const std::map<wasm::Name, PollSites>* sites;
+  explicit InsertPolls(const std::map<wasm::Name, PollSites>* sites) : sites(sites) {}
 
   bool isFunctionParallel() override { return true; }
-  wasm::Pass* create() override { return new InsertPolls(functions); }
+  wasm::Pass* create() override { return new InsertPolls(sites); }
 
   wasm::Expression* makePoll() {
     return wasm::Builder(*getModule()).makeCall(runtime::pollMarker(), {}, wasm::Type::none);
@@ -27,15 +27,16 @@ struct InsertPolls : public wasm::WalkerPass<wasm::PostWalker<InsertPolls>> {
   }
 
   void doWalkFunction(wasm::Function* func) {
-    if (!functions->count(func->name)) return;
-    wasm::PostWalker<InsertPolls>::doWalkFunction(func);
-    func->body = wasm::Builder(*getModule()).makeSequence(makePoll(), func->body);
+    auto found = sites->find(func->name);
+    if (found == sites->end()) return;
+    if (found->second.loops) wasm::PostWalker<InsertPolls>::doWalkFunction(func);
+    if (found->second.entry) func->body = wasm::Builder(*getModule()).makeSequence(makePoll(), func->body);
   }
 };
 } // namespace
 
-std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::set<wasm::Name>* functions) {
-  return std::make_unique<InsertPolls>(functions);
+std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, PollSites>* sites) {
+  return std::make_unique<InsertPolls>(sites);
 }
 
 } // namespace wasm_ckpt

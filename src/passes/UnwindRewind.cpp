@@ -24,6 +24,10 @@
 #include <map>
 #include <unordered_map>
 
+#include <unordered_set>
+
+#include "ir/find_all.h"
+#include "ir/local-graph.h"
 #include "ir/utils.h"
 #include "passes/passes.h"
 #include "wasm-builder.h"
@@ -65,22 +69,24 @@ public:
     : module(module), func(func), builder(module), ordinal(ordinal), plan(plan), layout(layout) {}
 
   void run() {
-    Index savedLocals = func->getNumLocals();
-    for (Index i = 0; i < savedLocals; i++) layout.locals.push_back(kindOf(func->getLocalType(i)));
+    std::vector<Index> saved;
+    for (Index i = 0; i < func->getNumLocals(); i++) saved.push_back(i);
     number(func->body);
     rid = Builder::addVar(func, Name("wasm_ckpt$rid"), Type::i32);
     framePtr = Builder::addVar(func, Name("wasm_ckpt$frame"), Type::i32);
     Expression* body = transformBody(func->body);
 
     auto* inner = builder.makeBlock(unwindLabel);
-    inner->list.push_back(makePrologue(savedLocals));
+    inner->list.push_back(builder.makeNop()); // the prologue, below
     inner->list.push_back(body);
     if (body->type != Type::unreachable) inner->list.push_back(builder.makeReturn());
     inner->finalize(Type::none);
     auto* outer = builder.makeBlock(inner);
-    appendEpilogue(outer, savedLocals);
-    outer->finalize();
+    outer->list.push_back(builder.makeNop()); // the epilogue, below
     func->body = outer;
+    setFrame(inner, outer, saved);
+    if (plan.saveLiveLocalsOnly) setFrame(inner, outer, localsReadAfterRewind(inner->list[0], outer->list[1]));
+    for (Index i : frameLocals) layout.locals.push_back(kindOf(func->getLocalType(i)));
     ReFinalize().walkFunctionInModule(func, &module);
   }
 
@@ -92,6 +98,8 @@ private:
   const UnwindRewindPlan& plan;
   FrameLayout& layout;
   Index rid = 0, framePtr = 0;
+  std::vector<Index> frameLocals;
+  std::unordered_map<Expression*, Name> coldPolls; // loop-header poll marker -> its cold exit
   Name unwindLabel{"wasm_ckpt$unwind"};
   std::unordered_map<Expression*, Index> ids;
   std::unordered_map<Expression*, Range> ranges;
@@ -100,7 +108,8 @@ private:
     if (auto* call = curr->dynCast<Call>()) {
       return call->target == runtime::pollMarker() || plan.canUnwind.count(call->target);
     }
-    return curr->is<CallIndirect>();
+    auto* indirect = curr->dynCast<CallIndirect>();
+    return indirect && plan.unwindingIndirect.count(indirect->heapType.toString());
   }
 
   // Numbers resume points in execution order (post-order is execution order in flat IR).
@@ -172,8 +181,12 @@ private:
       return block;
     }
     if (auto* loop = curr->dynCast<Loop>()) {
-      loop->body = transformBody(loop->body);
-      return loop;
+      Expression* header = firstStatement(loop->body);
+      if (!plan.coldLoopPolls || !isPollMarker(header)) {
+        loop->body = transformBody(loop->body);
+        return loop;
+      }
+      return makeLoopWithColdPoll(loop, header);
     }
     if (auto* iff = curr->dynCast<If>()) {
       if (iff->condition->type == Type::unreachable) return iff;
@@ -221,8 +234,9 @@ private:
     Expression* call = stmt;
     if (auto* set = stmt->dynCast<LocalSet>()) call = set->value;
     if (!ids.count(call)) throw Error("internal error: unexpected non-flat code in function '" + std::string(func->name.str) + "'");
-    if (auto* direct = call->dynCast<Call>(); direct && direct->target == runtime::pollMarker()) {
-      return makePoll(id);
+    if (isPollMarker(call)) {
+      auto cold = coldPolls.find(call);
+      return cold != coldPolls.end() ? makeFastPoll(cold->second) : makePoll(id);
     }
     auto* set = stmt->dynCast<LocalSet>();
     Index destination = set ? set->index : 0;
@@ -254,15 +268,93 @@ private:
                                         unwindIfRequested(id)})));
   }
 
-  Expression* makePrologue(Index savedLocals) {
+  static bool isPollMarker(Expression* curr) {
+    auto* call = curr ? curr->dynCast<Call>() : nullptr;
+    return call && call->target == runtime::pollMarker();
+  }
+
+  static Expression* firstStatement(Expression* curr) {
+    while (auto* block = curr->dynCast<Block>()) {
+      if (block->list.empty()) return nullptr;
+      curr = block->list[0];
+    }
+    return curr;
+  }
+
+  Expression* decrementCountdown(int32_t by) {
+    auto countdown = runtime::countdownGlobal();
+    return builder.makeGlobalSet(countdown, builder.makeBinary(SubInt32, builder.makeGlobalGet(countdown, Type::i32),
+                                                               builder.makeConst(by)));
+  }
+
+  // A loop-header poll that keeps the slow path out of the loop (the hot loop contains no call):
+  //   (block $done (loop $reenter (block $cold (loop $L <poll: br_if $cold> ...) (br $done))
+  //                               <slow path> (br $reenter)))
+  // After the slow path the loop is re-entered from the top, so its poll runs again: the
+  // countdown is raised by one first, so that the same poll is not counted twice.
+  Expression* makeLoopWithColdPoll(Loop* loop, Expression* header) {
+    Index id = ids.at(header);
+    std::string suffix = std::to_string(id);
+    Name cold("wasm_ckpt$cold" + suffix), reenter("wasm_ckpt$reenter" + suffix), done("wasm_ckpt$done" + suffix);
+    coldPolls[header] = cold;
+    loop->body = transformBody(loop->body);
+    auto* coldBlock = builder.makeBlock(cold, loop);
+    coldBlock->list.push_back(builder.makeBreak(done));
+    coldBlock->finalize();
+    auto* slowPath = builder.makeBlock(std::vector<Expression*>{coldBlock, setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),
+                                        unwindIfRequested(id), decrementCountdown(-1), builder.makeBreak(reenter)});
+    return builder.makeBlock(done, builder.makeLoop(reenter, slowPath));
+  }
+
+  Expression* makeFastPoll(Name cold) {
+    return builder.makeSequence(
+      decrementCountdown(1),
+      builder.makeBreak(cold, nullptr, builder.makeUnary(EqZInt32, builder.makeGlobalGet(runtime::countdownGlobal(), Type::i32))));
+  }
+
+  // The locals whose value, as reloaded by the prologue, some code can read: the others need
+  // not be in the frame. Reads by the epilogue itself do not count.
+  std::vector<Index> localsReadAfterRewind(Expression* prologue, Expression* epilogue) {
+    std::unordered_set<LocalGet*> epilogueReads;
+    for (auto* get : FindAll<LocalGet>(epilogue).list) epilogueReads.insert(get);
+    LocalGraph graph(func);
+    graph.computeSetInfluences();
+    std::vector<Index> kept;
+    for (auto* set : FindAll<LocalSet>(prologue).list) {
+      if (set->index == rid || set->index == framePtr) continue;
+      for (auto* get : graph.setInfluences[set]) {
+        if (!epilogueReads.count(get)) {
+          kept.push_back(set->index);
+          break;
+        }
+      }
+    }
+    return kept;
+  }
+
+  // Installs the prologue and epilogue for a frame made of `locals`.
+  void setFrame(Block* inner, Block* outer, const std::vector<Index>& locals) {
+    frameLocals = locals;
+    inner->list[0] = makePrologue();
+    outer->list[1] = makeEpilogue();
+    outer->finalize();
+  }
+
+  uint32_t payloadSize() const {
+    uint32_t size = 0;
+    for (Index i : frameLocals) size += func->getLocalType(i).getByteSize();
+    return size;
+  }
+
+  Expression* makePrologue() {
     std::vector<Expression*> loads;
     loads.push_back(builder.makeLocalSet(
       framePtr, builder.makeCall(runtime::frameRead(),
-                                 {builder.makeConst(int32_t(ordinal)), builder.makeConst(int32_t(layout.payloadSize())),
+                                 {builder.makeConst(int32_t(ordinal)), builder.makeConst(int32_t(payloadSize())),
                                   builder.makeConst(int32_t(layout.resumePoints.size()))},
                                  Type::i32)));
     uint32_t offset = FRAME_HEADER_SIZE;
-    for (Index i = 0; i < savedLocals; i++) {
+    for (Index i : frameLocals) {
       Type type = func->getLocalType(i);
       unsigned bytes = type.getByteSize();
       loads.push_back(builder.makeLocalSet(
@@ -276,23 +368,24 @@ private:
                           builder.makeBlock(loads));
   }
 
-  void appendEpilogue(Block* outer, Index savedLocals) {
-    outer->list.push_back(builder.makeLocalSet(
+  // After the unwind branch: append this frame's record and return zeros.
+  Expression* makeEpilogue() {
+    std::vector<Expression*> stores;
+    stores.push_back(builder.makeLocalSet(
       framePtr, builder.makeCall(runtime::frameReserve(),
-                                 {builder.makeConst(int32_t(ordinal)), getRid(),
-                                  builder.makeConst(int32_t(layout.payloadSize()))},
+                                 {builder.makeConst(int32_t(ordinal)), getRid(), builder.makeConst(int32_t(payloadSize()))},
                                  Type::i32)));
     uint32_t offset = FRAME_HEADER_SIZE;
-    for (Index i = 0; i < savedLocals; i++) {
+    for (Index i : frameLocals) {
       Type type = func->getLocalType(i);
       unsigned bytes = type.getByteSize();
-      outer->list.push_back(builder.makeStore(bytes, offset, 1, builder.makeLocalGet(framePtr, Type::i32),
-                                              builder.makeLocalGet(i, type), type));
+      stores.push_back(builder.makeStore(bytes, offset, 1, builder.makeLocalGet(framePtr, Type::i32),
+                                         builder.makeLocalGet(i, type), type));
       offset += bytes;
     }
     Type results = func->getResults();
-    outer->list.push_back(builder.makeReturn(results == Type::none ? nullptr
-                                                                   : builder.makeConstantExpression(Literal::makeZero(results))));
+    stores.push_back(builder.makeReturn(results == Type::none ? nullptr : builder.makeConstantExpression(Literal::makeZero(results))));
+    return builder.makeBlock(stores);
   }
 };
 

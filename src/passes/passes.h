@@ -1,5 +1,6 @@
 // The transformations of the instrumentation pipeline, in the order instrument.cpp runs them.
 #pragma once
+#include <map>
 #include <memory>
 #include <set>
 #include <vector>
@@ -14,9 +15,13 @@ namespace wasm_ckpt {
 // Throws Error naming the first feature (and function) the strategies cannot handle yet.
 void checkSupported(wasm::Module& module);
 
-// Marks poll points: a call to runtime::pollMarker() at every function entry and loop header of
+// Marks poll points: a call to runtime::pollMarker() at the entry and/or at every loop header of
 // the given functions.
-std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::set<wasm::Name>* functions);
+struct PollSites {
+  bool entry = false;
+  bool loops = false;
+};
+std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, PollSites>* sites);
 
 // Makes the given (flat) functions able to unwind to the caller at every resume point, saving
 // their frame, and to rewind from a saved frame. `layouts` receives one FrameLayout per
@@ -24,6 +29,11 @@ std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::set<wasm::Name>* fu
 struct UnwindRewindPlan {
   std::vector<wasm::Name> ordered;            // frame ordinal -> function
   std::set<wasm::Name> canUnwind;             // calls to these are resume points
+  std::set<std::string> unwindingIndirect;    // call_indirect of these types are resume points
+  // lean: loop polls leave the loop through a cold exit, and only locals that a rewind can read
+  // are saved; full: polls call the slow path inline, and every local is saved.
+  bool coldLoopPolls = false;
+  bool saveLiveLocalsOnly = false;
   std::vector<FrameLayout>* layouts = nullptr;
 };
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan);

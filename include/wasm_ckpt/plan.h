@@ -1,0 +1,47 @@
+// Which functions get poll points and unwind/rewind code, and why: computed before any change
+// to the module, used by the instrumentation pipeline and shown by `wasm-ckpt plan`.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wasm_ckpt/instrument.h"
+
+namespace wasm {
+class Function;
+class Module;
+}
+
+namespace wasm_ckpt {
+
+struct FunctionPlan {
+  std::string name;            // as shown to users (displayName)
+  std::string irName;          // Binaryen's name for it
+  std::vector<std::string> exports;
+  uint32_t index = 0;          // function index in the input module
+  bool selected = false;       // chosen by --functions / --exclude
+  bool recursive = false;      // in a call-graph cycle (indirect calls included)
+  bool instrumented = false;   // carries unwind/rewind code
+  bool entryPoll = false;
+  uint32_t loopPolls = 0;
+  uint32_t unwindingCalls = 0; // calls that may unwind (resume points besides polls)
+  std::string reason;
+};
+
+struct InstrumentationPlan {
+  Strategy strategy = Strategy::Full;
+  std::vector<FunctionPlan> functions; // defined functions, in module order
+  // call_indirect signatures (as type strings) whose possible targets include an instrumented
+  // function: such calls are resume points.
+  std::vector<std::string> unwindingSignatures;
+};
+
+// The function's name from the name section, or "func[INDEX]" when it has none (Binaryen then
+// numbers functions by itself, which would mislead).
+std::string displayName(const wasm::Function& func, uint32_t index);
+
+// Throws Error for a pattern that matches no function, naming the closest names.
+InstrumentationPlan planInstrumentation(wasm::Module& module, const InstrumentOptions& options);
+std::string describePlan(const InstrumentationPlan& plan, bool json);
+
+} // namespace wasm_ckpt

@@ -1,0 +1,290 @@
+// Function selection and the instrumentation plan.
+//
+// The call graph includes indirect calls, resolved conservatively: a call_indirect of type T may
+// reach every function of type T placed in a table by an element segment. From it:
+//   - poll points go into the selected functions: `full` puts one at every function entry and
+//     loop header; `lean` at loop headers and at the entry of recursive functions only, which is
+//     enough to bound the time between polls (code without loops and recursion is finite);
+//   - a function is instrumented if it has a poll point or may call an instrumented function:
+//     exactly the functions that can be on the stack when a poll point checkpoints.
+#include "wasm_ckpt/plan.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "ir/find_all.h"
+#include "wasm.h"
+
+#include "wasm_ckpt/error.h"
+
+namespace wasm_ckpt {
+
+namespace {
+using namespace wasm;
+
+bool globMatch(const char* pattern, const char* text) {
+  if (*pattern == 0) return *text == 0;
+  if (*pattern == '*') return globMatch(pattern + 1, text) || (*text && globMatch(pattern, text + 1));
+  if (*text && (*pattern == '?' || *pattern == *text)) return globMatch(pattern + 1, text + 1);
+  return false;
+}
+
+size_t editDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); j++) row[j] = j;
+  for (size_t i = 1; i <= a.size(); i++) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); j++) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+struct CallGraph {
+  std::map<Name, std::set<Name>> callees;   // direct and resolved indirect
+  std::map<Name, std::unordered_set<HeapType>> indirectTypes;
+  std::unordered_map<HeapType, std::set<Name>> tableTargets;
+};
+
+CallGraph buildCallGraph(Module& module) {
+  CallGraph graph;
+  // A table the host provides may hold any function: then any function of the right type.
+  bool hostTable = std::any_of(module.tables.begin(), module.tables.end(), [](auto& t) { return t->imported(); });
+  for (auto& func : module.functions) {
+    if (hostTable && !func->imported()) graph.tableTargets[func->type].insert(func->name);
+  }
+  for (auto& segment : module.elementSegments) {
+    for (auto* item : segment->data) {
+      if (auto* ref = item->dynCast<RefFunc>()) graph.tableTargets[module.getFunction(ref->func)->type].insert(ref->func);
+    }
+  }
+  for (auto& func : module.functions) {
+    if (func->imported()) continue;
+    auto& callees = graph.callees[func->name];
+    for (auto* call : FindAll<Call>(func->body).list) callees.insert(call->target);
+    for (auto* call : FindAll<CallIndirect>(func->body).list) {
+      graph.indirectTypes[func->name].insert(call->heapType);
+      auto targets = graph.tableTargets.find(call->heapType);
+      if (targets != graph.tableTargets.end()) callees.insert(targets->second.begin(), targets->second.end());
+    }
+  }
+  return graph;
+}
+
+// Functions that are part of a call-graph cycle (Tarjan's strongly connected components).
+std::set<Name> recursiveFunctions(const CallGraph& graph) {
+  std::map<Name, int> index, low;
+  std::vector<Name> stack;
+  std::set<Name> onStack, recursive;
+  int next = 0;
+  std::function<void(Name)> visit = [&](Name f) {
+    index[f] = low[f] = next++;
+    stack.push_back(f);
+    onStack.insert(f);
+    auto found = graph.callees.find(f);
+    if (found != graph.callees.end()) {
+      for (auto g : found->second) {
+        if (!graph.callees.count(g)) continue; // imports
+        if (!index.count(g)) {
+          visit(g);
+          low[f] = std::min(low[f], low[g]);
+        } else if (onStack.count(g)) {
+          low[f] = std::min(low[f], index[g]);
+        }
+      }
+      if (found->second.count(f)) recursive.insert(f);
+    }
+    if (low[f] == index[f]) {
+      std::vector<Name> component;
+      Name g;
+      do {
+        g = stack.back();
+        stack.pop_back();
+        onStack.erase(g);
+        component.push_back(g);
+      } while (g != f);
+      if (component.size() > 1) recursive.insert(component.begin(), component.end());
+    }
+  };
+  for (auto& [f, _] : graph.callees) {
+    if (!index.count(f)) visit(f);
+  }
+  return recursive;
+}
+
+std::set<Name> matchPatterns(Module& module, const std::vector<FunctionPlan>& functions,
+                             const std::vector<std::string>& patterns, const char* option) {
+  std::set<Name> matched;
+  for (auto& pattern : patterns) {
+    bool any = false;
+    for (auto& f : functions) {
+      bool hit = globMatch(pattern.c_str(), f.name.c_str()) || pattern == std::to_string(f.index) ||
+                 pattern == "#" + std::to_string(f.index);
+      for (auto& e : f.exports) hit = hit || globMatch(pattern.c_str(), e.c_str());
+      if (hit) {
+        matched.insert(Name(f.irName));
+        any = true;
+      }
+    }
+    if (!any) {
+      std::vector<std::pair<size_t, std::string>> near;
+      for (auto& f : functions) {
+        near.push_back({editDistance(pattern, f.name), f.name});
+        for (auto& e : f.exports) near.push_back({editDistance(pattern, e), e});
+      }
+      std::sort(near.begin(), near.end());
+      std::string suggestions;
+      for (size_t i = 0; i < near.size() && i < 3; i++) suggestions += (i ? ", " : "") + near[i].second;
+      throw Error(fmt::format("{} '{}' matches no function{}", option, pattern,
+                              suggestions.empty() ? "" : "; closest: " + suggestions));
+    }
+  }
+  return matched;
+}
+} // namespace
+
+std::string displayName(const Function& func, uint32_t index) {
+  std::string name = func.name.str;
+  bool numbered = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return numbered ? fmt::format("func[{}]", index) : name;
+}
+
+InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions& options) {
+  InstrumentationPlan plan;
+  plan.strategy = options.strategy;
+  std::map<Name, std::vector<std::string>> exportsOf;
+  for (auto& e : module.exports) {
+    if (e->kind == ExternalKind::Function) exportsOf[e->value].push_back(e->name.str);
+  }
+  uint32_t index = 0;
+  for (auto& func : module.functions) {
+    if (func->imported()) index++;
+  }
+  for (auto& func : module.functions) {
+    if (func->imported()) continue;
+    FunctionPlan f;
+    f.index = index++;
+    f.name = displayName(*func, f.index);
+    f.irName = func->name.str;
+    f.exports = exportsOf[func->name];
+    plan.functions.push_back(std::move(f));
+  }
+
+  std::set<Name> selected;
+  if (options.functions.empty()) {
+    for (auto& f : plan.functions) selected.insert(Name(f.irName));
+  } else {
+    selected = matchPatterns(module, plan.functions, options.functions, "--functions");
+  }
+  for (auto name : matchPatterns(module, plan.functions, options.exclude, "--exclude")) selected.erase(name);
+
+  auto graph = buildCallGraph(module);
+  auto recursive = recursiveFunctions(graph);
+  std::set<Name> instrumented;
+  for (auto& f : plan.functions) {
+    Name name(f.irName);
+    auto* func = module.getFunction(name);
+    f.selected = selected.count(name);
+    f.recursive = recursive.count(name);
+    if (!f.selected) continue;
+    f.loopPolls = uint32_t(FindAll<Loop>(func->body).list.size());
+    f.entryPoll = options.strategy == Strategy::Full || f.recursive;
+    if (f.loopPolls || f.entryPoll) {
+      instrumented.insert(name);
+      f.reason = fmt::format("selected: {} loop poll{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s",
+                             f.entryPoll ? (f.recursive ? ", entry poll (recursive)" : ", entry poll") : "");
+    } else {
+      f.reason = "selected, but has no loop and is not recursive: needs no poll point";
+    }
+  }
+  // Callers of instrumented functions, to a fixpoint: they can be on the stack at a poll.
+  std::map<Name, Name> via;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto& [caller, callees] : graph.callees) {
+      if (instrumented.count(caller)) continue;
+      for (auto callee : callees) {
+        if (instrumented.count(callee)) {
+          instrumented.insert(caller);
+          via[caller] = callee;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  std::set<std::string> unwindingTypes;
+  for (auto& [type, targets] : graph.tableTargets) {
+    for (auto target : targets) {
+      if (instrumented.count(target)) unwindingTypes.insert(type.toString());
+    }
+  }
+  plan.unwindingSignatures.assign(unwindingTypes.begin(), unwindingTypes.end());
+  for (auto& f : plan.functions) {
+    Name name(f.irName);
+    f.instrumented = instrumented.count(name);
+    if (f.instrumented && via.count(name)) {
+      f.reason = (f.reason.empty() ? "" : f.reason + "; ") + "calls " + std::string(via[name].str) + ", which is instrumented";
+    } else if (!f.instrumented && f.reason.empty()) {
+      f.reason = "not selected, and calls nothing instrumented";
+    }
+    if (!f.instrumented) continue;
+    auto* func = module.getFunction(name);
+    for (auto* call : FindAll<Call>(func->body).list) f.unwindingCalls += instrumented.count(call->target);
+    for (auto* call : FindAll<CallIndirect>(func->body).list) f.unwindingCalls += unwindingTypes.count(call->heapType.toString());
+  }
+  return plan;
+}
+
+std::string describePlan(const InstrumentationPlan& plan, bool json) {
+  std::string out;
+  uint32_t instrumented = 0, polls = 0, calls = 0;
+  for (auto& f : plan.functions) {
+    if (!f.instrumented) continue;
+    instrumented++;
+    polls += f.loopPolls + f.entryPoll;
+    calls += f.unwindingCalls;
+  }
+  if (json) {
+    auto quote = [](const std::string& s) {
+      std::string q = "\"";
+      for (char c : s) {
+        if (c == '"' || c == '\\') q += '\\';
+        q += c;
+      }
+      return q + "\"";
+    };
+    out += fmt::format("{{\n  \"strategy\": \"{}\",\n  \"instrumented_functions\": {},\n  \"poll_points\": {},\n"
+                       "  \"unwinding_calls\": {},\n  \"functions\": [",
+                       strategyName(plan.strategy), instrumented, polls, calls);
+    for (size_t i = 0; i < plan.functions.size(); i++) {
+      auto& f = plan.functions[i];
+      out += fmt::format("{}\n    {{\"index\": {}, \"name\": {}, \"selected\": {}, \"recursive\": {}, \"instrumented\": {}, "
+                         "\"poll_points\": {}, \"resume_points\": {}, \"reason\": {}}}",
+                         i ? "," : "", f.index, quote(f.name), f.selected, f.recursive, f.instrumented,
+                         f.loopPolls + f.entryPoll, f.loopPolls + f.entryPoll + f.unwindingCalls, quote(f.reason));
+    }
+    return out + "\n  ]\n}\n";
+  }
+  out += fmt::format("strategy {}: {} of {} functions instrumented, {} poll points, {} calls that may unwind\n",
+                     strategyName(plan.strategy), instrumented, plan.functions.size(), polls, calls);
+  out += fmt::format("{:>6}  {:<12} {:>5} {:>7}  {:<32} {}\n", "index", "instrumented", "polls", "resumes", "function", "why");
+  for (auto& f : plan.functions) {
+    out += fmt::format("{:>6}  {:<12} {:>5} {:>7}  {:<32} {}\n", f.index, f.instrumented ? "yes" : "no",
+                       f.loopPolls + f.entryPoll, f.instrumented ? f.loopPolls + f.entryPoll + f.unwindingCalls : 0,
+                       f.name, f.reason);
+  }
+  return out;
+}
+
+} // namespace wasm_ckpt
