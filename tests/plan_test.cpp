@@ -1,0 +1,184 @@
+// Function selection and the instrumentation plan (src/plan.cpp), and what the lean strategy
+// does to hot loops (src/passes/UnwindRewind.cpp).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "ir/find_all.h"
+#include "wasm-traversal.h"
+#include "wasm.h"
+
+#include "runtime/runtime_names.h"
+#include "wasm_ckpt/error.h"
+#include "wasm_ckpt/instrument.h"
+#include "wasm_ckpt/module_io.h"
+#include "wasm_ckpt/plan.h"
+
+using namespace wasm_ckpt;
+
+namespace {
+// leaf: no loop, no call. looper: a call-free loop. caller: calls looper. even/odd: mutual
+// recursion, odd through a table. untouched: calls only leaf.
+const char* kProgram = R"((module
+  (type $pred (func (param i32) (result i32)))
+  (memory 1)
+  (table 1 1 funcref)
+  (elem (i32.const 0) $odd)
+  (func $leaf (param $x i32) (result i32) (i32.mul (local.get $x) (i32.const 3)))
+  (func $looper (param $n i32) (result i32) (local $i i32) (local $acc i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc (i32.add (local.get $acc) (i32.mul (local.get $i) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $acc))
+  (func $caller (param $n i32) (result i32) (i32.add (call $looper (local.get $n)) (call $leaf (local.get $n))))
+  (func $even (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 1))
+      (else (call_indirect (type $pred) (i32.sub (local.get $n) (i32.const 1)) (i32.const 0)))))
+  (func $odd (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0)) (else (call $even (i32.sub (local.get $n) (i32.const 1))))))
+  (func $untouched (result i32) (call $leaf (i32.const 7)))
+  (func $_start (drop (call $caller (i32.const 10))) (drop (call $even (i32.const 9))) (drop (call $untouched)))
+  (export "memory" (memory 0))
+  (export "_start" (func $_start)))
+)";
+
+std::unique_ptr<wasm::Module> parse() {
+  std::string text = kProgram;
+  return readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+}
+
+const FunctionPlan& find(const InstrumentationPlan& plan, const std::string& name) {
+  for (auto& f : plan.functions) {
+    if (f.name == name) return f;
+  }
+  throw std::runtime_error("no function " + name);
+}
+
+InstrumentOptions lean() {
+  InstrumentOptions options;
+  options.strategy = Strategy::Lean;
+  return options;
+}
+} // namespace
+
+TEST(Plan, FullInstrumentsEveryFunctionWithEntryPolls) {
+  auto module = parse();
+  auto plan = planInstrumentation(*module, InstrumentOptions{});
+  for (auto& f : plan.functions) {
+    EXPECT_TRUE(f.instrumented) << f.name;
+    EXPECT_TRUE(f.entryPoll) << f.name;
+  }
+  EXPECT_EQ(find(plan, "looper").loopPolls, 1u);
+}
+
+TEST(Plan, LeanPollsOnlyLoopsAndRecursionAndInstrumentsTheirCallers) {
+  auto module = parse();
+  auto plan = planInstrumentation(*module, lean());
+  EXPECT_FALSE(find(plan, "leaf").instrumented);
+  EXPECT_FALSE(find(plan, "untouched").instrumented);
+  EXPECT_TRUE(find(plan, "looper").instrumented);
+  EXPECT_FALSE(find(plan, "looper").entryPoll);
+  EXPECT_TRUE(find(plan, "caller").instrumented);
+  EXPECT_EQ(find(plan, "caller").loopPolls + find(plan, "caller").entryPoll, 0u);
+  EXPECT_EQ(find(plan, "caller").unwindingCalls, 1u); // looper, not leaf
+  // Mutual recursion through a table is recursion.
+  EXPECT_TRUE(find(plan, "even").recursive);
+  EXPECT_TRUE(find(plan, "odd").recursive);
+  EXPECT_TRUE(find(plan, "even").entryPoll);
+  EXPECT_EQ(find(plan, "even").unwindingCalls, 1u); // the call_indirect
+  EXPECT_TRUE(find(plan, "_start").instrumented);
+  EXPECT_FALSE(find(plan, "leaf").reason.empty());
+}
+
+TEST(Plan, SelectionByNameExportIndexAndGlob) {
+  auto module = parse();
+  auto options = lean();
+  options.functions = {"loop*"};
+  auto plan = planInstrumentation(*module, options);
+  EXPECT_TRUE(find(plan, "looper").selected);
+  EXPECT_FALSE(find(plan, "even").selected);
+  EXPECT_FALSE(find(plan, "even").instrumented); // recursive but not selected: no poll point
+  EXPECT_TRUE(find(plan, "caller").instrumented);  // on the path to a selected function
+
+  options.functions = {"_start"}; // an export name
+  EXPECT_TRUE(find(planInstrumentation(*module, options), "_start").selected);
+  options.functions = {std::to_string(find(plan, "odd").index)};
+  EXPECT_TRUE(find(planInstrumentation(*module, options), "odd").selected);
+
+  options.functions = {};
+  options.exclude = {"looper"};
+  plan = planInstrumentation(*module, options);
+  EXPECT_FALSE(find(plan, "looper").selected);
+  EXPECT_FALSE(find(plan, "caller").instrumented);
+}
+
+TEST(Plan, UnknownFunctionNamesTheClosestMatches) {
+  auto module = parse();
+  auto options = lean();
+  options.functions = {"loopr"};
+  try {
+    planInstrumentation(*module, options);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("'loopr' matches no function"), std::string::npos) << message;
+    EXPECT_NE(message.find("looper"), std::string::npos) << message;
+  }
+  options.functions = {};
+  options.exclude = {"nothing_like_this"};
+  EXPECT_THROW(planInstrumentation(*module, options), Error);
+}
+
+TEST(Plan, DescribeAsTextAndJson) {
+  auto module = parse();
+  auto plan = planInstrumentation(*module, lean());
+  auto text = describePlan(plan, false);
+  EXPECT_NE(text.find("strategy lean"), std::string::npos);
+  EXPECT_NE(text.find("looper"), std::string::npos);
+  auto json = describePlan(plan, true);
+  EXPECT_EQ(json.front(), '{');
+  EXPECT_NE(json.find("\"instrumented\": false"), std::string::npos);
+}
+
+// The hot loop keeps no call inside: its poll leaves the loop through a cold exit.
+TEST(Lean, HotLoopHasNoCallInside) {
+  auto module = parse();
+  instrumentModule(*module, lean());
+  validateModule(*module, "lean output");
+  auto* looper = module->getFunction("looper");
+  bool sawCountdownLoop = false;
+  for (auto* loop : wasm::FindAll<wasm::Loop>(looper->body).list) {
+    if (loop->name.startsWith("wasm_ckpt$")) continue; // the re-entry loop around the cold path
+    EXPECT_TRUE(wasm::FindAll<wasm::Call>(loop->body).list.empty()) << "call inside the hot loop";
+    for (auto* set : wasm::FindAll<wasm::GlobalSet>(loop->body).list)
+      sawCountdownLoop |= set->name == runtime::countdownGlobal();
+  }
+  EXPECT_TRUE(sawCountdownLoop);
+}
+
+size_t countExpressions(wasm::Expression* root) {
+  struct Counter : wasm::PostWalker<Counter, wasm::UnifiedExpressionVisitor<Counter>> {
+    size_t count = 0;
+    void visitExpression(wasm::Expression*) { count++; }
+  } counter;
+  counter.walk(root);
+  return counter.count;
+}
+
+TEST(Lean, UninstrumentedFunctionsAreLeftAlone) {
+  auto module = parse();
+  auto before = countExpressions(module->getFunction("leaf")->body);
+  instrumentModule(*module, lean());
+  EXPECT_EQ(countExpressions(module->getFunction("leaf")->body), before);
+}
+
+TEST(Lean, Deterministic) {
+  auto a = parse(), b = parse();
+  instrumentModule(*a, lean());
+  instrumentModule(*b, lean());
+  EXPECT_EQ(writeModuleBinary(*a), writeModuleBinary(*b));
+}
