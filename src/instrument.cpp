@@ -103,6 +103,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   plan.unwindingIndirect.insert(selection.unwindingSignatures.begin(), selection.unwindingSignatures.end());
   plan.coldLoopPolls = options.strategy == Strategy::Lean;
   plan.saveLiveLocalsOnly = options.strategy == Strategy::Lean;
+  plan.localCountdown = options.strategy == Strategy::Lean;
 
   InstrumentReport report;
   auto injected = injectRuntime(module);

@@ -74,12 +74,17 @@ public:
     number(func->body);
     rid = Builder::addVar(func, Name("wasm_ckpt$rid"), Type::i32);
     framePtr = Builder::addVar(func, Name("wasm_ckpt$frame"), Type::i32);
+    // Worth it where polls sit in loops; loop-free (recursive) functions poll the global once.
+    localCountdown = plan.localCountdown && hasLoopPoll(func->body);
+    if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
     Expression* body = transformBody(func->body);
+    flushCountdownOnReturns(body);
 
     auto* inner = builder.makeBlock(unwindLabel);
     inner->list.push_back(builder.makeNop()); // the prologue, below
+    inner->list.push_back(reloadCountdown(0));
     inner->list.push_back(body);
-    if (body->type != Type::unreachable) inner->list.push_back(builder.makeReturn());
+    if (body->type != Type::unreachable) inner->list.push_back(builder.makeSequence(flushCountdown(), builder.makeReturn()));
     inner->finalize(Type::none);
     auto* outer = builder.makeBlock(inner);
     outer->list.push_back(builder.makeNop()); // the epilogue, below
@@ -97,7 +102,8 @@ private:
   Index ordinal;
   const UnwindRewindPlan& plan;
   FrameLayout& layout;
-  Index rid = 0, framePtr = 0;
+  Index rid = 0, framePtr = 0, countdownLocal = 0;
+  bool localCountdown = false;
   std::vector<Index> frameLocals;
   std::unordered_map<Expression*, Name> coldPolls; // loop-header poll marker -> its cold exit
   Name unwindLabel{"wasm_ckpt$unwind"};
@@ -240,14 +246,59 @@ private:
     }
     auto* set = stmt->dynCast<LocalSet>();
     Index destination = set ? set->index : 0;
-    if (!set || call->type == Type::unreachable) return builder.makeBlock({setRid(0), stmt, unwindIfRequested(id)});
-    // The result goes to a fresh local and reaches its destination only if the call did not
-    // unwind: the destination may also be an operand of the call (after local coalescing), and
-    // the frame must keep the operand's value, not the dummy an unwinding callee returns.
-    Index result = resultLocal(call->type);
-    set->index = result;
-    return builder.makeBlock(
-      {setRid(0), set, unwindIfRequested(id), builder.makeLocalSet(destination, builder.makeLocalGet(result, call->type))});
+    // The callee may poll: it sees and updates the countdown in the global.
+    std::vector<Expression*> code = {setRid(0), flushCountdown(), stmt, unwindIfRequested(id), reloadCountdown(0)};
+    if (set && call->type != Type::unreachable) {
+      // The result goes to a fresh local and reaches its destination only if the call did not
+      // unwind: the destination may also be an operand of the call (after local coalescing),
+      // and the frame must keep the operand's value, not the dummy an unwinding callee returns.
+      Index result = resultLocal(call->type);
+      set->index = result;
+      code.push_back(builder.makeLocalSet(destination, builder.makeLocalGet(result, call->type)));
+    }
+    return builder.makeBlock(code);
+  }
+
+  // The poll countdown lives in a global, which the run-time code reads. With
+  // plan.localCountdown a function works on a local copy instead (a register in hot loops): it
+  // is loaded at entry and after calls that may poll, and written back before such calls, before
+  // the slow path and before returning.
+  Expression* getCountdown() {
+    return localCountdown ? (Expression*)builder.makeLocalGet(countdownLocal, Type::i32)
+                          : builder.makeGlobalGet(runtime::countdownGlobal(), Type::i32);
+  }
+  Expression* setCountdown(Expression* value) {
+    return localCountdown ? (Expression*)builder.makeLocalSet(countdownLocal, value)
+                          : builder.makeGlobalSet(runtime::countdownGlobal(), value);
+  }
+  Expression* flushCountdown() {
+    if (!localCountdown) return builder.makeNop();
+    return builder.makeGlobalSet(runtime::countdownGlobal(), builder.makeLocalGet(countdownLocal, Type::i32));
+  }
+  // After the global changed: reload the local copy, plus `extra`.
+  Expression* reloadCountdown(int32_t extra) {
+    Expression* value = builder.makeGlobalGet(runtime::countdownGlobal(), Type::i32);
+    if (extra) value = builder.makeBinary(AddInt32, value, builder.makeConst(extra));
+    if (localCountdown) return builder.makeLocalSet(countdownLocal, value);
+    return extra ? (Expression*)builder.makeGlobalSet(runtime::countdownGlobal(), value) : builder.makeNop();
+  }
+  Expression* decrementCountdown() {
+    return setCountdown(builder.makeBinary(SubInt32, getCountdown(), builder.makeConst(int32_t(1))));
+  }
+  Expression* callSlowPath(Index id) {
+    return builder.makeBlock({flushCountdown(), setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),
+                              unwindIfRequested(id)});
+  }
+
+  // Every return writes the local countdown back first.
+  void flushCountdownOnReturns(Expression*& root) {
+    if (!localCountdown) return;
+    struct Returns : PostWalker<Returns> {
+      FunctionTransformer* self;
+      void visitReturn(Return* curr) { replaceCurrent(self->builder.makeSequence(self->flushCountdown(), curr)); }
+    } returns;
+    returns.self = this;
+    returns.walk(root);
   }
 
   std::unordered_map<Type, Index> resultLocals;
@@ -259,13 +310,16 @@ private:
 
   // countdown -= 1; if it reached 0, the slow path decides (checkpoint, restore done, or not).
   Expression* makePoll(Index id) {
-    auto countdown = runtime::countdownGlobal();
-    return builder.makeSequence(
-      builder.makeGlobalSet(countdown, builder.makeBinary(SubInt32, builder.makeGlobalGet(countdown, Type::i32),
-                                                         builder.makeConst(int32_t(1)))),
-      builder.makeIf(builder.makeUnary(EqZInt32, builder.makeGlobalGet(countdown, Type::i32)),
-                     builder.makeBlock({setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),
-                                        unwindIfRequested(id)})));
+    return builder.makeSequence(decrementCountdown(),
+                                builder.makeIf(builder.makeUnary(EqZInt32, getCountdown()),
+                                               builder.makeSequence(callSlowPath(id), reloadCountdown(0))));
+  }
+
+  static bool hasLoopPoll(Expression* body) {
+    for (auto* loop : FindAll<Loop>(body).list) {
+      if (isPollMarker(firstStatement(loop->body))) return true;
+    }
+    return false;
   }
 
   static bool isPollMarker(Expression* curr) {
@@ -279,12 +333,6 @@ private:
       curr = block->list[0];
     }
     return curr;
-  }
-
-  Expression* decrementCountdown(int32_t by) {
-    auto countdown = runtime::countdownGlobal();
-    return builder.makeGlobalSet(countdown, builder.makeBinary(SubInt32, builder.makeGlobalGet(countdown, Type::i32),
-                                                               builder.makeConst(by)));
   }
 
   // A loop-header poll that keeps the slow path out of the loop (the hot loop contains no call):
@@ -301,15 +349,14 @@ private:
     auto* coldBlock = builder.makeBlock(cold, loop);
     coldBlock->list.push_back(builder.makeBreak(done));
     coldBlock->finalize();
-    auto* slowPath = builder.makeBlock(std::vector<Expression*>{coldBlock, setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),
-                                        unwindIfRequested(id), decrementCountdown(-1), builder.makeBreak(reenter)});
+    auto* slowPath =
+      builder.makeBlock(std::vector<Expression*>{coldBlock, callSlowPath(id), reloadCountdown(1), builder.makeBreak(reenter)});
     return builder.makeBlock(done, builder.makeLoop(reenter, slowPath));
   }
 
   Expression* makeFastPoll(Name cold) {
-    return builder.makeSequence(
-      decrementCountdown(1),
-      builder.makeBreak(cold, nullptr, builder.makeUnary(EqZInt32, builder.makeGlobalGet(runtime::countdownGlobal(), Type::i32))));
+    return builder.makeSequence(decrementCountdown(),
+                                builder.makeBreak(cold, nullptr, builder.makeUnary(EqZInt32, getCountdown())));
   }
 
   // The locals whose value, as reloaded by the prologue, some code can read: the others need
@@ -363,9 +410,9 @@ private:
     }
     loads.push_back(builder.makeLocalSet(
       rid, builder.makeLoad(4, false, FRAME_RESUME_ID, 1, builder.makeLocalGet(framePtr, Type::i32), Type::i32)));
-    return builder.makeIf(builder.makeBinary(EqInt32, builder.makeGlobalGet(runtime::stateGlobal(), Type::i32),
-                                             builder.makeConst(int32_t(STATE_REWINDING))),
-                          builder.makeBlock(loads));
+    // No instrumented function is entered while unwinding, so a non-zero state here means
+    // rewinding: one test on the path of every call.
+    return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32), builder.makeBlock(loads));
   }
 
   // After the unwind branch: append this frame's record and return zeros.

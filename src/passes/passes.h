@@ -34,6 +34,9 @@ struct UnwindRewindPlan {
   // are saved; full: polls call the slow path inline, and every local is saved.
   bool coldLoopPolls = false;
   bool saveLiveLocalsOnly = false;
+  // Polls count down a local copy of the countdown (kept in a register in hot loops) instead of
+  // the global, which is synchronized around calls that may poll and on returns.
+  bool localCountdown = false;
   std::vector<FrameLayout>* layouts = nullptr;
 };
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan);
