@@ -6,22 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "support/json.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/snapshot.h"
 
 namespace wasm_ckpt {
 
 namespace {
-std::string jsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (uint8_t(c) < 0x20) out += fmt::format("\\u{:04x}", int(c));
-    else out += c;
-  }
-  return out + "\"";
-}
-
 std::string valueText(const uint8_t* p, ValueKind kind) {
   uint64_t bits = 0;
   switch (kind) {
@@ -83,7 +74,7 @@ std::string describeSnapshot(const Snapshot& s, const ModuleMetadata* metadata, 
   if (json) {
     out << "{\n  \"format_version\": " << s.version << ",\n";
     out << "  \"module_hash\": \"" << fmt::format("{:016x}", s.moduleHash) << "\",\n";
-    if (metadata) out << "  \"strategy\": " << jsonString(metadata->strategy) << ",\n";
+    if (metadata) out << "  \"strategy\": " << jsonQuote(metadata->strategy) << ",\n";
     out << "  \"poll_count\": " << s.pollCount << ",\n";
     out << "  \"memory\": {\"pages\": " << s.memoryPages << ", \"stored_pages\": " << stored
         << ", \"skipped_zero_pages\": " << skipped << "},\n";
@@ -91,8 +82,8 @@ std::string describeSnapshot(const Snapshot& s, const ModuleMetadata* metadata, 
     for (size_t i = 0; i < s.frames.size(); i++) {
       auto view = viewFrame(s.frames[i], metadata);
       out << (i ? ",\n" : "\n") << "    {\"function_ordinal\": " << s.frames[i].function
-          << ", \"function\": " << jsonString(view.function) << ", \"resume_id\": " << s.frames[i].resumeId
-          << ", \"resume\": " << jsonString(view.resume) << ", \"payload_bytes\": " << s.frames[i].payload.size() << "}";
+          << ", \"function\": " << jsonQuote(view.function) << ", \"resume_id\": " << s.frames[i].resumeId
+          << ", \"resume\": " << jsonQuote(view.resume) << ", \"payload_bytes\": " << s.frames[i].payload.size() << "}";
     }
     out << "\n  ],\n  \"globals_bytes\": " << s.globals.size();
     if (metadata && s.globals.size() == metadata->globalsSize()) {
@@ -100,8 +91,8 @@ std::string describeSnapshot(const Snapshot& s, const ModuleMetadata* metadata, 
       size_t offset = 0;
       for (size_t i = 0; i < metadata->globals.size(); i++) {
         auto& g = metadata->globals[i];
-        out << (i ? ", " : "") << "{\"name\": " << jsonString(g.name) << ", \"type\": \"" << valueKindName(g.kind)
-            << "\", \"value\": " << jsonString(valueText(s.globals.data() + offset, g.kind)) << "}";
+        out << (i ? ", " : "") << "{\"name\": " << jsonQuote(g.name) << ", \"type\": \"" << valueKindName(g.kind)
+            << "\", \"value\": " << jsonQuote(valueText(s.globals.data() + offset, g.kind)) << "}";
         offset += valueKindSize(g.kind);
       }
       out << "]";

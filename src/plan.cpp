@@ -21,6 +21,7 @@
 #include "ir/find_all.h"
 #include "wasm.h"
 
+#include "support/json.h"
 #include "wasm_ckpt/error.h"
 
 namespace wasm_ckpt {
@@ -256,14 +257,6 @@ std::string describePlan(const InstrumentationPlan& plan, bool json) {
     calls += f.unwindingCalls;
   }
   if (json) {
-    auto quote = [](const std::string& s) {
-      std::string q = "\"";
-      for (char c : s) {
-        if (c == '"' || c == '\\') q += '\\';
-        q += c;
-      }
-      return q + "\"";
-    };
     out += fmt::format("{{\n  \"strategy\": \"{}\",\n  \"instrumented_functions\": {},\n  \"poll_points\": {},\n"
                        "  \"unwinding_calls\": {},\n  \"functions\": [",
                        strategyName(plan.strategy), instrumented, polls, calls);
@@ -271,8 +264,8 @@ std::string describePlan(const InstrumentationPlan& plan, bool json) {
       auto& f = plan.functions[i];
       out += fmt::format("{}\n    {{\"index\": {}, \"name\": {}, \"selected\": {}, \"recursive\": {}, \"instrumented\": {}, "
                          "\"poll_points\": {}, \"resume_points\": {}, \"reason\": {}}}",
-                         i ? "," : "", f.index, quote(f.name), f.selected, f.recursive, f.instrumented,
-                         f.loopPolls + f.entryPoll, f.loopPolls + f.entryPoll + f.unwindingCalls, quote(f.reason));
+                         i ? "," : "", f.index, jsonQuote(f.name), f.selected, f.recursive, f.instrumented,
+                         f.loopPolls + f.entryPoll, f.loopPolls + f.entryPoll + f.unwindingCalls, jsonQuote(f.reason));
     }
     return out + "\n  ]\n}\n";
   }

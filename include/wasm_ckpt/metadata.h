@@ -9,12 +9,15 @@
 
 namespace wasm {
 class Module;
+class Type;
 }
 
 namespace wasm_ckpt {
 
 enum class ValueKind : uint8_t { I32 = 0, I64 = 1, F32 = 2, F64 = 3, V128 = 4 };
 uint32_t valueKindSize(ValueKind kind);
+// Throws Error for a type a snapshot cannot hold (references, tuples).
+ValueKind valueKindOf(const wasm::Type& type);
 const char* valueKindName(ValueKind kind);
 
 struct FrameLayout {

@@ -22,6 +22,15 @@ uint32_t valueKindSize(ValueKind kind) {
   return 0;
 }
 
+ValueKind valueKindOf(const wasm::Type& type) {
+  if (type == wasm::Type::i32) return ValueKind::I32;
+  if (type == wasm::Type::i64) return ValueKind::I64;
+  if (type == wasm::Type::f32) return ValueKind::F32;
+  if (type == wasm::Type::f64) return ValueKind::F64;
+  if (type == wasm::Type::v128) return ValueKind::V128;
+  throw Error("internal error: a snapshot cannot hold a value of type " + type.toString());
+}
+
 const char* valueKindName(ValueKind kind) {
   static const char* names[] = {"i32", "i64", "f32", "f64", "v128"};
   return names[static_cast<int>(kind)];

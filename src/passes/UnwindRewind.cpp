@@ -54,15 +54,6 @@ struct Range {
   }
 };
 
-ValueKind kindOf(Type type) {
-  if (type == Type::i32) return ValueKind::I32;
-  if (type == Type::i64) return ValueKind::I64;
-  if (type == Type::f32) return ValueKind::F32;
-  if (type == Type::f64) return ValueKind::F64;
-  if (type == Type::v128) return ValueKind::V128;
-  throw Error("internal error: unsavable local type " + type.toString());
-}
-
 class FunctionTransformer {
 public:
   FunctionTransformer(Module& module, Function* func, Index ordinal, const UnwindRewindPlan& plan, FrameLayout& layout)
@@ -91,7 +82,7 @@ public:
     func->body = outer;
     setFrame(inner, outer, saved);
     if (plan.saveLiveLocalsOnly) setFrame(inner, outer, localsReadAfterRewind(inner->list[0], outer->list[1]));
-    for (Index i : frameLocals) layout.locals.push_back(kindOf(func->getLocalType(i)));
+    for (Index i : frameLocals) layout.locals.push_back(valueKindOf(func->getLocalType(i)));
     ReFinalize().walkFunctionInModule(func, &module);
   }
 

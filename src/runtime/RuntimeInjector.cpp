@@ -33,14 +33,6 @@ Name stashGlobal(Index i) { return Name("wasm_ckpt$stash." + std::to_string(i));
 Name rodataSegmentName() { return Name("wasm_ckpt$rodata"); }
 Name bakedSegmentName() { return Name("wasm_ckpt$baked"); }
 
-ValueKind kindOf(Type type) {
-  if (type == Type::i32) return ValueKind::I32;
-  if (type == Type::i64) return ValueKind::I64;
-  if (type == Type::f32) return ValueKind::F32;
-  if (type == Type::f64) return ValueKind::F64;
-  return ValueKind::V128;
-}
-
 Index segmentIndex(Module& module, Name name) {
   for (Index i = 0; i < module.memory.segments.size(); i++) {
     if (module.memory.segments[i].name == name) return i;
@@ -57,7 +49,7 @@ public:
     InjectedRuntime result;
     for (auto& global : module.globals) {
       if (global->mutable_) {
-        result.savedGlobals.push_back({global->name.str, 0, kindOf(global->type)});
+        result.savedGlobals.push_back({global->name.str, 0, valueKindOf(global->type)});
         savedGlobals.push_back(global.get());
       }
     }
