@@ -1,0 +1,467 @@
+#!/usr/bin/env node
+// harness.mjs — the wasm-ckpt benchmark: builds the suite, instruments it with each strategy and
+// with the Asyncify baseline, runs everything side by side under Node and writes the report.
+// Started by bench/run.sh (which builds the tools first); see bench/README.md for what is
+// measured and how.
+//
+// usage: node bench/harness.mjs [--quick] [--strategies full,lean] [--reps N] [--ckpt-reps N]
+//                               [--programs a,b,...] [--out DIR] [--tool PATH] [--baseline PATH]
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeReports } from './report.mjs';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoDir = path.dirname(benchDir);
+
+// ---- options ------------------------------------------------------------------------------------
+const opt = {
+  quick: false,
+  strategies: ['full', 'lean'],
+  reps: null,
+  ckptReps: null,
+  programs: null,
+  out: path.join(benchDir, 'out'),
+  tool: path.join(repoDir, 'build', 'wasm-ckpt'),
+  baseline: path.join(repoDir, 'build', 'asyncify-baseline'),
+};
+{
+  const a = process.argv.slice(2);
+  const need = (i) => {
+    if (i + 1 >= a.length) throw new Error(`${a[i]} needs a value`);
+    return a[i + 1];
+  };
+  for (let i = 0; i < a.length; i++) {
+    switch (a[i]) {
+      case '--quick': opt.quick = true; break;
+      case '--strategies': opt.strategies = need(i).split(',').filter(Boolean); i++; break;
+      case '--reps': opt.reps = parseInt(need(i), 10); i++; break;
+      case '--ckpt-reps': opt.ckptReps = parseInt(need(i), 10); i++; break;
+      case '--programs': opt.programs = need(i).split(',').filter(Boolean); i++; break;
+      case '--out': opt.out = path.resolve(need(i)); i++; break;
+      case '--tool': opt.tool = path.resolve(need(i)); i++; break;
+      case '--baseline': opt.baseline = path.resolve(need(i)); i++; break;
+      default:
+        console.error(`harness: unknown option ${a[i]}`);
+        process.exit(2);
+    }
+  }
+  if (opt.reps === null) opt.reps = opt.quick ? 3 : 5;
+  if (opt.ckptReps === null) opt.ckptReps = opt.quick ? 1 : 3;
+  if (!(opt.reps >= 1) || !(opt.ckptReps >= 1)) {
+    console.error('harness: --reps and --ckpt-reps must be at least 1');
+    process.exit(2);
+  }
+}
+
+const CLANG = 'clang-14';
+const CFLAGS = ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-Wall', '-Wl,-z,stack-size=1048576'];
+const RUN_TIMEOUT_MS = 180000;
+const QUICK_SET = ['gemm', 'fib', 'quicksort', 'sha256', 'zlib'];
+
+// Real programs built from Debian source packages by real/build_real.sh: how to run them.
+const REAL = {
+  lua: { dir: 'lua', args: ['bench.lua'], files: { 'bench.lua': 'lua/bench.lua' } },
+  // The SQL goes in as one argument, not `.read workload.sql`: a file the program has open at the
+  // checkpoint is not open in the resumed run (docs/limits.md), so `.read` cannot be resumed.
+  // -init with an empty file keeps the shell from looking for ~/.sqliterc.
+  sqlite3: {
+    dir: 'sqlite',
+    args: () => ['-batch', '-init', 'init.sql', ':memory:',
+      fs.readFileSync(path.join(benchDir, 'real', 'sqlite', 'workload.sql'), 'utf8').split('\n').filter((l) => !l.startsWith('--')).join('\n')],
+    files: { 'init.sql': null },
+  },
+  zlib: { dir: 'zlib', args: [], files: {} },
+  bzip2: { dir: 'bzip2', args: [], files: {} },
+};
+
+const dirs = {
+  tools: path.join(opt.out, 'tools'),
+  c: path.join(opt.out, 'build', 'c'),
+  real: path.join(opt.out, 'build', 'real'),
+  inst: path.join(opt.out, 'build', 'inst'),
+  run: path.join(opt.out, 'run'),
+  logs: path.join(opt.out, 'logs'),
+};
+for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const sha = (...parts) => {
+  const h = crypto.createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex').slice(0, 24);
+};
+const fileSha = (p) => sha(fs.readFileSync(p));
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.log(...a);
+const notes = [];
+const note = (s) => {
+  notes.push(s);
+  log(`note: ${s}`);
+};
+const started = new Date();
+const startedAt = now();
+const loadavgAtStart = os.loadavg();
+
+// ---- tools: private copies, so that a rebuild by someone else mid-run cannot mix versions ----------
+async function snapshotTool(src, name) {
+  const dest = path.join(dirs.tools, name);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      if (!fs.existsSync(src)) throw new Error(`${src} does not exist`);
+      const tmp = `${dest}.tmp`;
+      fs.copyFileSync(src, tmp);
+      fs.chmodSync(tmp, 0o755);
+      fs.renameSync(tmp, dest);
+      const r = spawnSync(dest, name === 'wasm-ckpt' ? ['--version'] : [], { encoding: 'utf8' });
+      if (r.error) throw r.error;
+      if (name === 'wasm-ckpt' && r.status !== 0) throw new Error(`${dest} --version failed`);
+      return { path: dest, hash: fileSha(dest), version: (r.stdout || '').trim() };
+    } catch (e) {
+      if (attempt === 19) throw e;
+      log(`waiting for ${src} (${e.message})`);
+      await sleep(3000);
+    }
+  }
+}
+
+// ---- wasm helpers -------------------------------------------------------------------------------
+function codeSectionBytes(file) {
+  const b = fs.readFileSync(file);
+  let p = 8;
+  const leb = () => {
+    let r = 0, shift = 0, byte;
+    do {
+      byte = b[p++];
+      r += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return r;
+  };
+  while (p < b.length) {
+    const id = b[p++];
+    const size = leb();
+    if (id === 10) return size;
+    p += size;
+  }
+  return null;
+}
+function snapshotHeader(file) {
+  const b = fs.readFileSync(file);
+  if (b.length < 64 || b.toString('latin1', 0, 8) !== 'WASMCKPT') return null;
+  return { pollCount: Number(b.readBigUInt64LE(32)), memoryPages: b.readUInt32LE(40), storedPages: b.readUInt32LE(44), frames: b.readUInt32LE(52) };
+}
+
+// ---- running one process ------------------------------------------------------------------------
+// Runs `node runner.mjs [--probe] --report R module args` in cwd. Options: env (WASM_CKPT_*),
+// probe, trigger {file, afterMs}. Resolves with codes, output and timestamps (ms, monotonic).
+function runModule(modulePath, args, cwd, { env = {}, probe = false, trigger = null } = {}) {
+  const report = path.join(cwd, `.report-${process.pid}.json`);
+  fs.rmSync(report, { force: true });
+  const argv = ['--no-warnings', path.join(benchDir, 'runner.mjs'), '--report', report];
+  if (probe) argv.push('--probe');
+  argv.push(modulePath, ...args);
+  return new Promise((resolve) => {
+    const out = [], err = [];
+    const spawnT = now();
+    const child = spawn(process.execPath, argv, { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    let createdT = null, exitT = null, timedOut = false;
+    const timers = [];
+    if (trigger) {
+      timers.push(setTimeout(() => {
+        fs.writeFileSync(path.join(cwd, trigger.file), '');
+        createdT = now();
+      }, trigger.afterMs));
+    }
+    timers.push(setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, RUN_TIMEOUT_MS));
+    child.on('exit', () => {
+      exitT = now();
+      for (const t of timers) clearTimeout(t);
+    });
+    child.on('close', (code, signal) => {
+      let rep = {};
+      try {
+        rep = JSON.parse(fs.readFileSync(report, 'utf8'));
+      } catch {}
+      fs.rmSync(report, { force: true });
+      resolve({ code: timedOut ? 'timeout' : code ?? signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString(), spawnT, exitT, createdT, rep });
+    });
+  });
+}
+
+// ---- 1. build the suite -------------------------------------------------------------------------
+const clangVersion = spawnSync(CLANG, ['--version'], { encoding: 'utf8' }).stdout || '';
+function buildC(name) {
+  const src = path.join(benchDir, 'programs', `${name}.c`);
+  const outFile = path.join(dirs.c, `${name}.wasm`);
+  const key = sha(fs.readFileSync(src), fs.readFileSync(path.join(benchDir, 'programs', 'bench.h')), CFLAGS.join(' '), clangVersion);
+  const keyFile = `${outFile}.key`;
+  if (fs.existsSync(outFile) && fs.existsSync(keyFile) && fs.readFileSync(keyFile, 'utf8') === key) return { ok: true, path: outFile, cached: true };
+  const r = spawnSync(CLANG, [...CFLAGS, src, '-lm', '-o', outFile], { encoding: 'utf8' });
+  if (r.status !== 0) return { ok: false, why: `compile failed: ${(r.stderr || String(r.error)).split('\n')[0]}` };
+  fs.writeFileSync(keyFile, key);
+  return { ok: true, path: outFile, cached: false };
+}
+function buildReal(name) {
+  const spec = REAL[name];
+  const outFile = path.join(dirs.real, `${name}.wasm`);
+  const supportDir = path.join(benchDir, 'real', spec.dir);
+  const parts = [fs.readFileSync(path.join(benchDir, 'real', 'build_real.sh')), clangVersion];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else parts.push(p, fs.readFileSync(p));
+    }
+  };
+  walk(supportDir);
+  const key = sha(...parts);
+  const keyFile = `${outFile}.key`;
+  if (fs.existsSync(outFile) && fs.existsSync(keyFile) && fs.readFileSync(keyFile, 'utf8') === key) return { ok: true, path: outFile, cached: true };
+  const logFile = path.join(dirs.logs, `build-${name}.log`);
+  log(`building ${name} from its Debian source package (log: ${path.relative(repoDir, logFile)})`);
+  const r = spawnSync('bash', [path.join(benchDir, 'real', 'build_real.sh'), name, opt.out], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  fs.writeFileSync(logFile, `${r.stdout || ''}${r.stderr || ''}${r.error ? String(r.error) : ''}`);
+  if (r.status !== 0 || !fs.existsSync(outFile)) {
+    const last = (r.stderr || '').trim().split('\n').filter(Boolean).pop() || `exit ${r.status}`;
+    return { ok: false, why: `build from Debian source failed (${last}); see ${path.relative(repoDir, logFile)}` };
+  }
+  fs.writeFileSync(keyFile, key);
+  return { ok: true, path: outFile, cached: false };
+}
+
+// ---- 2. instrument ------------------------------------------------------------------------------
+// Instrumentation is cached by (input, tool binary, strategy); the cache keeps the measured time.
+function instrument(name, input, variant, tools) {
+  const outFile = path.join(dirs.inst, `${name}.${variant}.wasm`);
+  const meta = `${outFile}.json`;
+  const tool = variant === 'asyncify' ? tools.baseline : tools.ckpt;
+  const key = sha(fs.readFileSync(input), tool.hash, variant);
+  if (fs.existsSync(outFile) && fs.existsSync(meta)) {
+    try {
+      const m = JSON.parse(fs.readFileSync(meta, 'utf8'));
+      if (m.key === key) return m;
+    } catch {}
+  }
+  const argv = variant === 'asyncify' ? [input, '-o', outFile] : ['instrument', input, '-o', outFile, '--strategy', variant];
+  const t0 = now();
+  const r = spawnSync(tool.path, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = (now() - t0) / 1000;
+  if (r.status !== 0 || !fs.existsSync(outFile)) {
+    fs.rmSync(outFile, { force: true });
+    return { ok: false, key, why: ((r.stderr || String(r.error)).trim().split('\n')[0] || `exit ${r.status}`).slice(0, 200), status: r.status };
+  }
+  const m = { ok: true, key, path: outFile, seconds, codeBytes: codeSectionBytes(outFile), fileBytes: fs.statSync(outFile).size };
+  fs.writeFileSync(meta, JSON.stringify(m));
+  return m;
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+const tools = {
+  ckpt: await snapshotTool(opt.tool, 'wasm-ckpt'),
+  baseline: await snapshotTool(opt.baseline, 'asyncify-baseline'),
+};
+log(`tool: ${tools.ckpt.version} (sha ${tools.ckpt.hash}); baseline sha ${tools.baseline.hash}`);
+
+let names = [
+  ...fs.readdirSync(path.join(benchDir, 'programs')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2)).sort(),
+  ...Object.keys(REAL),
+];
+if (opt.quick) names = names.filter((n) => QUICK_SET.includes(n));
+if (opt.programs) {
+  for (const p of opt.programs) if (!names.includes(p)) note(`unknown program '${p}' ignored`);
+  names = names.filter((n) => opt.programs.includes(n));
+}
+
+const programs = [];
+for (const name of names) {
+  const real = name in REAL;
+  const b = real ? buildReal(name) : buildC(name);
+  if (!b.ok) {
+    note(`${name}: skipped: ${b.why}`);
+    programs.push({ name, kind: real ? 'real' : 'c', status: 'skipped', why: b.why });
+    continue;
+  }
+  programs.push({ name, kind: real ? 'real' : 'c', status: 'built', wasm: b.path });
+}
+log(`suite: ${programs.filter((p) => p.status === 'built').length} programs built`);
+
+// Which strategies does the tool accept? A usage error (exit 2) on a valid module means no.
+const strategies = [];
+{
+  const probe = programs.find((p) => p.status === 'built');
+  for (const s of opt.strategies) {
+    if (s === 'asyncify') {
+      note(`'asyncify' is always run as the baseline; not a wasm-ckpt strategy`);
+      continue;
+    }
+    const r = probe
+      ? spawnSync(tools.ckpt.path, ['instrument', probe.wasm, '-o', path.join(dirs.tools, 'probe.wasm'), '--strategy', s], { encoding: 'utf8' })
+      : { status: 0 };
+    if (r.status === 2) note(`strategy '${s}' skipped: the tool rejects it (${(r.stderr || '').trim().split('\n')[0]})`);
+    else strategies.push(s);
+  }
+  fs.rmSync(path.join(dirs.tools, 'probe.wasm'), { force: true });
+}
+const variants = ['original', ...strategies, 'asyncify'];
+log(`variants: ${variants.join(', ')}; ${opt.reps} timing reps, ${opt.ckptReps} checkpoint reps per strategy`);
+
+for (const p of programs) {
+  if (p.status !== 'built') continue;
+  p.variants = { original: { ok: true, path: p.wasm, codeBytes: codeSectionBytes(p.wasm), fileBytes: fs.statSync(p.wasm).size } };
+  for (const v of variants.slice(1)) {
+    const m = instrument(p.name, p.wasm, v, tools);
+    p.variants[v] = m;
+    if (!m.ok) note(`${p.name}: ${v} instrumentation failed: ${m.why}`);
+    else log(`instrumented ${p.name} ${v}: ${m.seconds.toFixed(2)} s`);
+  }
+}
+
+const resultsBase = () => ({
+  started: started.toISOString(),
+  minutes: (now() - startedAt) / 60000,
+  command: `bash bench/run.sh ${process.argv.slice(2).join(' ')}`.trim(),
+  machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavgAtEnd: os.loadavg() },
+  tool: { version: tools.ckpt.version, sha: tools.ckpt.hash, baselineSha: tools.baseline.hash },
+  reps: opt.reps,
+  ckptReps: opt.ckptReps,
+  quick: opt.quick,
+  strategies,
+  variants,
+  notes,
+  loadavgAtStart,
+});
+
+// ---- 3. run -------------------------------------------------------------------------------------
+for (const p of programs) {
+  if (p.status !== 'built') continue;
+  const spec = REAL[p.name];
+  const args = spec ? (typeof spec.args === 'function' ? spec.args() : spec.args) : [];
+  const cwd = path.join(dirs.run, p.name);
+  fs.rmSync(cwd, { recursive: true, force: true });
+  fs.mkdirSync(cwd, { recursive: true });
+  if (spec) for (const [dest, src] of Object.entries(spec.files)) fs.writeFileSync(path.join(cwd, dest), src ? fs.readFileSync(path.join(benchDir, 'real', src)) : '');
+
+  log(`\n== ${p.name}`);
+  const ref = await runModule(p.wasm, args, cwd);
+  if (ref.code !== 0) {
+    p.status = 'failed';
+    p.why = `original exits with ${ref.code}: ${ref.stderr.trim().split('\n').pop()}`;
+    note(`${p.name}: skipped: ${p.why}`);
+    continue;
+  }
+  p.reference = ref.stdout.toString().trim().split('\n').pop();
+  const live = variants.filter((v) => p.variants[v].ok);
+  for (const v of live) Object.assign(p.variants[v], { runMs: [], wallMs: [], startupMs: [], compileMs: [], mismatches: 0 });
+  // Interleaved repetitions: ABC, CBA, ABC, ... so that drift in machine load hits every variant
+  // alike; per-rep ratios compare runs made seconds apart.
+  for (let r = 0; r < opt.reps; r++) {
+    const order = r % 2 === 0 ? live : [...live].reverse();
+    for (const v of order) {
+      const x = await runModule(p.variants[v].path, args, cwd);
+      const V = p.variants[v];
+      const good = x.code === 0 && x.stdout.equals(ref.stdout) && x.rep.startEnd !== undefined;
+      if (!good) {
+        V.mismatches++;
+        V.runMs.push(NaN);
+        V.lastError = `exit ${x.code}${x.stdout.equals(ref.stdout) ? '' : ', output differs'}: ${x.stderr.trim().split('\n').pop() || ''}`.slice(0, 200);
+      } else V.runMs.push(x.rep.startEnd - x.rep.startBegin);
+      V.wallMs.push(x.exitT - x.spawnT);
+      V.startupMs.push(x.rep.startBegin - x.spawnT);
+      V.compileMs.push(x.rep.compiled - x.rep.runnerStart);
+    }
+  }
+  const O = p.variants.original;
+  for (const v of live) {
+    const V = p.variants[v];
+    V.medianMs = median(V.runMs);
+    V.medianStartupMs = median(V.startupMs);
+    V.ratios = V.runMs.map((ms, i) => ms / O.runMs[i]);
+    V.runRatio = median(V.ratios);
+    V.codeRatio = V.codeBytes / O.codeBytes;
+    if (V.mismatches) note(`${p.name}: ${v}: ${V.mismatches} of ${opt.reps} runs failed (${V.lastError})`);
+  }
+  log(`${p.name}: original ${O.medianMs?.toFixed(0)} ms; ` + live.slice(1).map((v) => `${v} x${p.variants[v].runRatio?.toFixed(3)}`).join(', '));
+
+  // Checkpoint / restore, per strategy: a run stopped by a trigger file created in the middle of
+  // its run, then a run resumed from the snapshot.
+  p.ckpt = {};
+  for (const s of strategies) {
+    const V = p.variants[s];
+    if (!V.ok || V.medianMs === null) continue;
+    const trials = [];
+    for (let t = 0; t < opt.ckptReps; t++) {
+      const trigger = `stop-${s}`, snap = `${s}.snap`;
+      for (const f of [trigger, snap]) fs.rmSync(path.join(cwd, f), { force: true });
+      const afterMs = V.medianStartupMs + V.medianMs / 2;
+      const stop = await runModule(V.path, args, cwd, { env: { WASM_CKPT_TRIGGER: trigger, WASM_CKPT_FILE: snap, WASM_CKPT_VERBOSE: '1' }, probe: true, trigger: { file: trigger, afterMs } });
+      const trial = { stopExit: stop.code };
+      if (stop.code !== 75) {
+        trial.error = stop.code === 0 ? 'finished before the stop request was seen' : `stopped run exits ${stop.code}: ${stop.stderr.trim().split('\n').pop()}`;
+        trials.push(trial);
+        continue;
+      }
+      const hdr = snapshotHeader(path.join(cwd, snap));
+      Object.assign(trial, {
+        snapshotBytes: fs.statSync(path.join(cwd, snap)).size,
+        memoryBytes: hdr ? hdr.memoryPages * 65536 : null,
+        frames: hdr?.frames,
+        pollCount: hdr?.pollCount,
+        ckptMs: stop.rep.renameDone - stop.rep.triggerSeen,
+        detectMs: stop.rep.triggerSeen - stop.createdT,
+        stopMs: stop.exitT - stop.createdT,
+      });
+      fs.rmSync(path.join(cwd, trigger), { force: true });
+      const resumed = await runModule(V.path, args, cwd, { env: { WASM_CKPT_RESTORE: snap, WASM_CKPT_VERBOSE: '1' }, probe: true });
+      trial.restoreExit = resumed.code;
+      trial.restoreMs = resumed.rep.restored - resumed.spawnT;
+      trial.restoreAfterStartMs = resumed.rep.restored - resumed.rep.startBegin;
+      trial.resumedOk = resumed.code === 0 && Buffer.concat([stop.stdout, resumed.stdout]).equals(ref.stdout);
+      if (!trial.resumedOk) trial.error = `resumed run: exit ${resumed.code}, output ${Buffer.concat([stop.stdout, resumed.stdout]).equals(ref.stdout) ? 'equal' : 'differs'}: ${resumed.stderr.trim().split('\n').pop()}`;
+      trials.push(trial);
+    }
+    const okTrials = trials.filter((t) => t.stopExit === 75);
+    const med = (k) => median(okTrials.map((t) => t[k]));
+    p.ckpt[s] = {
+      trials,
+      stopped: okTrials.length,
+      resumedOk: trials.filter((t) => t.resumedOk).length,
+      snapshotBytes: med('snapshotBytes'),
+      memoryBytes: med('memoryBytes'),
+      snapshotRatio: med('snapshotBytes') / med('memoryBytes'),
+      ckptMs: med('ckptMs'),
+      detectMs: med('detectMs'),
+      stopMs: med('stopMs'),
+      restoreMs: med('restoreMs'),
+      restoreAfterStartMs: med('restoreAfterStartMs'),
+      origStartupMs: O.medianStartupMs,
+      variantStartupMs: V.medianStartupMs,
+    };
+    for (const t of trials) if (t.error) note(`${p.name}: ${s}: checkpoint trial: ${t.error}`);
+    const c = p.ckpt[s];
+    log(`${p.name} ${s}: snapshot ${(c.snapshotBytes / 1048576).toFixed(2)} MiB of ${(c.memoryBytes / 1048576).toFixed(2)} MiB, checkpoint ${c.ckptMs?.toFixed(1)} ms, stop ${c.stopMs?.toFixed(1)} ms, restore ${c.restoreMs?.toFixed(1)} ms (startup ${c.origStartupMs?.toFixed(1)} ms), resumed ok ${c.resumedOk}/${trials.length}`);
+  }
+  p.status = 'measured';
+  for (const s of strategies) fs.rmSync(path.join(cwd, `${s}.snap`), { force: true }); // up to tens of MiB each
+  // partial results survive an interrupted run
+  fs.writeFileSync(path.join(opt.out, 'results.partial.json'), JSON.stringify({ ...resultsBase(), programs }, null, 1));
+}
+
+const results = { ...resultsBase(), programs };
+writeReports(results, opt.out);
+fs.rmSync(path.join(opt.out, 'results.partial.json'), { force: true });
+log(`\nwrote ${['results.md', 'results.csv', 'results.json', 'overhead.svg'].map((f) => path.relative(repoDir, path.join(opt.out, f))).join(', ')} in ${results.minutes.toFixed(1)} min`);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# bench/run.sh [--quick] [--strategies full,lean] [--reps N] [--ckpt-reps N] [--programs a,b]
+#
+# The wasm-ckpt benchmark in one command: builds wasm-ckpt (if not built yet) and the Asyncify
+# baseline, builds the suite (C programs in bench/programs, real programs from Debian source
+# packages), instruments, runs everything interleaved under Node and writes bench/out/results.md,
+# results.csv, results.json and overhead.svg. Builds are cached under bench/out. See bench/README.md.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+cd "$repo"
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "bench/run.sh: '$1' not found (run scripts/setup.sh)" >&2; exit 1; }; }
+need node
+need clang-14
+need cmake
+[ -f /usr/lib/wasm32-wasi/libc.a ] || { echo "bench/run.sh: wasi-libc missing (run scripts/setup.sh)" >&2; exit 1; }
+
+if [ ! -f build/CMakeCache.txt ] || [ ! -x build/wasm-ckpt ]; then
+  bash scripts/build.sh
+fi
+# The baseline target is outside the default build; (re)configure so CMake knows it.
+if ! cmake --build build --target asyncify-baseline -j2 >/dev/null 2>&1; then
+  cmake -S . -B build >/dev/null
+  cmake --build build --target asyncify-baseline -j2
+fi
+
+exec node --no-warnings "$here/harness.mjs" "$@"
