@@ -4,5 +4,6 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bash "$here/scripts/build.sh"
+bash "$here/scripts/setup-engines.sh" fast
 cd "$here/build"
 ctest --output-on-failure --timeout 1500 "$@"
