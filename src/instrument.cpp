@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "pass.h"
 #include "wasm-builder.h"
@@ -36,16 +37,38 @@ const char* strategyName(Strategy strategy) {
 namespace {
 using namespace wasm;
 
-void runOnFunctions(Module& module, const std::vector<Name>& functions, const std::vector<std::string>& passes,
+// Runs Binaryen function passes on some functions only, in parallel: a function-parallel pass
+// that gives each chosen function a nested runner with the passes.
+struct OnFunctions : public Pass {
+  const std::set<Name>* functions;
+  PassOptions options;
+  std::vector<std::string> passes;
+  bool defaultOptimizations;
+
+  OnFunctions(const std::set<Name>* functions, PassOptions options, std::vector<std::string> passes, bool defaults)
+    : functions(functions), options(options), passes(std::move(passes)), defaultOptimizations(defaults) {}
+  bool isFunctionParallel() override { return true; }
+  Pass* create() override { return new OnFunctions(functions, options, passes, defaultOptimizations); }
+
+  void runOnFunction(PassRunner*, Module* module, Function* func) override {
+    if (!functions->count(func->name)) return;
+    PassRunner nested(module, options);
+    nested.setIsNested(true);
+    for (auto& pass : passes) nested.add(pass);
+    if (defaultOptimizations) nested.addDefaultFunctionOptimizationPasses();
+    nested.runOnFunction(func);
+  }
+};
+
+void runOnFunctions(Module& module, const std::set<Name>& functions, const std::vector<std::string>& passes,
                     unsigned optimizeLevel, bool defaultOptimizations) {
   PassOptions options;
   options.optimizeLevel = optimizeLevel;
   options.shrinkLevel = 0;
-  PassRunner runner(&module, options);
+  PassRunner runner(&module);
   runner.setIsNested(true);
-  for (auto& pass : passes) runner.add(pass);
-  if (defaultOptimizations) runner.addDefaultFunctionOptimizationPasses();
-  for (auto name : functions) runner.runOnFunction(module.getFunction(name));
+  runner.add(std::make_unique<OnFunctions>(&functions, options, passes, defaultOptimizations));
+  runner.run();
 }
 
 uint64_t fingerprint(const std::vector<char>& bytes) {
@@ -125,7 +148,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
                        "simplify-locals-nonesting", "reorder-locals", "merge-blocks"})
       flatten.push_back(pass);
   }
-  runOnFunctions(module, plan.ordered, flatten, options.optimizeLevel, false);
+  runOnFunctions(module, plan.canUnwind, flatten, options.optimizeLevel, false);
 
   std::vector<FrameLayout> layouts(plan.ordered.size());
   plan.layouts = &layouts;
@@ -135,7 +158,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     runner.add(createUnwindRewindPass(&plan));
     runner.run();
   }
-  if (options.optimizeLevel > 0) runOnFunctions(module, plan.ordered, {}, options.optimizeLevel, true);
+  if (options.optimizeLevel > 0) runOnFunctions(module, plan.canUnwind, {}, options.optimizeLevel, true);
 
   // Frame records name functions by ordinal; the metadata maps ordinals to final indices.
   std::map<Name, uint32_t> indices;
