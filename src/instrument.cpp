@@ -189,11 +189,6 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   metadata.strategy = strategyName(options.strategy);
   metadata.functions = std::move(layouts);
   metadata.globals = injected.savedGlobals;
-  for (auto& saved : metadata.globals) {
-    for (uint32_t i = 0; i < module.globals.size(); i++) {
-      if (module.globals[i]->name == wasm::Name(saved.name)) saved.index = i;
-    }
-  }
   metadata.runtime = locateRuntime(module);
   // Debug information no longer describes the rewritten code.
   auto& sections = module.userSections;

@@ -47,10 +47,12 @@ public:
   InjectedRuntime run() {
     runtime = readModuleFromBytes(runtimeWasm(), "<wasm-ckpt runtime>");
     InjectedRuntime result;
-    for (auto& global : module.globals) {
+    // The run-time globals are appended after these, so their indices stay valid.
+    for (uint32_t i = 0; i < module.globals.size(); i++) {
+      auto* global = module.globals[i].get();
       if (global->mutable_) {
-        result.savedGlobals.push_back({global->name.str, 0, valueKindOf(global->type)});
-        savedGlobals.push_back(global.get());
+        result.savedGlobals.push_back({global->name.str, i, valueKindOf(global->type)});
+        savedGlobals.push_back(global);
       }
     }
     ensureExportedMemory();
