@@ -15,6 +15,7 @@
 #include "wasm-builder.h"
 #include "wasm.h"
 
+#include "analysis/loop_bounds.h"
 #include "passes/passes.h"
 #include "runtime/RuntimeInjector.h"
 #include "runtime/runtime_names.h"
@@ -121,7 +122,10 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     if (!f.instrumented) continue;
     plan.ordered.push_back(Name(f.irName));
     plan.canUnwind.insert(Name(f.irName));
-    if (f.entryPoll || f.loopPolls) pollSites[Name(f.irName)] = PollSites{f.entryPoll, f.loopPolls > 0};
+    if (f.entryPoll || f.loopPolls) {
+      auto* func = module.getFunction(Name(f.irName));
+      pollSites[func->name] = PollSites{f.entryPoll, f.loopPolls ? polledLoops(func, options.strategy) : std::unordered_set<Loop*>{}};
+    }
   }
   plan.unwindingIndirect.insert(selection.unwindingSignatures.begin(), selection.unwindingSignatures.end());
   plan.coldLoopPolls = options.strategy == Strategy::Lean;

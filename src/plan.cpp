@@ -3,8 +3,9 @@
 // The call graph includes indirect calls, resolved conservatively: a call_indirect of type T may
 // reach every function of type T placed in a table by an element segment. From it:
 //   - poll points go into the selected functions: `full` puts one at every function entry and
-//     loop header; `lean` at loop headers and at the entry of recursive functions only, which is
-//     enough to bound the time between polls (code without loops and recursion is finite);
+//     loop header; `lean` at the headers of loops that are not short counted loops
+//     (analysis/loop_bounds.h) and at the entry of recursive functions only, which is enough to
+//     bound the work between polls (code without loops and recursion is finite);
 //   - a function is instrumented if it has a poll point or may call an instrumented function:
 //     exactly the functions that can be on the stack when a poll point checkpoints.
 #include "wasm_ckpt/plan.h"
@@ -21,12 +22,18 @@
 #include "ir/find_all.h"
 #include "wasm.h"
 
+#include "analysis/loop_bounds.h"
 #include "support/json.h"
 #include "wasm_ckpt/error.h"
 
 namespace wasm_ckpt {
 
 namespace {
+std::string pollFreeNote(uint32_t pollFreeLoops) {
+  if (!pollFreeLoops) return "";
+  return fmt::format("; {} short counted loop{} without poll", pollFreeLoops, pollFreeLoops == 1 ? "" : "s");
+}
+
 using namespace wasm;
 
 bool globMatch(const char* pattern, const char* text) {
@@ -198,14 +205,17 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     f.selected = selected.count(name);
     f.recursive = recursive.count(name);
     if (!f.selected) continue;
-    f.loopPolls = uint32_t(FindAll<Loop>(func->body).list.size());
+    f.loopPolls = uint32_t(polledLoops(func, options.strategy).size());
+    f.pollFreeLoops = uint32_t(FindAll<Loop>(func->body).list.size()) - f.loopPolls;
     f.entryPoll = options.strategy == Strategy::Full || f.recursive;
     if (f.loopPolls || f.entryPoll) {
       instrumented.insert(name);
-      f.reason = fmt::format("selected: {} loop poll{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s",
-                             f.entryPoll ? (f.recursive ? ", entry poll (recursive)" : ", entry poll") : "");
+      f.reason = fmt::format("selected: {} loop poll{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s",
+                             f.entryPoll ? (f.recursive ? ", entry poll (recursive)" : ", entry poll") : "",
+                             pollFreeNote(f.pollFreeLoops));
     } else {
-      f.reason = "selected, but has no loop and is not recursive: needs no poll point";
+      f.reason = f.pollFreeLoops ? "selected, but needs no poll point: not recursive" + pollFreeNote(f.pollFreeLoops)
+                                 : "selected, but has no loop and is not recursive: needs no poll point";
     }
   }
   // Callers of instrumented functions, to a fixpoint: they can be on the stack at a poll.
@@ -263,9 +273,9 @@ std::string describePlan(const InstrumentationPlan& plan, bool json) {
     for (size_t i = 0; i < plan.functions.size(); i++) {
       auto& f = plan.functions[i];
       out += fmt::format("{}\n    {{\"index\": {}, \"name\": {}, \"selected\": {}, \"recursive\": {}, \"instrumented\": {}, "
-                         "\"poll_points\": {}, \"resume_points\": {}, \"reason\": {}}}",
+                         "\"poll_points\": {}, \"poll_free_loops\": {}, \"resume_points\": {}, \"reason\": {}}}",
                          i ? "," : "", f.index, jsonQuote(f.name), f.selected, f.recursive, f.instrumented,
-                         f.loopPolls + f.entryPoll, f.loopPolls + f.entryPoll + f.unwindingCalls, jsonQuote(f.reason));
+                         f.loopPolls + f.entryPoll, f.pollFreeLoops, f.loopPolls + f.entryPoll + f.unwindingCalls, jsonQuote(f.reason));
     }
     return out + "\n  ]\n}\n";
   }

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_set>
 #include <vector>
 
 #include "pass.h"
@@ -15,11 +16,11 @@ namespace wasm_ckpt {
 // Throws Error naming the first feature (and function) the strategies cannot handle yet.
 void checkSupported(wasm::Module& module);
 
-// Marks poll points: a call to runtime::pollMarker() at the entry and/or at every loop header of
-// the given functions.
+// Marks poll points: a call to runtime::pollMarker() at the entry and/or at the header of the
+// given loops of the given functions.
 struct PollSites {
   bool entry = false;
-  bool loops = false;
+  std::unordered_set<wasm::Loop*> loops;
 };
 std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, PollSites>* sites);
 

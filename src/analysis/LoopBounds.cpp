@@ -1,0 +1,236 @@
+// Finds the loops that can go without a poll point: counted loops whose whole execution is
+// statically bounded by a small amount of work (see loop_bounds.h). Loops are visited inner
+// first, so a loop's work includes the work of the poll-free loops nested in it, and a polled
+// inner loop counts as one expression (its poll is reached at its first iteration).
+#include "analysis/loop_bounds.h"
+
+#include <optional>
+#include <unordered_map>
+
+#include "ir/branch-utils.h"
+#include "ir/find_all.h"
+#include "ir/utils.h"
+#include "wasm-traversal.h"
+#include "wasm.h"
+
+namespace wasm_ckpt {
+
+namespace {
+using namespace wasm;
+using Wide = __int128;
+
+enum class Compare { Ne, Lt, Le, Gt, Ge };
+
+// The back edge's test, normalized to `counter CMP limit` (counter on the left).
+struct CounterTest {
+  Index counter = 0;
+  Compare compare = Compare::Ne;
+  bool isSigned = false;
+  unsigned bits = 32;
+  Wide step = 0;  // added to the counter once per iteration, as a signed value
+  Literal limit;
+};
+
+std::optional<CounterTest> decodeCompare(BinaryOp op, CounterTest test, bool counterOnLeft) {
+  auto set = [&](Compare compare, bool isSigned) {
+    // `limit CMP counter` is `counter CMP' limit` with the comparison mirrored.
+    if (!counterOnLeft) {
+      switch (compare) {
+        case Compare::Lt: compare = Compare::Gt; break;
+        case Compare::Le: compare = Compare::Ge; break;
+        case Compare::Gt: compare = Compare::Lt; break;
+        case Compare::Ge: compare = Compare::Le; break;
+        case Compare::Ne: break;
+      }
+    }
+    test.compare = compare;
+    test.isSigned = isSigned;
+    return std::optional<CounterTest>(test);
+  };
+  switch (op) {
+    case NeInt32: case NeInt64: return set(Compare::Ne, false);
+    case LtSInt32: case LtSInt64: return set(Compare::Lt, true);
+    case LtUInt32: case LtUInt64: return set(Compare::Lt, false);
+    case LeSInt32: case LeSInt64: return set(Compare::Le, true);
+    case LeUInt32: case LeUInt64: return set(Compare::Le, false);
+    case GtSInt32: case GtSInt64: return set(Compare::Gt, true);
+    case GtUInt32: case GtUInt64: return set(Compare::Gt, false);
+    case GeSInt32: case GeSInt64: return set(Compare::Ge, true);
+    case GeUInt32: case GeUInt64: return set(Compare::Ge, false);
+    default: return std::nullopt;
+  }
+}
+
+Wide signedValue(const Literal& value) {
+  return value.type == Type::i32 ? Wide(value.geti32()) : Wide(value.geti64());
+}
+
+Wide asInterpreted(const Literal& value, bool isSigned) {
+  if (isSigned) return signedValue(value);
+  return value.type == Type::i32 ? Wide(uint32_t(value.geti32())) : Wide(uint64_t(value.geti64()));
+}
+
+// `local.tee $i (i.add (local.get $i) (const STEP))`, `(i.add (const STEP) (local.get $i))` or
+// `(i.sub (local.get $i) (const STEP))`.
+std::optional<CounterTest> decodeUpdate(Expression* expr) {
+  auto* tee = expr->dynCast<LocalSet>();
+  if (!tee || !tee->isTee()) return std::nullopt;
+  auto* update = tee->value->dynCast<Binary>();
+  if (!update) return std::nullopt;
+  bool add = update->op == AddInt32 || update->op == AddInt64;
+  bool sub = update->op == SubInt32 || update->op == SubInt64;
+  if (!add && !sub) return std::nullopt;
+  auto* get = update->left->dynCast<LocalGet>();
+  auto* step = update->right->dynCast<Const>();
+  if (add && !get) {
+    get = update->right->dynCast<LocalGet>();
+    step = update->left->dynCast<Const>();
+  }
+  if (!get || !step || get->index != tee->index) return std::nullopt;
+  CounterTest test;
+  test.counter = tee->index;
+  test.bits = tee->type == Type::i32 ? 32 : 64;
+  test.step = sub ? -signedValue(step->value) : signedValue(step->value);
+  return test;
+}
+
+// The back edge of `loop`, decoded, if the loop has the counted shape.
+std::optional<CounterTest> decodeBackEdge(Loop* loop) {
+  Expression* last = loop->body;
+  if (auto* block = last->dynCast<Block>()) {
+    if (block->list.empty()) return std::nullopt;
+    last = block->list.back();
+  }
+  auto* backEdge = last->dynCast<Break>();
+  if (!backEdge || backEdge->name != loop->name || !backEdge->condition || backEdge->value) return std::nullopt;
+  auto* compare = backEdge->condition->dynCast<Binary>();
+  if (!compare) return std::nullopt;
+  bool counterOnLeft = true;
+  auto test = decodeUpdate(compare->left);
+  auto* limit = compare->right->dynCast<Const>();
+  if (!test) {
+    counterOnLeft = false;
+    test = decodeUpdate(compare->right);
+    limit = compare->left->dynCast<Const>();
+  }
+  if (!test || !limit) return std::nullopt;
+  test->limit = limit->value;
+  return decodeCompare(compare->op, *test, counterOnLeft);
+}
+
+// How many times the body runs: the first t >= 1 for which `init + t * step` fails the test,
+// computed without wrap-around, or nothing when the counter would wrap first (then the loop
+// runs on the order of 2^bits times, which is no bound worth having).
+std::optional<Wide> tripCount(const CounterTest& test, const Literal& init) {
+  Wide step = test.step;
+  if (step == 0) return std::nullopt;
+  if (test.compare == Compare::Ne) {
+    Wide modulus = Wide(1) << test.bits;
+    Wide distance = asInterpreted(test.limit, false) - asInterpreted(init, false);
+    if (step < 0) distance = -distance;
+    distance = ((distance % modulus) + modulus) % modulus;
+    Wide stride = step < 0 ? -step : step;
+    if (distance == 0 || distance % stride != 0) return std::nullopt;
+    return distance / stride;
+  }
+  Wide lo = test.isSigned ? -(Wide(1) << (test.bits - 1)) : 0;
+  Wide hi = test.isSigned ? (Wide(1) << (test.bits - 1)) - 1 : (Wide(1) << test.bits) - 1;
+  Wide start = asInterpreted(init, test.isSigned);
+  Wide limit = asInterpreted(test.limit, test.isSigned);
+  bool upward = test.compare == Compare::Lt || test.compare == Compare::Le;
+  if (upward != (step > 0)) return std::nullopt; // counting away from the limit: wraps
+  // The first value that fails the test: limit itself for < and >, one past it for <= and >=.
+  Wide stop = limit;
+  if (test.compare == Compare::Le) stop = limit + 1;
+  if (test.compare == Compare::Ge) stop = limit - 1;
+  Wide distance = upward ? stop - start : start - stop;
+  Wide stride = upward ? step : -step;
+  Wide trips = distance <= 0 ? 1 : (distance + stride - 1) / stride;
+  Wide last = start + trips * step; // the value that ends the loop must not have wrapped
+  if (last < lo || last > hi) return std::nullopt;
+  return trips;
+}
+
+struct LoopWork : public ExpressionStackWalker<LoopWork> {
+  Function* func;
+  uint64_t budget;
+  std::unordered_set<Loop*> needPolls;
+  // Per loop: what its nested loops add to its plain expression count (their effective work
+  // minus their size), filled in as the nested loops are visited.
+  std::unordered_map<Loop*, Wide> nestedAdjustment;
+
+  LoopWork(Function* func, uint64_t budget) : func(func), budget(budget) {}
+
+  // The counter's value when control reaches the loop: a constant set earlier in the enclosing
+  // blocks with no write in between, or zero for a var never written before the loop in a
+  // function whose body encloses the loop in blocks only.
+  std::optional<Literal> entryValue(Index counter, Type type) {
+    for (Index depth = expressionStack.size() - 1; depth > 0; depth--) {
+      Expression* child = expressionStack[depth];
+      auto* block = expressionStack[depth - 1]->dynCast<Block>();
+      if (!block) return std::nullopt;
+      Index position = 0;
+      while (block->list[position] != child) position++;
+      while (position-- > 0) {
+        Expression* before = block->list[position];
+        if (auto* set = before->dynCast<LocalSet>(); set && set->index == counter) {
+          if (auto* value = set->value->dynCast<Const>()) return value->value;
+          return std::nullopt;
+        }
+        for (auto* set : FindAll<LocalSet>(before).list) {
+          if (set->index == counter) return std::nullopt;
+        }
+      }
+    }
+    if (func->isParam(counter)) return std::nullopt;
+    return Literal::makeZero(type);
+  }
+
+  std::optional<Wide> trips(Loop* loop) {
+    if (!BranchUtils::BranchSeeker::has(loop->body, loop->name)) return 1;
+    BranchUtils::BranchSeeker seeker(loop->name);
+    seeker.walk(loop->body);
+    if (seeker.found != 1) return std::nullopt;
+    auto test = decodeBackEdge(loop);
+    if (!test) return std::nullopt;
+    Index writes = 0;
+    for (auto* set : FindAll<LocalSet>(loop->body).list) writes += set->index == test->counter;
+    if (writes != 1) return std::nullopt;
+    auto init = entryValue(test->counter, func->getLocalType(test->counter));
+    if (!init) return std::nullopt;
+    return tripCount(*test, *init);
+  }
+
+  void visitLoop(Loop* curr) {
+    Wide size = Measurer::measure(curr);
+    Wide body = size + nestedAdjustment[curr];
+    Wide effective = 1; // polled: its poll comes first
+    auto count = trips(curr);
+    if (count && *count <= Wide(budget) && *count * body <= Wide(budget)) {
+      effective = *count * body;
+    } else {
+      needPolls.insert(curr);
+    }
+    for (Index depth = expressionStack.size() - 1; depth-- > 0;) {
+      if (auto* outer = expressionStack[depth]->dynCast<Loop>()) {
+        nestedAdjustment[outer] += effective - size;
+        break;
+      }
+    }
+  }
+};
+} // namespace
+
+std::unordered_set<Loop*> loopsNeedingPolls(Function* func, uint64_t budget) {
+  LoopWork work(func, budget);
+  work.walk(func->body);
+  return std::move(work.needPolls);
+}
+
+std::unordered_set<Loop*> polledLoops(Function* func, Strategy strategy) {
+  if (strategy == Strategy::Lean) return loopsNeedingPolls(func);
+  auto loops = FindAll<Loop>(func->body).list;
+  return {loops.begin(), loops.end()};
+}
+
+} // namespace wasm_ckpt

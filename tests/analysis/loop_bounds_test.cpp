@@ -1,0 +1,173 @@
+// Which loops keep a poll point under lean (src/analysis/LoopBounds.cpp): the trip counts of
+// counted loops, found exactly, and everything else left polled.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "ir/find_all.h"
+#include "ir/utils.h"
+#include "wasm.h"
+
+#include "analysis/loop_bounds.h"
+#include "wasm_ckpt/module_io.h"
+
+using namespace wasm_ckpt;
+
+namespace {
+std::unique_ptr<wasm::Module> parseFunction(const std::string& func) {
+  std::string text = "(module " + func + ")";
+  return readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+}
+
+wasm::Loop* loopNamed(wasm::Function* func, const char* name) {
+  for (auto* loop : wasm::FindAll<wasm::Loop>(func->body).list) {
+    if (std::string("$") + loop->name.str == name) return loop;
+  }
+  throw std::runtime_error(std::string("no loop ") + name);
+}
+
+// The smallest budget under which `name` goes without a poll, 0 if none up to 2^40: for a lone
+// counted loop, its trip count times its size.
+uint64_t smallestBudget(const std::string& func, const char* name) {
+  auto module = parseFunction(func);
+  auto* f = module->functions[0].get();
+  auto* loop = loopNamed(f, name);
+  if (loopsNeedingPolls(f, uint64_t(1) << 40).count(loop)) return 0;
+  uint64_t lo = 1, hi = uint64_t(1) << 40;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (loopsNeedingPolls(f, mid).count(loop)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+uint64_t loopSize(const std::string& func, const char* name) {
+  auto module = parseFunction(func);
+  return wasm::Measurer::measure(loopNamed(module->functions[0].get(), name));
+}
+
+// A counted loop: `$i = INIT; do { body } while ($i = $i STEP) CMP LIMIT`.
+std::string counted(const std::string& type, const std::string& init, const std::string& update,
+                    const std::string& compare, const std::string& limit) {
+  return "(func $f (param $p i32) (local $i " + type + ") (local $acc i32)\n"
+         "  (local.set $i (" + type + ".const " + init + "))\n"
+         "  (loop $l\n"
+         "    (local.set $acc (i32.add (local.get $acc) (i32.const 3)))\n"
+         "    (br_if $l (" + type + "." + compare + " (local.tee $i (" + type + "." + update + ")) (" + type + ".const " + limit + ")))))";
+}
+
+uint64_t trips(const std::string& func) {
+  uint64_t budget = smallestBudget(func, "$l");
+  uint64_t size = loopSize(func, "$l");
+  if (budget == 0) return 0;
+  EXPECT_EQ(budget % size, 0u) << func;
+  return budget / size;
+}
+} // namespace
+
+TEST(LoopBounds, CountsTripsOfCountedLoops) {
+  EXPECT_EQ(trips(counted("i32", "0", "add (local.get $i) (i32.const 1)", "ne", "100")), 100u);
+  EXPECT_EQ(trips(counted("i32", "0", "add (i32.const 4) (local.get $i)", "lt_s", "10")), 3u);   // 4, 8, 12
+  EXPECT_EQ(trips(counted("i32", "0", "add (local.get $i) (i32.const 4)", "le_u", "12")), 4u);   // 4, 8, 12, 16
+  EXPECT_EQ(trips(counted("i32", "10", "sub (local.get $i) (i32.const 1)", "gt_s", "0")), 10u);
+  EXPECT_EQ(trips(counted("i32", "10", "add (local.get $i) (i32.const -2)", "ge_s", "0")), 6u);  // 8 6 4 2 0 -2
+  EXPECT_EQ(trips(counted("i64", "-5", "add (local.get $i) (i64.const 5)", "ne", "45")), 10u);
+  EXPECT_EQ(trips(counted("i32", "50", "add (local.get $i) (i32.const 1)", "lt_u", "10")), 1u);  // do-while: once
+  EXPECT_EQ(trips(counted("i32", "-8", "add (local.get $i) (i32.const 8)", "ne", "0")), 1u);
+  EXPECT_EQ(trips(counted("i32", "0", "sub (local.get $i) (i32.const 3)", "ne", "-30")), 10u);
+}
+
+TEST(LoopBounds, LimitOnTheLeftIsMirrored) {
+  std::string func = "(func $f (local $i i32) (loop $l (br_if $l (i32.gt_s (i32.const 7) "
+                     "(local.tee $i (i32.add (local.get $i) (i32.const 1)))))))";
+  EXPECT_EQ(trips(func), 7u); // a var never written before the loop starts at 0
+}
+
+TEST(LoopBounds, LoopsThatWrapOrNeverEndKeepTheirPoll) {
+  // 0, 3, 6, ... never equals 10 before wrapping around.
+  EXPECT_EQ(trips(counted("i32", "0", "add (local.get $i) (i32.const 3)", "ne", "10")), 0u);
+  // Counting away from the limit.
+  EXPECT_EQ(trips(counted("i32", "0", "sub (local.get $i) (i32.const 1)", "lt_s", "10")), 0u);
+  // <= the largest value is always true.
+  EXPECT_EQ(trips(counted("i32", "-16", "add (local.get $i) (i32.const 1)", "le_u", "-1")), 0u);
+  // Starting at the limit, `ne` goes all the way round.
+  EXPECT_EQ(trips(counted("i32", "5", "add (local.get $i) (i32.const 1)", "ne", "5")), 0u);
+  // A step of zero.
+  EXPECT_EQ(trips(counted("i32", "0", "add (local.get $i) (i32.const 0)", "lt_s", "5")), 0u);
+}
+
+TEST(LoopBounds, UnknownStartOrExtraWritesKeepThePoll) {
+  // Starts at a parameter.
+  EXPECT_EQ(trips("(func $f (param $i i32) (loop $l (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) "
+                  "(i32.const 1))) (i32.const 10)))))"), 0u);
+  // Set to a non-constant.
+  EXPECT_EQ(trips("(func $f (param $p i32) (local $i i32) (local.set $i (local.get $p)) (loop $l (br_if $l "
+                  "(i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 10)))))"), 0u);
+  // Written in the body too.
+  EXPECT_EQ(trips("(func $f (local $i i32) (loop $l (local.set $i (i32.const 0)) (br_if $l (i32.lt_s "
+                  "(local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 10)))))"), 0u);
+  // Written between the constant and the loop.
+  EXPECT_EQ(trips("(func $f (param $p i32) (local $i i32) (local.set $i (i32.const 0)) (if (local.get $p) "
+                  "(then (local.set $i (i32.const 5)))) (loop $l (br_if $l (i32.lt_s (local.tee $i (i32.add "
+                  "(local.get $i) (i32.const 1))) (i32.const 10)))))"), 0u);
+  // A second way back to the header.
+  EXPECT_EQ(trips("(func $f (param $p i32) (local $i i32) (loop $l (br_if $l (local.get $p)) (br_if $l "
+                  "(i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 10)))))"), 0u);
+  // A limit that is not a constant.
+  EXPECT_EQ(trips("(func $f (param $p i32) (local $i i32) (loop $l (br_if $l (i32.lt_s (local.tee $i "
+                  "(i32.add (local.get $i) (i32.const 1))) (local.get $p)))))"), 0u);
+}
+
+TEST(LoopBounds, StartValueFoundThroughEnclosingBlocks) {
+  EXPECT_EQ(trips("(func $f (param $p i32) (local $i i32) (local.set $i (i32.const 90)) (drop (local.get $p)) "
+                  "(block $out (block (loop $l (br_if $out (local.get $p)) (br_if $l (i32.ne (local.tee $i "
+                  "(i32.add (local.get $i) (i32.const 1))) (i32.const 100)))))))"), 10u);
+  // Not through an `if`: the arm could run any number of times with the value left by the last run.
+  EXPECT_EQ(trips("(func $f (param $p i32) (local $i i32) (local.set $i (i32.const 0)) (if (local.get $p) (then "
+                  "(loop $l (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 9)))))))"), 0u);
+}
+
+TEST(LoopBounds, LoopWithoutBackEdgeRunsOnce) {
+  EXPECT_EQ(trips("(func $f (param $p i32) (loop $l (drop (local.get $p))))"), 1u);
+}
+
+TEST(LoopBounds, NestedWorkMultipliesAndPolledInnerLoopsReset) {
+  // Inner: 100 trips; outer: 1000 trips of (inner work + its own expressions).
+  std::string func = "(func $f (local $i i32) (local $j i32) (local $acc i32)\n"
+                     "  (loop $outer\n"
+                     "    (local.set $j (i32.const 0))\n"
+                     "    (loop $inner\n"
+                     "      (local.set $acc (i32.add (local.get $acc) (local.get $j)))\n"
+                     "      (br_if $inner (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 100))))\n"
+                     "    (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 1000)))))";
+  auto module = parseFunction(func);
+  auto* f = module->functions[0].get();
+  auto* outer = loopNamed(f, "$outer");
+  auto* inner = loopNamed(f, "$inner");
+  uint64_t innerWork = 100 * wasm::Measurer::measure(inner);
+  uint64_t outerWork = 1000 * (wasm::Measurer::measure(outer) - wasm::Measurer::measure(inner) + innerWork);
+  EXPECT_TRUE(loopsNeedingPolls(f, outerWork).empty());
+  EXPECT_EQ(loopsNeedingPolls(f, outerWork - 1), std::unordered_set<wasm::Loop*>{outer});
+  // The default budget polls the outer loop only.
+  EXPECT_EQ(loopsNeedingPolls(f), std::unordered_set<wasm::Loop*>{outer});
+  // An inner loop over budget is polled; the outer one then counts it as one expression.
+  std::string longInner = func;
+  longInner.replace(longInner.find("(i32.const 100)"), 15, "(i32.const 100000)");
+  longInner.replace(longInner.find("(i32.const 1000)"), 16, "(i32.const 10)");
+  module = parseFunction(longInner);
+  f = module->functions[0].get();
+  outer = loopNamed(f, "$outer");
+  inner = loopNamed(f, "$inner");
+  uint64_t outerAlone = 10 * (wasm::Measurer::measure(outer) - wasm::Measurer::measure(inner) + 1);
+  EXPECT_EQ(loopsNeedingPolls(f, 100000 * wasm::Measurer::measure(inner) - 1), std::unordered_set<wasm::Loop*>{inner});
+  EXPECT_EQ(loopsNeedingPolls(f, outerAlone - 1), (std::unordered_set<wasm::Loop*>{inner, outer}));
+}
+
+TEST(LoopBounds, FullPollsEveryLoop) {
+  auto module = parseFunction(counted("i32", "0", "add (local.get $i) (i32.const 1)", "ne", "100"));
+  auto* f = module->functions[0].get();
+  EXPECT_EQ(polledLoops(f, Strategy::Full).size(), 1u);
+  EXPECT_EQ(polledLoops(f, Strategy::Lean).size(), 0u);
+}
