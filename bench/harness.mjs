@@ -4,7 +4,7 @@
 // Started by bench/run.sh (which builds the tools first); see bench/README.md for what is
 // measured and how.
 //
-// usage: node bench/harness.mjs [--quick] [--strategies full,lean] [--reps N] [--ckpt-reps N]
+// usage: node bench/harness.mjs [--quick] [--strategies full,lean] [--reps N] [--ckpt-reps N] [--tiers optimizing,default]
 //                               [--programs a,b,...] [--out DIR] [--tool PATH] [--baseline PATH]
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -27,7 +27,14 @@ const opt = {
   out: path.join(benchDir, 'out'),
   tool: path.join(repoDir, 'build', 'wasm-ckpt'),
   baseline: path.join(repoDir, 'build', 'asyncify-baseline'),
+  tiers: ['optimizing', 'default'],
 };
+// V8 compiles wasm with Liftoff (baseline) first and tiers a function up to TurboFan only for
+// its next call: there is no on-stack replacement, so a program whose work sits in one long call
+// (main of most of the C programs) runs baseline code to the end under Node's defaults. The
+// optimizing tier (--no-liftoff: TurboFan from the start) is what AOT and JIT engines run; both
+// are measured, the first listed tier is the headline.
+const TIER_FLAGS = { optimizing: ['--no-liftoff'], default: [] };
 {
   const a = process.argv.slice(2);
   const need = (i) => {
@@ -40,6 +47,7 @@ const opt = {
       case '--strategies': opt.strategies = need(i).split(',').filter(Boolean); i++; break;
       case '--reps': opt.reps = parseInt(need(i), 10); i++; break;
       case '--ckpt-reps': opt.ckptReps = parseInt(need(i), 10); i++; break;
+      case '--tiers': opt.tiers = need(i).split(',').filter(Boolean); i++; break;
       case '--programs': opt.programs = need(i).split(',').filter(Boolean); i++; break;
       case '--out': opt.out = path.resolve(need(i)); i++; break;
       case '--tool': opt.tool = path.resolve(need(i)); i++; break;
@@ -49,6 +57,13 @@ const opt = {
         process.exit(2);
     }
   }
+  for (const t of opt.tiers) {
+    if (!TIER_FLAGS[t]) {
+      console.error(`harness: unknown tier '${t}' (known: ${Object.keys(TIER_FLAGS).join(', ')})`);
+      process.exit(2);
+    }
+  }
+  if (!opt.tiers.length) opt.tiers = ['optimizing'];
   if (opt.reps === null) opt.reps = opt.quick ? 3 : 5;
   if (opt.ckptReps === null) opt.ckptReps = opt.quick ? 1 : 3;
   if (!(opt.reps >= 1) || !(opt.ckptReps >= 1)) {
@@ -163,11 +178,12 @@ function snapshotHeader(file) {
 
 // ---- running one process ------------------------------------------------------------------------
 // Runs `node runner.mjs [--probe] --report R module args` in cwd. Options: env (WASM_CKPT_*),
-// probe, trigger {file, afterMs}. Resolves with codes, output and timestamps (ms, monotonic).
-function runModule(modulePath, args, cwd, { env = {}, probe = false, trigger = null } = {}) {
+// probe, trigger {file, afterMs}, tier (V8 flags of TIER_FLAGS; Node's defaults if none).
+// Resolves with codes, output and timestamps (ms, monotonic).
+function runModule(modulePath, args, cwd, { env = {}, probe = false, trigger = null, tier = 'default' } = {}) {
   const report = path.join(cwd, `.report-${process.pid}.json`);
   fs.rmSync(report, { force: true });
-  const argv = ['--no-warnings', path.join(benchDir, 'runner.mjs'), '--report', report];
+  const argv = [...TIER_FLAGS[tier], '--no-warnings', path.join(benchDir, 'runner.mjs'), '--report', report];
   if (probe) argv.push('--probe');
   argv.push(modulePath, ...args);
   return new Promise((resolve) => {
@@ -338,6 +354,7 @@ const resultsBase = () => ({
   machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavgAtEnd: os.loadavg() },
   tool: { version: tools.ckpt.version, sha: tools.ckpt.hash, baselineSha: tools.baseline.hash },
   reps: opt.reps,
+  tiers: opt.tiers,
   ckptReps: opt.ckptReps,
   quick: opt.quick,
   strategies,
@@ -366,34 +383,43 @@ for (const p of programs) {
   }
   p.reference = ref.stdout.toString().trim().split('\n').pop();
   const live = variants.filter((v) => p.variants[v].ok);
-  for (const v of live) Object.assign(p.variants[v], { runMs: [], wallMs: [], startupMs: [], compileMs: [], mismatches: 0 });
+  for (const v of live) {
+    Object.assign(p.variants[v], { wallMs: [], startupMs: [], compileMs: [], mismatches: 0, tiers: {} });
+    for (const t of opt.tiers) p.variants[v].tiers[t] = { runMs: [] };
+  }
   // Interleaved repetitions: ABC, CBA, ABC, ... so that drift in machine load hits every variant
   // alike; per-rep ratios compare runs made seconds apart.
   for (let r = 0; r < opt.reps; r++) {
     const order = r % 2 === 0 ? live : [...live].reverse();
-    for (const v of order) {
-      const x = await runModule(p.variants[v].path, args, cwd);
-      const V = p.variants[v];
-      const good = x.code === 0 && x.stdout.equals(ref.stdout) && x.rep.startEnd !== undefined;
-      if (!good) {
-        V.mismatches++;
-        V.runMs.push(NaN);
-        V.lastError = `exit ${x.code}${x.stdout.equals(ref.stdout) ? '' : ', output differs'}: ${x.stderr.trim().split('\n').pop() || ''}`.slice(0, 200);
-      } else V.runMs.push(x.rep.startEnd - x.rep.startBegin);
-      V.wallMs.push(x.exitT - x.spawnT);
-      V.startupMs.push(x.rep.startBegin - x.spawnT);
-      V.compileMs.push(x.rep.compiled - x.rep.runnerStart);
+    for (const tier of opt.tiers) {
+      for (const v of order) {
+        const x = await runModule(p.variants[v].path, args, cwd, { tier });
+        const V = p.variants[v];
+        const good = x.code === 0 && x.stdout.equals(ref.stdout) && x.rep.startEnd !== undefined;
+        if (!good) {
+          V.mismatches++;
+          V.tiers[tier].runMs.push(NaN);
+          V.lastError = `exit ${x.code}${x.stdout.equals(ref.stdout) ? '' : ', output differs'}: ${x.stderr.trim().split('\n').pop() || ''}`.slice(0, 200);
+        } else V.tiers[tier].runMs.push(x.rep.startEnd - x.rep.startBegin);
+        V.wallMs.push(x.exitT - x.spawnT);
+        V.startupMs.push(x.rep.startBegin - x.spawnT);
+        V.compileMs.push(x.rep.compiled - x.rep.runnerStart);
+      }
     }
   }
   const O = p.variants.original;
   for (const v of live) {
     const V = p.variants[v];
-    V.medianMs = median(V.runMs);
+    for (const t of opt.tiers) {
+      const T = V.tiers[t];
+      T.medianMs = median(T.runMs);
+      T.runRatio = median(T.runMs.map((ms, i) => ms / O.tiers[t].runMs[i]));
+    }
+    // The headline tier's figures, under the names the report uses.
+    Object.assign(V, { runMs: V.tiers[opt.tiers[0]].runMs, medianMs: V.tiers[opt.tiers[0]].medianMs, runRatio: V.tiers[opt.tiers[0]].runRatio });
     V.medianStartupMs = median(V.startupMs);
-    V.ratios = V.runMs.map((ms, i) => ms / O.runMs[i]);
-    V.runRatio = median(V.ratios);
     V.codeRatio = V.codeBytes / O.codeBytes;
-    if (V.mismatches) note(`${p.name}: ${v}: ${V.mismatches} of ${opt.reps} runs failed (${V.lastError})`);
+    if (V.mismatches) note(`${p.name}: ${v}: ${V.mismatches} of ${opt.reps * opt.tiers.length} runs failed (${V.lastError})`);
   }
   log(`${p.name}: original ${O.medianMs?.toFixed(0)} ms; ` + live.slice(1).map((v) => `${v} x${p.variants[v].runRatio?.toFixed(3)}`).join(', '));
 

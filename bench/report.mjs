@@ -19,6 +19,9 @@ const fmt = (x, d = 2, suffix = '') => (finite(x) ? `${x.toFixed(d)}${suffix}` :
 function runColumns(r) {
   const cols = [['original run (ms)', (p) => p.variants?.original?.medianMs, 0, '', true]];
   for (const v of [...r.strategies, 'asyncify']) cols.push([`${v} run ×`, (p) => p.variants?.[v]?.runRatio, 2, '', true]);
+  for (const t of (r.tiers ?? []).slice(1)) {
+    for (const v of [...r.strategies, 'asyncify']) cols.push([`${v} run × (${t} tier)`, (p) => p.variants?.[v]?.tiers?.[t]?.runRatio, 2, '', true]);
+  }
   for (const v of [...r.strategies, 'asyncify']) cols.push([`${v} code ×`, (p) => p.variants?.[v]?.codeRatio, 2, '', true]);
   for (const v of [...r.strategies, 'asyncify']) cols.push([`${v} instr. (s)`, (p) => p.variants?.[v]?.seconds, 2, '', true]);
   return cols;
@@ -55,7 +58,10 @@ export function markdown(r) {
     `${r.tool.version} (binary sha256 ${r.tool.sha.slice(0, 12)}); ${r.reps} interleaved timing reps, ${r.ckptReps} checkpoint/restore trial(s) per strategy; ` +
     `${measured.length} programs measured.`, '');
   out.push('## Run time, code size, instrumentation time', '');
-  out.push('Run time: median over reps of (variant run time / original run time) from the same rep; run time is `_start` entry to return inside the Node process (no Node start-up, no compilation). ' +
+  const tiers = r.tiers ?? ['default'];
+  out.push(`Run time: median over reps of (variant run time / original run time) from the same rep; run time is \`_start\` entry to return inside the Node process (no Node start-up, no compilation). ` +
+    `"run ×" columns: V8's ${tiers[0]} tier${tiers[0] === 'optimizing' ? ' (`node --no-liftoff`: TurboFan code, what AOT and JIT engines run)' : ''}` +
+    (tiers.length > 1 ? `; "(${tiers.slice(1).join(', ')} tier)" columns: ${tiers.includes('default') ? "Node's default tiering, under which a function that does all its work in one long call (main of most C programs here) stays in Liftoff baseline code, V8 having no on-stack replacement for wasm" : 'other V8 flags'}. ` : '. ') +
     'Code: Code-section bytes / original. Instr.: wall time of `wasm-ckpt instrument` / of `asyncify-baseline` (safepoints + Asyncify + -O2). Geomean over the programs in the table. See bench/README.md.', '');
   out.push(mdTable(r.programs, runColumns(r)), '');
   for (const s of r.strategies) {
@@ -115,7 +121,7 @@ export function svg(r) {
   const o = [];
   o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="11">`);
   o.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  o.push(`<text x="${left}" y="18" font-size="13" font-weight="bold">Run time relative to the original (Node ${esc(r.machine.node)}, median of per-rep ratios; lower is better)</text>`);
+  o.push(`<text x="${left}" y="18" font-size="13" font-weight="bold">Run time relative to the original (Node ${esc(r.machine.node)}, ${esc((r.tiers ?? ['default'])[0])} tier, median of per-rep ratios; lower is better)</text>`);
   series.forEach((s, i) => {
     const lx = left + i * 90;
     o.push(`<rect x="${lx}" y="28" width="12" height="10" fill="${colors[s]}"/><text x="${lx + 16}" y="37">${esc(s)}</text>`);

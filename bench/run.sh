@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh [--quick] [--strategies full,lean] [--reps N] [--ckpt-reps N] [--programs a,b]
+# bench/run.sh [--quick] [--strategies full,lean] [--reps N] [--ckpt-reps N] [--tiers optimizing,default] [--programs a,b]
 #
 # The wasm-ckpt benchmark in one command: builds wasm-ckpt (if not built yet) and the Asyncify
 # baseline, builds the suite (C programs in bench/programs, real programs from Debian source

@@ -103,6 +103,11 @@ std::optional<CounterTest> decodeBackEdge(Loop* loop) {
   }
   auto* backEdge = last->dynCast<Break>();
   if (!backEdge || backEdge->name != loop->name || !backEdge->condition || backEdge->value) return std::nullopt;
+  // `br_if $loop (local.tee $i ...)`: a test against zero.
+  if (auto test = decodeUpdate(backEdge->condition)) {
+    test->limit = Literal::makeZero(backEdge->condition->type);
+    return decodeCompare(backEdge->condition->type == Type::i32 ? NeInt32 : NeInt64, *test, true);
+  }
   auto* compare = backEdge->condition->dynCast<Binary>();
   if (!compare) return std::nullopt;
   bool counterOnLeft = true;

@@ -27,6 +27,7 @@ constexpr uint64_t kPollFreeWorkBudget = uint64_t(1) << 20;
 // and its total work, `trips * (body expressions + work of poll-free inner loops)`, is at most
 // `budget`. A counted loop's single back edge is its last statement,
 //   br_if $loop (CMP (local.tee $i (ADD|SUB (local.get $i) STEP)) LIMIT)
+// (or `br_if $loop (local.tee ...)`, a test against zero)
 // with CMP one of ne, lt, le, gt, ge (signed or unsigned, either operand order), STEP and LIMIT
 // constants, $i set to a constant before the loop (or a never-written var) and written nowhere
 // else in it; a loop that nothing branches back to runs once. Calls count as one expression: a

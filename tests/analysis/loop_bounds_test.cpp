@@ -79,6 +79,12 @@ TEST(LoopBounds, CountsTripsOfCountedLoops) {
   EXPECT_EQ(trips(counted("i32", "0", "sub (local.get $i) (i32.const 3)", "ne", "-30")), 10u);
 }
 
+TEST(LoopBounds, BareCounterTestsAgainstZero) {
+  // lcs's inner loop after clang -O2: counts a byte offset up to zero.
+  EXPECT_EQ(trips("(func $f (local $i i32) (local.set $i (i32.const -56000)) (loop $l (br_if $l (local.tee $i "
+                  "(i32.add (local.get $i) (i32.const 4))))))"), 14000u);
+}
+
 TEST(LoopBounds, LimitOnTheLeftIsMirrored) {
   std::string func = "(func $f (local $i i32) (loop $l (br_if $l (i32.gt_s (i32.const 7) "
                      "(local.tee $i (i32.add (local.get $i) (i32.const 1)))))))";
