@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "ir/module-utils.h"
 #include "pass.h"
 #include "wasm-builder.h"
 #include "wasm.h"
@@ -154,6 +155,17 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   }
   runOnFunctions(module, plan.canUnwind, flatten, options.optimizeLevel, false);
 
+  // Rewind copies, made from the flat functions so that both copies number locals alike.
+  std::set<Name> optimized = plan.canUnwind;
+  if (options.separateRewindCopies) {
+    for (auto name : plan.ordered) {
+      Name copy(runtime::rewindCopyName(name));
+      ModuleUtils::copyFunction(module.getFunction(name), module, copy);
+      plan.rewindCopies[name] = copy;
+      optimized.insert(copy);
+    }
+  }
+
   std::vector<FrameLayout> layouts(plan.ordered.size());
   plan.layouts = &layouts;
   {
@@ -162,7 +174,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     runner.add(createUnwindRewindPass(&plan));
     runner.run();
   }
-  if (options.optimizeLevel > 0) runOnFunctions(module, plan.canUnwind, {}, options.optimizeLevel, true);
+  if (options.optimizeLevel > 0) runOnFunctions(module, optimized, {}, options.optimizeLevel, true);
 
   // Frame records name functions by ordinal; the metadata maps ordinals to final indices.
   std::map<Name, uint32_t> indices;

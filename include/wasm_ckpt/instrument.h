@@ -25,6 +25,9 @@ struct InstrumentOptions {
   std::vector<std::string> exclude;
   // Binaryen optimization level applied to instrumented functions after the transformation.
   unsigned optimizeLevel = 2;
+  // Each instrumented function gets a second copy that rewinds its frames, so that the copy that
+  // runs normally carries no rewind guards: faster, but more code. Off: one guarded copy.
+  bool separateRewindCopies = true;
 };
 
 struct InstrumentReport {

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   std::string input, output, snapshotPath, modulePath, strategy = "full";
   std::vector<std::string> functions, exclude;
   unsigned optimizeLevel = 2;
-  bool json = false, dryRun = false;
+  bool json = false, dryRun = false, noRewindCopies = false;
 
   // instrument and plan share the options that decide what gets instrumented.
   auto addSelectionOptions = [&](CLI::App* command) {
@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   instrument->add_option("-O,--optimize", optimizeLevel, "Optimization level for instrumented code (0-3)")
     ->check(CLI::Range(0, 3))
     ->default_val(2);
+  instrument->add_flag("--no-rewind-copies", noRewindCopies,
+                       "Smaller, slower code: no separate rewind copy of each instrumented function");
   instrument->add_flag("--dry-run", dryRun, "Only report the plan (as `wasm-ckpt plan` does); write nothing");
   instrument->add_flag("--json", json, "With --dry-run: machine-readable plan");
 
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
     options.functions = functions;
     options.exclude = exclude;
     options.optimizeLevel = optimizeLevel;
+    options.separateRewindCopies = !noRewindCopies;
     if (planCommand->parsed() || (instrument->parsed() && dryRun)) {
       auto module = readModule(input);
       try {

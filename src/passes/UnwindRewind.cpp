@@ -21,6 +21,21 @@
 // Flat IR (Binaryen's Flatten) guarantees that calls are statements and that no value is held on
 // the value stack across one, so locals are the whole frame. Loop bodies start with their poll,
 // which is their only resume point in call-free loops, so such loops get no guards at all.
+//
+// Two copies (plan.rewindCopies): the guards cost the normal path a test per statement group
+// and keep the optimizer from seeing through the code (fib ran 2.3x slower with them). So each
+// function is cloned, while flat, into a rewind copy that gets the guarded code above and is
+// entered only to rewind, and the function itself (the fast copy, which every call, export and
+// table entry still reaches) gets the same resume points, polls, unwind tests and epilogue but no
+// guards; its prologue only hands a frame to rewind over to the rewind copy, which then finishes
+// that call. Both copies come from the same flat function, so their locals agree and one frame
+// layout serves both.
+//
+// At each unwind site, the frame locals whose value is dead there are zeroed before the branch
+// to the epilogue: the epilogue's stores would otherwise keep every frame local alive on every
+// path to an unwind, which in a hot loop with a cold poll exit means values kept in registers
+// or spilled to the stack for nothing; and dead values then save as zeros, so a frame record
+// does not depend on which copy wrote it.
 #include <map>
 #include <unordered_map>
 
@@ -54,12 +69,27 @@ struct Range {
   }
 };
 
+// What one transformed copy of a function does.
+enum class Role {
+  Whole,  // normal execution and rewinding, with the guards on the normal path
+  Rewind, // entered only to rewind a frame (by the fast copy's prologue); same code as Whole
+  Fast,   // normal execution: no guards; hands a rewind over to the rewind copy; saves the
+          // rewind copy's frame when unwinding
+};
+
 class FunctionTransformer {
 public:
-  FunctionTransformer(Module& module, Function* func, Index ordinal, const UnwindRewindPlan& plan, FrameLayout& layout)
-    : module(module), func(func), builder(module), ordinal(ordinal), plan(plan), layout(layout) {}
+  FunctionTransformer(Module& module, Function* func, Index ordinal, const UnwindRewindPlan& plan, FrameLayout& layout,
+                      Role role = Role::Whole)
+    : module(module), func(func), builder(module), ordinal(ordinal), plan(plan),
+      layout(role == Role::Fast ? fastNumbering : layout), role(role), guarded(role != Role::Fast) {}
 
-  void run() {
+  // The locals in the frame record, in record order (set by run()).
+  const std::vector<Index>& frame() const { return frameLocals; }
+
+  // `rewindFrame`, `rewindCopy`: for Role::Fast, the frame of the rewind copy made from the same
+  // flat function (so local indices agree) and that copy's name.
+  void run(const std::vector<Index>* rewindFrame = nullptr, Name rewindCopy = Name()) {
     std::vector<Index> saved;
     for (Index i = 0; i < func->getNumLocals(); i++) saved.push_back(i);
     number(func->body);
@@ -80,9 +110,16 @@ public:
     auto* outer = builder.makeBlock(inner);
     outer->list.push_back(builder.makeNop()); // the epilogue, below
     func->body = outer;
-    setFrame(inner, outer, saved);
-    if (plan.saveLiveLocalsOnly) setFrame(inner, outer, localsReadAfterRewind(inner->list[0], outer->list[1]));
-    for (Index i : frameLocals) layout.locals.push_back(valueKindOf(func->getLocalType(i)));
+    auto live = liveAtSites(saved);
+    if (role == Role::Fast) {
+      setFrame(inner, outer, *rewindFrame);
+      inner->list[0] = makeHandOver(rewindCopy);
+    } else {
+      setFrame(inner, outer, saved);
+      if (plan.saveLiveLocalsOnly) setFrame(inner, outer, localsReadAfterRewind(inner->list[0], outer->list[1]));
+      for (Index i : frameLocals) layout.locals.push_back(valueKindOf(func->getLocalType(i)));
+    }
+    zeroDeadLocals(live);
     ReFinalize().walkFunctionInModule(func, &module);
   }
 
@@ -92,7 +129,10 @@ private:
   Builder builder;
   Index ordinal;
   const UnwindRewindPlan& plan;
+  FrameLayout fastNumbering; // the fast copy numbers its resume points here: the same as the rewind copy's
   FrameLayout& layout;
+  Role role;
+  bool guarded; // normal execution passes the rewind guards
   Index rid = 0, framePtr = 0, countdownLocal = 0;
   bool localCountdown = false;
   std::vector<Index> frameLocals;
@@ -156,10 +196,99 @@ private:
   Expression* guardRange(Range r, Expression* curr) {
     return builder.makeIf(builder.makeBinary(OrInt32, notRewinding(), inRange(r)), curr);
   }
+  // Each resume point's unwind site: `dead`, at the unwind branch, receives the zeroing of the
+  // frame locals not live there; `probe`, right before the resume point's own code, holds
+  // liveness probes for a while. Both are empty blocks until then.
+  struct UnwindSite {
+    Index id;
+    Block* dead;
+    Block* probe;
+  };
+  std::vector<UnwindSite> unwindSites;
+  // Where the code of resume point `id` starts: what is live here is what rewinding to it
+  // needs, the operands of its call (a call_indirect's target!) included.
+  Expression* resumePointStart(Index id) {
+    auto* probe = builder.makeBlock();
+    unwindSites.push_back({id, builder.makeBlock(), probe});
+    return probe;
+  }
   // After a resume point: if the state says "unwinding", leave through the epilogue.
   Expression* unwindIfRequested(Index id) {
+    Block* dead = nullptr;
+    for (auto& site : unwindSites) {
+      if (site.id == id) dead = site.dead;
+    }
+    if (!dead) throw Error("internal error: unwind site without a start");
     return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32),
-                          builder.makeSequence(setRid(id), builder.makeBreak(unwindLabel)));
+                          builder.makeBlock({dead, setRid(id), builder.makeBreak(unwindLabel)}));
+  }
+
+  // For each unwind site, the locals among `candidates` whose value there may still be read
+  // when execution resumes there (the epilogue's reads do not count, and it is not built yet):
+  // the value at the start of the resume point's code, which its call does not change (the
+  // result goes to a fresh local). Binaryen's LocalGraph on probes: `local.set $x (local.get
+  // $x)` at that start is live iff the value of $x there is read again. The epilogue stores every frame local;
+  // a value dead at the site would otherwise be kept alive, often in memory, by every path to
+  // an unwind, such as the cold exit of a hot loop.
+  static constexpr size_t kMaxProbes = 200000; // beyond it, LocalGraph's time is not worth it
+  std::unordered_map<Index, std::unordered_set<Index>> liveAtSites(const std::vector<Index>& candidates) {
+    std::unordered_map<Index, std::unordered_set<Index>> live;
+    if (unwindSites.empty() || unwindSites.size() * candidates.size() > kMaxProbes) return live;
+    std::unordered_map<LocalSet*, Index> probeSite;
+    std::unordered_map<LocalGet*, LocalSet*> probeOfRead;
+    for (auto& site : unwindSites) {
+      for (Index x : candidates) {
+        auto* get = builder.makeLocalGet(x, func->getLocalType(x));
+        auto* set = builder.makeLocalSet(x, get);
+        site.probe->list.push_back(set);
+        probeSite[set] = site.id;
+        probeOfRead[get] = set;
+      }
+    }
+    {
+      // A probe is live if its value reaches a real read, or reaches a later probe (which only
+      // copies it on) that is live: propagated backwards from the probes that reach real reads.
+      LocalGraph graph(func);
+      graph.computeSetInfluences();
+      std::unordered_map<LocalSet*, std::vector<LocalSet*>> reachedFrom; // probe -> probes copying from it
+      std::vector<LocalSet*> work;
+      std::unordered_set<LocalSet*> isLive;
+      for (auto& [set, id] : probeSite) {
+        for (auto* get : graph.setInfluences[set]) {
+          auto later = probeOfRead.find(get);
+          if (later == probeOfRead.end()) {
+            if (isLive.insert(set).second) work.push_back(set);
+          } else {
+            reachedFrom[later->second].push_back(set);
+          }
+        }
+      }
+      while (!work.empty()) {
+        auto* set = work.back();
+        work.pop_back();
+        for (auto* earlier : reachedFrom[set]) {
+          if (isLive.insert(earlier).second) work.push_back(earlier);
+        }
+      }
+      for (auto& [set, id] : probeSite) {
+        auto& sites = live[id];
+        if (isLive.count(set)) sites.insert(set->index);
+      }
+    }
+    for (auto& site : unwindSites) site.probe->list.clear();
+    return live;
+  }
+
+  // Zeroes, before each unwind, the frame locals dead at that site (so that the frame record is
+  // the same whichever copy saved it, and the optimizer can end those values' lives early).
+  void zeroDeadLocals(const std::unordered_map<Index, std::unordered_set<Index>>& live) {
+    if (live.empty()) return;
+    for (auto& site : unwindSites) {
+      auto& alive = live.at(site.id);
+      for (Index x : frameLocals) {
+        if (!alive.count(x)) site.dead->list.push_back(builder.makeLocalSet(x, builder.makeConstantExpression(Literal::makeZero(func->getLocalType(x)))));
+      }
+    }
   }
 
   Expression* transformBody(Expression* curr) {
@@ -190,6 +319,7 @@ private:
       Range thenRange = range(iff->ifTrue);
       iff->ifTrue = transformBody(iff->ifTrue);
       if (iff->ifFalse) iff->ifFalse = transformBody(iff->ifFalse);
+      if (!guarded) return iff;
       Expression* whileRewinding = thenRange.empty() ? builder.makeConst(int32_t(0)) : inRange(thenRange);
       iff->condition = builder.makeSelect(getRid(), whileRewinding, iff->condition);
       return iff;
@@ -206,6 +336,12 @@ private:
       }
     }
     if (holders == 0) return;
+    if (!guarded) {
+      for (auto*& child : list) {
+        if (!range(child).empty()) child = transform(child);
+      }
+      return;
+    }
     std::vector<Expression*> out, pending;
     auto flush = [&]() {
       if (pending.empty()) return;
@@ -238,7 +374,8 @@ private:
     auto* set = stmt->dynCast<LocalSet>();
     Index destination = set ? set->index : 0;
     // The callee may poll: it sees and updates the countdown in the global.
-    std::vector<Expression*> code = {setRid(0), flushCountdown(), stmt, unwindIfRequested(id), reloadCountdown(0)};
+    std::vector<Expression*> code = {resumePointStart(id), guarded ? setRid(0) : builder.makeNop(), flushCountdown(), stmt,
+                                     unwindIfRequested(id), reloadCountdown(0)};
     if (set && call->type != Type::unreachable) {
       // The result goes to a fresh local and reaches its destination only if the call did not
       // unwind: the destination may also be an operand of the call (after local coalescing),
@@ -277,7 +414,8 @@ private:
     return setCountdown(builder.makeBinary(SubInt32, getCountdown(), builder.makeConst(int32_t(1))));
   }
   Expression* callSlowPath(Index id) {
-    return builder.makeBlock({flushCountdown(), setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),
+    auto* start = resumePointStart(id);
+    return builder.makeBlock({start, flushCountdown(), setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),
                               unwindIfRequested(id)});
   }
 
@@ -406,6 +544,17 @@ private:
     return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32), builder.makeBlock(loads));
   }
 
+  // The fast copy's prologue: a frame to rewind is the rewind copy's business. No instrumented
+  // function is entered while unwinding, so a non-zero state means rewinding.
+  Expression* makeHandOver(Name rewindCopy) {
+    std::vector<Expression*> params;
+    for (Index i = 0; i < func->getNumParams(); i++) params.push_back(builder.makeLocalGet(i, func->getLocalType(i)));
+    auto* call = builder.makeCall(rewindCopy, params, func->getResults());
+    Expression* handOver = func->getResults() == Type::none ? (Expression*)builder.makeSequence(call, builder.makeReturn())
+                                                             : builder.makeReturn(call);
+    return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32), handOver);
+  }
+
   // After the unwind branch: append this frame's record and return zeros.
   Expression* makeEpilogue() {
     std::vector<Expression*> stores;
@@ -439,8 +588,16 @@ struct UnwindRewind : public WalkerPass<PostWalker<UnwindRewind>> {
 
   void doWalkFunction(Function* func) {
     auto found = ordinals.find(func->name);
-    if (found == ordinals.end()) return;
-    FunctionTransformer(*getModule(), func, found->second, *plan, (*plan->layouts)[found->second]).run();
+    if (found == ordinals.end()) return; // rewind copies are done with their fast copy
+    auto& layout = (*plan->layouts)[found->second];
+    auto copy = plan->rewindCopies.find(func->name);
+    if (copy == plan->rewindCopies.end()) {
+      FunctionTransformer(*getModule(), func, found->second, *plan, layout).run();
+      return;
+    }
+    FunctionTransformer rewind(*getModule(), getModule()->getFunction(copy->second), found->second, *plan, layout, Role::Rewind);
+    rewind.run();
+    FunctionTransformer(*getModule(), func, found->second, *plan, layout, Role::Fast).run(&rewind.frame(), copy->second);
   }
 };
 } // namespace

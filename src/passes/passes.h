@@ -38,6 +38,10 @@ struct UnwindRewindPlan {
   // Polls count down a local copy of the countdown (kept in a register in hot loops) instead of
   // the global, which is synchronized around calls that may poll and on returns.
   bool localCountdown = false;
+  // Function -> its rewind copy (made from the flat function before this pass). Functions that
+  // have one run without rewind guards: a frame to rewind is handed over to the copy, which
+  // finishes that call with guarded code. Others carry the guards on their normal path.
+  std::map<wasm::Name, wasm::Name> rewindCopies;
   std::vector<FrameLayout>* layouts = nullptr;
 };
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan);

@@ -17,6 +17,8 @@ inline wasm::Name start() { return functionName("start"); }
 inline wasm::Name procExit() { return functionName("proc_exit"); }
 // A call to this no-op function marks a poll point until UnwindRewind expands it.
 inline wasm::Name pollMarker() { return wasm::Name("wasm_ckpt$poll_marker"); }
+// The copy of an instrumented function that rewinds its frames (UnwindRewind's Role::Rewind).
+inline wasm::Name rewindCopyName(wasm::Name function) { return wasm::Name("wasm_ckpt$rewind$" + std::string(function.str)); }
 
 inline wasm::Name i32Slot(unsigned slot) { return wasm::Name("wasm_ckpt$i32." + std::to_string(slot)); }
 inline wasm::Name i64Slot(unsigned slot) { return wasm::Name("wasm_ckpt$i64." + std::to_string(slot)); }
