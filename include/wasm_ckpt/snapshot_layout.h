@@ -89,9 +89,13 @@
 #define SLOT_LAST_TRIGGER_NS 3u
 #define RUNTIME_I64_SLOTS 4u
 
-/* Memory the run-time code borrows at address 0 while the program is live; saved in i64
- * globals and put back. Must be a multiple of 8. */
+/* Memory the run-time code borrows at address 0 while the program is live: its contents are
+ * kept in wasm locals of a generated recursive function and put back (RuntimeInjector.cpp).
+ * Must be a multiple of that function's chunk (256 bytes). */
 #define STASH_WINDOW_BYTES 4096u
+/* In the result of the run-time code's window action: leave memory as the action left it (the
+ * window's old contents are not needed because a restore rewrites all of memory). */
+#define WINDOW_KEEP 0x80000000u
 /* While restoring, frame records are read here (memory is overwritten at the end anyway). */
 #define FRAME_READ_AT 4096u
 

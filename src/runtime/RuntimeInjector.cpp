@@ -4,8 +4,9 @@
 // Here its functions are copied into the module under "wasm_ckpt$" names, its WASI imports are
 // shared with the module's own (or added), and each intrinsic call is replaced by what it stands
 // for in this module: a runtime global, a constant, memory.init from a passive segment, or a
-// function generated here for this module's globals. Finally _start is wrapped, and the
-// program's calls to proc_exit go through the run-time code first.
+// function generated here (for this module's globals, and for borrowing the window at address
+// 0). Finally _start is wrapped, and the program's calls to proc_exit go through the run-time
+// code first.
 #include "runtime/RuntimeInjector.h"
 
 #include <map>
@@ -27,9 +28,12 @@ namespace {
 using namespace wasm;
 
 constexpr const char* kWasi = "wasi_snapshot_preview1";
-constexpr Index kStashWords = STASH_WINDOW_BYTES / 8;
-
-Name stashGlobal(Index i) { return Name("wasm_ckpt$stash." + std::to_string(i)); }
+// The window borrowed at address 0 is kept on the wasm stack by a recursive function, one chunk
+// of this many i64 locals per level. Larger chunks mean fewer levels (less engine stack on top
+// of the 4 KiB itself) but more code: 32 words give 16 levels and about 550 bytes of code.
+constexpr Index kChunkWords = 32;
+constexpr Index kChunkBytes = kChunkWords * 8;
+static_assert(STASH_WINDOW_BYTES % kChunkBytes == 0, "the window must be a whole number of chunks");
 Name rodataSegmentName() { return Name("wasm_ckpt$rodata"); }
 Name bakedSegmentName() { return Name("wasm_ckpt$baked"); }
 
@@ -107,7 +111,6 @@ private:
       addGlobal(runtime::i32Slot(i), Type::i32, Literal(int32_t(i == SLOT_COUNTDOWN ? 0x40000000 : 0)), true);
     }
     for (unsigned i = 0; i < RUNTIME_I64_SLOTS; i++) addGlobal(runtime::i64Slot(i), Type::i64, Literal(int64_t(0)), true);
-    for (Index i = 0; i < kStashWords; i++) addGlobal(stashGlobal(i), Type::i64, Literal(int64_t(0)), true);
     addGlobal(runtime::moduleHashGlobal(), Type::i64, Literal(int64_t(0)), false);
     addGlobal(runtime::bakedSizeGlobal(), Type::i32, Literal(int32_t(0)), false);
   }
@@ -249,16 +252,23 @@ private:
       return builder.makeMemoryInit(segmentIndex(module, rodataSegmentName()), ops[0], builder.makeConst(int32_t(0)),
                                     builder.makeConst(int32_t(rodataSize)));
     if (which == "baked_copy") return builder.makeMemoryInit(segmentIndex(module, bakedSegmentName()), ops[0], ops[1], ops[2]);
-    if (which == "save_globals" || which == "restore_globals" || which == "stash_save" || which == "stash_restore")
+    if (which == "save_globals" || which == "restore_globals")
       return builder.makeCall(runtime::functionName(which.str), {ops.begin(), ops.end()}, Type::none);
+    if (which == "with_window") {
+      std::vector<Expression*> args{builder.makeConst(int32_t(0))};
+      args.insert(args.end(), ops.begin(), ops.end());
+      return builder.makeCall(stashRunName(), args, Type::i32);
+    }
     if (which == "call_original_start") {
       return originalStart.is() ? (Expression*)builder.makeCall(originalStart, {}, Type::none) : builder.makeNop();
     }
     throw Error("internal error: unknown run-time intrinsic " + std::string(which.str));
   }
 
+  static Name stashRunName() { return runtime::functionName("stash_run"); }
+
   // save_globals(dst) / restore_globals(src): the program's mutable globals, packed in order.
-  // stash_save() / stash_restore(): the window at address 0 to and from i64 globals.
+  // stash_run: see addStashRun.
   void addGeneratedFunctions() {
     auto makeFunc = [&](const char* name, std::vector<Type> params, Expression* body) {
       module.addFunction(Builder::makeFunction(runtime::functionName(name), Signature(Type(params), Type::none), {}, body));
@@ -278,18 +288,47 @@ private:
     restore->finalize();
     makeFunc("save_globals", {Type::i32}, save);
     makeFunc("restore_globals", {Type::i32}, restore);
-    auto* stash = builder.makeBlock();
-    auto* unstash = builder.makeBlock();
-    for (Index i = 0; i < kStashWords; i++) {
-      stash->list.push_back(builder.makeGlobalSet(
-        stashGlobal(i), builder.makeLoad(8, false, i * 8, 8, builder.makeConst(int32_t(0)), Type::i64)));
-      unstash->list.push_back(
-        builder.makeStore(8, i * 8, 8, builder.makeConst(int32_t(0)), builder.makeGlobalGet(stashGlobal(i), Type::i64), Type::i64));
-    }
-    stash->finalize();
-    unstash->finalize();
-    makeFunc("stash_save", {}, stash);
-    makeFunc("stash_restore", {}, unstash);
+    addStashRun();
+  }
+
+  // with_window(action, msg, number) calls stash_run(0, action, msg, number):
+  //
+  //   stash_run(base, action, msg, number) -> i32:
+  //     w0..w31 = the chunk at [base, base + 256)
+  //     result = base is the last chunk ? window_action(action, msg, number)
+  //                                     : stash_run(base + 256, action, msg, number)
+  //     unless result & WINDOW_KEEP: the chunk at base = w0..w31
+  //     return result
+  //
+  // The window's contents live in the locals of the 16 active calls, where the program cannot see
+  // them, and the code is one chunk's loads and stores instead of the whole window's.
+  void addStashRun() {
+    const Index base = 0, action = 1, msg = 2, number = 3, result = 4, words = 5;
+    std::vector<Type> vars{Type::i32};
+    for (Index i = 0; i < kChunkWords; i++) vars.push_back(Type::i64);
+    auto* body = builder.makeBlock();
+    auto get = [&](Index local, Type type) { return builder.makeLocalGet(local, type); };
+    for (Index i = 0; i < kChunkWords; i++)
+      body->list.push_back(builder.makeLocalSet(words + i, builder.makeLoad(8, false, i * 8, 8, get(base, Type::i32), Type::i64)));
+    auto args = [&](Expression* first) {
+      return std::vector<Expression*>{first, get(action, Type::i32), get(msg, Type::i32), get(number, Type::i64)};
+    };
+    auto* last = builder.makeBinary(EqInt32, get(base, Type::i32), builder.makeConst(int32_t(STASH_WINDOW_BYTES - kChunkBytes)));
+    auto* inner = builder.makeCall(runtime::functionName("window_action"),
+                                   {get(action, Type::i32), get(msg, Type::i32), get(number, Type::i64)}, Type::i32);
+    auto* deeper = builder.makeCall(
+      stashRunName(), args(builder.makeBinary(AddInt32, get(base, Type::i32), builder.makeConst(int32_t(kChunkBytes)))), Type::i32);
+    body->list.push_back(builder.makeLocalSet(result, builder.makeIf(last, inner, deeper)));
+    auto* putBack = builder.makeBlock();
+    for (Index i = 0; i < kChunkWords; i++)
+      putBack->list.push_back(builder.makeStore(8, i * 8, 8, get(base, Type::i32), get(words + i, Type::i64), Type::i64));
+    putBack->finalize();
+    auto* keep = builder.makeBinary(AndInt32, get(result, Type::i32), builder.makeConst(int32_t(WINDOW_KEEP)));
+    body->list.push_back(builder.makeIf(builder.makeUnary(EqZInt32, keep), putBack));
+    body->list.push_back(get(result, Type::i32));
+    body->finalize(Type::i32);
+    module.addFunction(Builder::makeFunction(stashRunName(), Signature(Type({Type::i32, Type::i32, Type::i32, Type::i64}), Type::i32),
+                                             std::move(vars), body));
   }
 
   // _start runs the run-time entry, which calls the original _start (call_original_start).

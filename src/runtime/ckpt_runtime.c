@@ -13,8 +13,9 @@
  *    into global.get / global.set. Only scalars are used, so clang keeps locals in wasm locals
  *    (the injector refuses a build that touches __stack_pointer).
  *  - Memory the program can see is borrowed only in ways the program cannot observe:
- *      * while the program runs (start-up, trigger checks), a window at address 0 is stashed in
- *        wasm globals first and put back afterwards (ckpt_stash_save / ckpt_stash_restore);
+ *      * while the program runs (start-up, trigger checks, messages), a window at address 0 is
+ *        borrowed through ckpt_with_window(): its contents wait on the wasm value stack while
+ *        ckpt_window_action() runs, and are put back afterwards;
  *      * when checkpointing, memory is grown past the program's size; the process then exits;
  *      * when restoring, every byte of memory is overwritten from the snapshot afterwards.
  *  - String constants live in a passive data segment; RO() gives their address once copied.
@@ -38,8 +39,7 @@ INTRINSIC(module_hash) u64 ckpt_module_hash(void);
 INTRINSIC(globals_size) u32 ckpt_globals_size(void);
 INTRINSIC(save_globals) void ckpt_save_globals(u32 dst);
 INTRINSIC(restore_globals) void ckpt_restore_globals(u32 src);
-INTRINSIC(stash_save) void ckpt_stash_save(void);
-INTRINSIC(stash_restore) void ckpt_stash_restore(void);
+INTRINSIC(with_window) u32 ckpt_with_window(u32 action, u32 msg, u64 number);
 INTRINSIC(rodata_copy) void ckpt_rodata_copy(u32 dst);
 INTRINSIC(rodata_origin) u32 ckpt_rodata_origin(void);
 INTRINSIC(rodata_size) u32 ckpt_rodata_size(void);
@@ -151,20 +151,19 @@ static _Noreturn void die(u32 code, u32 msg, u32 detail, u32 suffix, u32 with_nu
   wasi_proc_exit(code);
 }
 
-/* While the program is live, the string constants are copied into the stash window at the
- * address SLOT_RODATA has held since start-up, with free space after them. */
-static u32 borrow_window(void) {
-  ckpt_stash_save();
-  ckpt_rodata_copy(G32(SLOT_RODATA));
-  return (G32(SLOT_RODATA) + ckpt_rodata_size() + 15) & ~15u;
-}
+/* ---- borrowing the window at address 0 while the program is live ----
+ * ckpt_with_window(action, msg, number) becomes a call of a function the injector generates:
+ * it recursively loads the window, a chunk per level, into wasm locals (where the program
+ * cannot see them), calls ckpt_window_action(action, msg, number) at the innermost level, and
+ * on the way out stores every chunk back, unless the result has WINDOW_KEEP (then memory stays
+ * as the action left it). This keeps per-module code small: no 512 globals and no straight-line
+ * copy of the window. Only the actions below run with the window borrowed. */
+#define ACTION_START 0u   /* read the settings at start-up (see read_settings) */
+#define ACTION_TRIGGER 1u /* returns whether the trigger file exists */
+#define ACTION_SAY 2u     /* 'msg' (an RO() address, valid once borrowed) and 'number' */
 
-/* A message while the program is live ('msg' is an RO() address, valid once borrowed). */
-static void say_live(u32 msg, u64 number) {
-  u32 free = borrow_window();
-  say(free, msg, 0, 0, 1, number);
-  ckpt_stash_restore();
-}
+/* A message while the program is live. */
+static void say_live(u32 msg, u64 number) { ckpt_with_window(ACTION_SAY, msg, number); }
 
 /* ---- environment ---- */
 #define ENV_TOO_LARGE 1u /* never a value's address: 'area' is past the first 16 bytes */
@@ -576,11 +575,10 @@ static u64 now_ns(u32 scratch) {
   return ld64(scratch);
 }
 
-/* Whether the trigger file exists. Borrows the stash window: the program is running. */
-static int trigger_file_present(void) {
+/* Whether the trigger file exists; runs with the window borrowed ('area': free space in it). */
+static u32 trigger_file_present(u32 area) {
   u32 window = STASH_WINDOW_BYTES;
-  u32 area = borrow_window();
-  int present = 0;
+  u32 present = 0;
   u64 t = now_ns(area);
   if (t - G64(SLOT_LAST_TRIGGER_NS) >= TRIGGER_MIN_INTERVAL_NS) {
     S64(SLOT_LAST_TRIGGER_NS, t);
@@ -594,7 +592,6 @@ static int trigger_file_present(void) {
       }
     }
   }
-  ckpt_stash_restore();
   return present;
 }
 
@@ -614,7 +611,7 @@ __attribute__((export_name("poll_slow"))) void ckpt_poll_slow(void) {
   S64(SLOT_POLLS, polls);
   u64 at = G64(SLOT_AT);
   int stop = at != 0 && polls >= at;
-  if (!stop && flag(FLAG_TRIGGER)) stop = trigger_file_present();
+  if (!stop && flag(FLAG_TRIGGER)) stop = ckpt_with_window(ACTION_TRIGGER, 0, 0);
   if (stop) {
     S32(SLOT_RELOAD, 0);
     begin_checkpoint();
@@ -633,49 +630,74 @@ __attribute__((export_name("proc_exit"))) _Noreturn void ckpt_proc_exit(u32 code
 }
 
 /* ---- entry: the module's _start export calls this instead of the original _start ---- */
-__attribute__((export_name("start"))) void ckpt_start(void) {
+
+/* Results of ACTION_START: */
+#define SETTINGS_READ 0u                     /* the window is put back */
+#define SETTINGS_IGNORED 1u                  /* likewise, but the environment did not fit */
+#define SETTINGS_RESTORE (WINDOW_KEEP | 2u)  /* memory will be rewritten from a snapshot */
+/* Where a WASM_CKPT_RESTORE path is kept: the end of the window, clear of what reading the
+ * snapshot uses. */
+#define RESTORE_PATH_AT (STASH_WINDOW_BYTES - 480)
+
+/* Reads the WASM_CKPT_* settings into the run-time globals, with the window borrowed. */
+static u32 read_settings(void) {
   u32 flags = G32(SLOT_FLAGS) | FLAG_INITIALIZED;
+  /* Strings at 128 (clear of the header read to [16, 80)), the environment after them. */
+  ckpt_rodata_copy(128);
+  S32(SLOT_RODATA, 128);
+  u32 area = (128 + ckpt_rodata_size() + 15) & ~15u;
+  u32 limit = STASH_WINDOW_BYTES - 512;
+  u64 at = 0;
+  u32 v = env_lookup(area, limit, RO(ENV_AT));
+  if (v == ENV_TOO_LARGE) {
+    /* The settings cannot be read without memory the program could observe: run as the
+     * original would, and say why checkpointing is off. */
+    say(area, RO("environment too large for the run-time code; WASM_CKPT_* settings ignored"), 0, 0, 0, 0);
+    S32(SLOT_FLAGS, flags);
+    return SETTINGS_IGNORED;
+  }
+  if (v) at = parse_u64(v);
+  if (at == NOT_A_NUMBER || (v && at == 0)) die(EXIT_BAD_SETTING, RO("WASM_CKPT_AT is not a number of at least 1:"), v, 0, 0, 0);
+  S64(SLOT_AT, at);
+  if (env_lookup(area, limit, RO(ENV_TRIGGER))) flags |= FLAG_TRIGGER;
+  v = env_lookup(area, limit, RO(ENV_VERBOSE));
+  if (v && ld8(v) && !(ld8(v) == '0' && ld8(v + 1) == 0)) flags |= FLAG_VERBOSE;
+  S32(SLOT_FLAGS, flags);
+  u32 path = (flags & FLAG_BAKED) ? 0 : env_lookup(area, limit, RO(ENV_RESTORE));
+  if (path && ld8(path)) {
+    u32 len = str_len(path);
+    if (len > 400) die(EXIT_BAD_SETTING, RO("WASM_CKPT_RESTORE path too long"), 0, 0, 0, 0);
+    copy_bytes(RESTORE_PATH_AT, path, len + 1);
+    return SETTINGS_RESTORE;
+  }
+  /* A baked snapshot is restored too: the window need not be put back. */
+  return (flags & FLAG_BAKED) ? SETTINGS_RESTORE : SETTINGS_READ;
+}
+
+/* Everything that runs with the window borrowed (see ckpt_with_window). */
+__attribute__((export_name("window_action"))) u32 ckpt_window_action(u32 action, u32 msg, u64 number) {
+  if (action == ACTION_START) return read_settings();
+  /* Since start-up the strings' place is in the window; free space follows them. */
+  ckpt_rodata_copy(G32(SLOT_RODATA));
+  u32 free = (G32(SLOT_RODATA) + ckpt_rodata_size() + 15) & ~15u;
+  if (action == ACTION_TRIGGER) return trigger_file_present(free);
+  say(free, msg, 0, 0, 1, number);
+  return 0;
+}
+
+__attribute__((export_name("start"))) void ckpt_start(void) {
   u32 restore_path = 0;
+  S32(SLOT_FLAGS, G32(SLOT_FLAGS) | FLAG_INITIALIZED);
   if ((u32)__builtin_wasm_memory_size(0) > 0) {
-    ckpt_stash_save();
-    /* Strings at 128 (clear of the header read to [16, 80)), the environment after them. */
-    ckpt_rodata_copy(128);
-    S32(SLOT_RODATA, 128);
-    u32 area = (128 + ckpt_rodata_size() + 15) & ~15u;
-    u32 limit = STASH_WINDOW_BYTES - 512;
-    u64 at = 0;
-    u32 v = env_lookup(area, limit, RO(ENV_AT));
-    if (v == ENV_TOO_LARGE) {
-      /* The settings cannot be read without memory the program could observe: run as the
-       * original would, and say why checkpointing is off. */
-      say(area, RO("environment too large for the run-time code; WASM_CKPT_* settings ignored"), 0, 0, 0, 0);
-      ckpt_stash_restore();
-      S32(SLOT_FLAGS, flags);
+    u32 settings = ckpt_with_window(ACTION_START, 0, 0);
+    if (settings == SETTINGS_IGNORED) {
       arm_countdown();
       ckpt_call_original_start();
       return;
     }
-    if (v) at = parse_u64(v);
-    if (at == NOT_A_NUMBER || (v && at == 0)) die(EXIT_BAD_SETTING, RO("WASM_CKPT_AT is not a number of at least 1:"), v, 0, 0, 0);
-    S64(SLOT_AT, at);
-    if (env_lookup(area, limit, RO(ENV_TRIGGER))) flags |= FLAG_TRIGGER;
-    v = env_lookup(area, limit, RO(ENV_VERBOSE));
-    if (v && ld8(v) && !(ld8(v) == '0' && ld8(v + 1) == 0)) flags |= FLAG_VERBOSE;
-    S32(SLOT_FLAGS, flags);
-    u32 path = (flags & FLAG_BAKED) ? 0 : env_lookup(area, limit, RO(ENV_RESTORE));
-    if (path && ld8(path)) {
-      /* Restoring rewrites all of memory later: the window need not be put back. Keep the
-       * path at the end of the window, clear of what reading the snapshot uses. */
-      u32 len = str_len(path);
-      if (len > 400) die(EXIT_BAD_SETTING, RO("WASM_CKPT_RESTORE path too long"), 0, 0, 0, 0);
-      restore_path = STASH_WINDOW_BYTES - 480;
-      copy_bytes(restore_path, path, len + 1);
-    } else if (!(flags & FLAG_BAKED)) {
-      ckpt_stash_restore();
-    }
+    if (settings == SETTINGS_RESTORE && !flag(FLAG_BAKED)) restore_path = RESTORE_PATH_AT;
   }
-  S32(SLOT_FLAGS, flags);
-  if (restore_path || (flags & FLAG_BAKED)) {
+  if (restore_path || flag(FLAG_BAKED)) {
     open_snapshot_stream(restore_path);
     S32(SLOT_STATE, STATE_REWINDING);
     S32(SLOT_COUNTDOWN, 1);
