@@ -184,3 +184,37 @@ TEST(Lean, Deterministic) {
   instrumentModule(*b, lean());
   EXPECT_EQ(writeModuleBinary(*a), writeModuleBinary(*b));
 }
+
+bool calls(wasm::Function* func, wasm::Name target) {
+  for (auto* call : wasm::FindAll<wasm::Call>(func->body).list) {
+    if (call->target == target) return true;
+  }
+  return false;
+}
+
+// The copy that runs normally has no rewind guards and reads no frame: a frame to rewind is
+// handed to the rewind copy, which reads it.
+TEST(RewindCopies, NormalCopyHandsRewindingOver) {
+  auto module = parse();
+  instrumentModule(*module, lean());
+  for (const char* name : {"caller", "looper", "even", "_start"}) {
+    auto* fast = module->getFunction(name);
+    auto* rewind = module->getFunction(runtime::rewindCopyName(fast->name));
+    ASSERT_NE(rewind, nullptr) << name;
+    EXPECT_TRUE(calls(fast, rewind->name)) << name;
+    EXPECT_FALSE(calls(fast, runtime::frameRead())) << name;
+    EXPECT_TRUE(calls(rewind, runtime::frameRead())) << name;
+    EXPECT_TRUE(calls(fast, runtime::frameReserve())) << name; // both can unwind
+    EXPECT_TRUE(calls(rewind, runtime::frameReserve())) << name;
+  }
+  EXPECT_EQ(module->getFunctionOrNull(runtime::rewindCopyName("leaf")), nullptr);
+}
+
+TEST(RewindCopies, CanBeTurnedOff) {
+  auto module = parse();
+  auto options = lean();
+  options.separateRewindCopies = false;
+  instrumentModule(*module, options);
+  EXPECT_EQ(module->getFunctionOrNull(runtime::rewindCopyName("caller")), nullptr);
+  EXPECT_TRUE(calls(module->getFunction("caller"), runtime::frameRead()));
+}
