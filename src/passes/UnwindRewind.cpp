@@ -31,11 +31,10 @@
 // that call. Both copies come from the same flat function, so their locals agree and one frame
 // layout serves both.
 //
-// At each unwind site, the frame locals whose value is dead there are zeroed before the branch
-// to the epilogue: the epilogue's stores would otherwise keep every frame local alive on every
-// path to an unwind, which in a hot loop with a cold poll exit means values kept in registers
-// or spilled to the stack for nothing; and dead values then save as zeros, so a frame record
-// does not depend on which copy wrote it.
+// At each loop-header poll's unwind site, the frame locals whose value is dead there are zeroed
+// before the branch to the epilogue: the epilogue's stores would otherwise keep every frame
+// local alive on every path to an unwind, which in a hot loop with a cold poll exit means values
+// kept in registers or spilled to the stack at every iteration for nothing.
 #include <map>
 #include <unordered_map>
 
@@ -110,7 +109,6 @@ public:
     auto* outer = builder.makeBlock(inner);
     outer->list.push_back(builder.makeNop()); // the epilogue, below
     func->body = outer;
-    auto live = liveAtSites(saved);
     if (role == Role::Fast) {
       setFrame(inner, outer, *rewindFrame);
       inner->list[0] = makeHandOver(rewindCopy);
@@ -119,7 +117,7 @@ public:
       if (plan.saveLiveLocalsOnly) setFrame(inner, outer, localsReadAfterRewind(inner->list[0], outer->list[1]));
       for (Index i : frameLocals) layout.locals.push_back(valueKindOf(func->getLocalType(i)));
     }
-    zeroDeadLocals(live);
+    zeroDeadLocals(liveAtSites(frameLocals, outer->list[1]));
     ReFinalize().walkFunctionInModule(func, &module);
   }
 
@@ -196,7 +194,7 @@ private:
   Expression* guardRange(Range r, Expression* curr) {
     return builder.makeIf(builder.makeBinary(OrInt32, notRewinding(), inRange(r)), curr);
   }
-  // Each resume point's unwind site: `dead`, at the unwind branch, receives the zeroing of the
+  // A resume point's unwind site: `dead`, at the unwind branch, receives the zeroing of the
   // frame locals not live there; `probe`, right before the resume point's own code, holds
   // liveness probes for a while. Both are empty blocks until then.
   struct UnwindSite {
@@ -204,36 +202,42 @@ private:
     Block* dead;
     Block* probe;
   };
+  // Only loop-header polls get them: there the cost of values kept alive is paid per iteration,
+  // while zeroing at every call site would add a set per dead local per call (printf's
+  // formatter: thousands) for little gain.
   std::vector<UnwindSite> unwindSites;
+  bool isLoopPoll(Index id) const { return layout.resumePoints[id - 1] == "poll at loop header"; }
   // Where the code of resume point `id` starts: what is live here is what rewinding to it
   // needs, the operands of its call (a call_indirect's target!) included.
   Expression* resumePointStart(Index id) {
+    if (!isLoopPoll(id)) return builder.makeNop();
     auto* probe = builder.makeBlock();
     unwindSites.push_back({id, builder.makeBlock(), probe});
     return probe;
   }
   // After a resume point: if the state says "unwinding", leave through the epilogue.
   Expression* unwindIfRequested(Index id) {
-    Block* dead = nullptr;
+    Expression* dead = builder.makeNop();
     for (auto& site : unwindSites) {
       if (site.id == id) dead = site.dead;
     }
-    if (!dead) throw Error("internal error: unwind site without a start");
     return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32),
                           builder.makeBlock({dead, setRid(id), builder.makeBreak(unwindLabel)}));
   }
 
-  // For each unwind site, the locals among `candidates` whose value there may still be read
-  // when execution resumes there (the epilogue's reads do not count, and it is not built yet):
+  // For each unwind site, the locals among `candidates` (the frame) whose value there may still
+  // be read when execution resumes there (the reads of `epilogue`, which saves them, do not count):
   // the value at the start of the resume point's code, which its call does not change (the
   // result goes to a fresh local). Binaryen's LocalGraph on probes: `local.set $x (local.get
   // $x)` at that start is live iff the value of $x there is read again. The epilogue stores every frame local;
   // a value dead at the site would otherwise be kept alive, often in memory, by every path to
   // an unwind, such as the cold exit of a hot loop.
-  static constexpr size_t kMaxProbes = 200000; // beyond it, LocalGraph's time is not worth it
-  std::unordered_map<Index, std::unordered_set<Index>> liveAtSites(const std::vector<Index>& candidates) {
+  static constexpr size_t kMaxProbes = 4000; // beyond it (huge functions), LocalGraph takes seconds
+  std::unordered_map<Index, std::unordered_set<Index>> liveAtSites(const std::vector<Index>& candidates, Expression* epilogue) {
     std::unordered_map<Index, std::unordered_set<Index>> live;
     if (unwindSites.empty() || unwindSites.size() * candidates.size() > kMaxProbes) return live;
+    std::unordered_set<LocalGet*> epilogueReads;
+    for (auto* get : FindAll<LocalGet>(epilogue).list) epilogueReads.insert(get);
     std::unordered_map<LocalSet*, Index> probeSite;
     std::unordered_map<LocalGet*, LocalSet*> probeOfRead;
     for (auto& site : unwindSites) {
@@ -255,6 +259,7 @@ private:
       std::unordered_set<LocalSet*> isLive;
       for (auto& [set, id] : probeSite) {
         for (auto* get : graph.setInfluences[set]) {
+          if (epilogueReads.count(get)) continue;
           auto later = probeOfRead.find(get);
           if (later == probeOfRead.end()) {
             if (isLive.insert(set).second) work.push_back(set);
@@ -279,8 +284,8 @@ private:
     return live;
   }
 
-  // Zeroes, before each unwind, the frame locals dead at that site (so that the frame record is
-  // the same whichever copy saved it, and the optimizer can end those values' lives early).
+  // Zeroes, before the unwinds of loop polls, the frame locals dead there (so that the optimizer
+  // can end those values' lives early).
   void zeroDeadLocals(const std::unordered_map<Index, std::unordered_set<Index>>& live) {
     if (live.empty()) return;
     for (auto& site : unwindSites) {
