@@ -83,12 +83,17 @@ public:
     : module(module), func(func), builder(module), ordinal(ordinal), plan(plan),
       layout(role == Role::Fast ? fastNumbering : layout), role(role), guarded(role != Role::Fast) {}
 
-  // The locals in the frame record, in record order (set by run()).
-  const std::vector<Index>& frame() const { return frameLocals; }
+  using LiveSets = std::unordered_map<Index, std::unordered_set<Index>>; // resume point -> live frame locals
 
-  // `rewindFrame`, `rewindCopy`: for Role::Fast, the frame of the rewind copy made from the same
-  // flat function (so local indices agree) and that copy's name.
-  void run(const std::vector<Index>* rewindFrame = nullptr, Name rewindCopy = Name()) {
+  // The locals in the frame record, in record order, and which of them are live at the loop
+  // polls (set by run()).
+  const std::vector<Index>& frame() const { return frameLocals; }
+  const LiveSets& liveAtLoopPolls() const { return live; }
+
+  // For Role::Fast: `rewind`, the transformer of the rewind copy made from the same flat
+  // function (so local indices and resume points agree), whose frame and liveness it reuses
+  // (the guards it lacks read only $rid), and that copy's name.
+  void run(const FunctionTransformer* rewind = nullptr, Name rewindCopy = Name()) {
     std::vector<Index> saved;
     for (Index i = 0; i < func->getNumLocals(); i++) saved.push_back(i);
     number(func->body);
@@ -110,14 +115,16 @@ public:
     outer->list.push_back(builder.makeNop()); // the epilogue, below
     func->body = outer;
     if (role == Role::Fast) {
-      setFrame(inner, outer, *rewindFrame);
+      setFrame(inner, outer, rewind->frame());
       inner->list[0] = makeHandOver(rewindCopy);
+      live = rewind->liveAtLoopPolls();
     } else {
       setFrame(inner, outer, saved);
       if (plan.saveLiveLocalsOnly) setFrame(inner, outer, localsReadAfterRewind(inner->list[0], outer->list[1]));
       for (Index i : frameLocals) layout.locals.push_back(valueKindOf(func->getLocalType(i)));
+      live = liveAtSites(frameLocals, outer->list[1]);
     }
-    zeroDeadLocals(liveAtSites(frameLocals, outer->list[1]));
+    zeroDeadLocals(live);
     ReFinalize().walkFunctionInModule(func, &module);
   }
 
@@ -131,6 +138,7 @@ private:
   FrameLayout& layout;
   Role role;
   bool guarded; // normal execution passes the rewind guards
+  LiveSets live;
   Index rid = 0, framePtr = 0, countdownLocal = 0;
   bool localCountdown = false;
   std::vector<Index> frameLocals;
@@ -233,8 +241,8 @@ private:
   // a value dead at the site would otherwise be kept alive, often in memory, by every path to
   // an unwind, such as the cold exit of a hot loop.
   static constexpr size_t kMaxProbes = 4000; // beyond it (huge functions), LocalGraph takes seconds
-  std::unordered_map<Index, std::unordered_set<Index>> liveAtSites(const std::vector<Index>& candidates, Expression* epilogue) {
-    std::unordered_map<Index, std::unordered_set<Index>> live;
+  LiveSets liveAtSites(const std::vector<Index>& candidates, Expression* epilogue) {
+    LiveSets live;
     if (unwindSites.empty() || unwindSites.size() * candidates.size() > kMaxProbes) return live;
     std::unordered_set<LocalGet*> epilogueReads;
     for (auto* get : FindAll<LocalGet>(epilogue).list) epilogueReads.insert(get);
@@ -286,9 +294,10 @@ private:
 
   // Zeroes, before the unwinds of loop polls, the frame locals dead there (so that the optimizer
   // can end those values' lives early).
-  void zeroDeadLocals(const std::unordered_map<Index, std::unordered_set<Index>>& live) {
+  void zeroDeadLocals(const LiveSets& live) {
     if (live.empty()) return;
     for (auto& site : unwindSites) {
+      site.probe->list.clear();
       auto& alive = live.at(site.id);
       for (Index x : frameLocals) {
         if (!alive.count(x)) site.dead->list.push_back(builder.makeLocalSet(x, builder.makeConstantExpression(Literal::makeZero(func->getLocalType(x)))));
@@ -602,7 +611,7 @@ struct UnwindRewind : public WalkerPass<PostWalker<UnwindRewind>> {
     }
     FunctionTransformer rewind(*getModule(), getModule()->getFunction(copy->second), found->second, *plan, layout, Role::Rewind);
     rewind.run();
-    FunctionTransformer(*getModule(), func, found->second, *plan, layout, Role::Fast).run(&rewind.frame(), copy->second);
+    FunctionTransformer(*getModule(), func, found->second, *plan, layout, Role::Fast).run(&rewind, copy->second);
   }
 };
 } // namespace
