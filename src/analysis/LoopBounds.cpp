@@ -192,9 +192,9 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
   }
 
   std::optional<Wide> trips(Loop* loop) {
-    if (!BranchUtils::BranchSeeker::has(loop->body, loop->name)) return 1;
     BranchUtils::BranchSeeker seeker(loop->name);
     seeker.walk(loop->body);
+    if (seeker.found == 0) return 1; // nothing branches back: the body runs once
     if (seeker.found != 1) return std::nullopt;
     auto test = decodeBackEdge(loop);
     if (!test) return std::nullopt;

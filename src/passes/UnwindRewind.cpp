@@ -145,6 +145,8 @@ private:
   std::unordered_map<Expression*, Name> coldPolls; // loop-header poll marker -> its cold exit
   Name unwindLabel{"wasm_ckpt$unwind"};
   std::unordered_map<Expression*, Index> ids;
+  Expression* entryPoll = nullptr;       // the entry poll's marker, if any
+  std::unordered_set<Index> loopPolls;   // ids of loop-header polls
   std::unordered_map<Expression*, Range> ranges;
 
   bool isResumePoint(Expression* curr) const {
@@ -156,12 +158,17 @@ private:
   }
 
   // Numbers resume points in execution order (post-order is execution order in flat IR).
+  // InsertPolls puts the entry poll first in the body; every other poll heads a loop.
   void number(Expression* root) {
+    Expression* first = firstStatement(root);
+    entryPoll = isPollMarker(first) ? first : nullptr;
     struct Numberer : PostWalker<Numberer, UnifiedExpressionVisitor<Numberer>> {
       FunctionTransformer* self;
       void visitExpression(Expression* curr) {
         if (!self->isResumePoint(curr)) return;
-        self->ids[curr] = Index(self->layout.resumePoints.size() + 1);
+        Index id = Index(self->layout.resumePoints.size() + 1);
+        self->ids[curr] = id;
+        if (isPollMarker(curr) && curr != self->entryPoll) self->loopPolls.insert(id);
         self->layout.resumePoints.push_back(self->describe(curr));
       }
     } numberer;
@@ -172,7 +179,7 @@ private:
   std::string describe(Expression* curr) const {
     if (auto* call = curr->dynCast<Call>()) {
       if (call->target != runtime::pollMarker()) return "call " + std::string(call->target.str);
-      return layout.resumePoints.empty() ? "poll at function entry" : "poll at loop header";
+      return curr == entryPoll ? "poll at function entry" : "poll at loop header";
     }
     return "call_indirect " + curr->cast<CallIndirect>()->heapType.toString();
   }
@@ -214,21 +221,20 @@ private:
   // while zeroing at every call site would add a set per dead local per call (printf's
   // formatter: thousands) for little gain.
   std::vector<UnwindSite> unwindSites;
-  bool isLoopPoll(Index id) const { return layout.resumePoints[id - 1] == "poll at loop header"; }
+  std::unordered_map<Index, Block*> deadLocalsZeroing; // loop poll id -> its site's `dead`
   // Where the code of resume point `id` starts: what is live here is what rewinding to it
   // needs, the operands of its call (a call_indirect's target!) included.
   Expression* resumePointStart(Index id) {
-    if (!isLoopPoll(id)) return builder.makeNop();
+    if (!loopPolls.count(id)) return builder.makeNop();
     auto* probe = builder.makeBlock();
     unwindSites.push_back({id, builder.makeBlock(), probe});
+    deadLocalsZeroing[id] = unwindSites.back().dead;
     return probe;
   }
   // After a resume point: if the state says "unwinding", leave through the epilogue.
   Expression* unwindIfRequested(Index id) {
-    Expression* dead = builder.makeNop();
-    for (auto& site : unwindSites) {
-      if (site.id == id) dead = site.dead;
-    }
+    auto found = deadLocalsZeroing.find(id);
+    Expression* dead = found != deadLocalsZeroing.end() ? (Expression*)found->second : builder.makeNop();
     return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32),
                           builder.makeBlock({dead, setRid(id), builder.makeBreak(unwindLabel)}));
   }
@@ -297,7 +303,6 @@ private:
   void zeroDeadLocals(const LiveSets& live) {
     if (live.empty()) return;
     for (auto& site : unwindSites) {
-      site.probe->list.clear();
       auto& alive = live.at(site.id);
       for (Index x : frameLocals) {
         if (!alive.count(x)) site.dead->list.push_back(builder.makeLocalSet(x, builder.makeConstantExpression(Literal::makeZero(func->getLocalType(x)))));
