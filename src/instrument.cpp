@@ -119,13 +119,17 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
 
   UnwindRewindPlan plan;
   std::map<Name, PollSites> pollSites;
+  std::set<Name> entryPolled;
+  for (auto& f : selection.functions) {
+    if (f.entryPoll) entryPolled.insert(Name(f.irName));
+  }
   for (auto& f : selection.functions) {
     if (!f.instrumented) continue;
     plan.ordered.push_back(Name(f.irName));
     plan.canUnwind.insert(Name(f.irName));
     if (f.entryPoll || f.loopPolls) {
       auto* func = module.getFunction(Name(f.irName));
-      pollSites[func->name] = PollSites{f.entryPoll, f.loopPolls ? polledLoops(func, options.strategy) : std::unordered_set<Loop*>{}};
+      pollSites[func->name] = PollSites{f.entryPoll, f.loopPolls ? polledLoops(func, options.strategy, entryPolled) : std::unordered_set<Loop*>{}};
     }
   }
   plan.unwindingIndirect.insert(selection.unwindingSignatures.begin(), selection.unwindingSignatures.end());

@@ -29,9 +29,12 @@
 namespace wasm_ckpt {
 
 namespace {
-std::string pollFreeNote(uint32_t pollFreeLoops) {
-  if (!pollFreeLoops) return "";
-  return fmt::format("; {} short counted loop{} without poll", pollFreeLoops, pollFreeLoops == 1 ? "" : "s");
+std::string pollFreeNote(const FunctionPlan& f) {
+  std::string note;
+  if (f.pollFreeLoops) note += fmt::format("; {} short counted loop{} without poll", f.pollFreeLoops, f.pollFreeLoops == 1 ? "" : "s");
+  if (f.callPolledLoops) note += fmt::format("; {} loop{} polled by the call{} in {}", f.callPolledLoops, f.callPolledLoops == 1 ? "" : "s",
+                                             f.callPolledLoops == 1 ? "" : "s", f.callPolledLoops == 1 ? "it" : "them");
+  return note;
 }
 
 using namespace wasm;
@@ -198,23 +201,30 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
 
   auto graph = buildCallGraph(module);
   auto recursive = recursiveFunctions(graph);
-  std::set<Name> instrumented;
+  std::set<Name> instrumented, entryPolled;
+  for (auto& f : plan.functions) {
+    Name name(f.irName);
+    f.selected = selected.count(name);
+    f.recursive = recursive.count(name);
+    f.entryPoll = f.selected && (options.strategy == Strategy::Full || f.recursive);
+    if (f.entryPoll) entryPolled.insert(name);
+  }
   for (auto& f : plan.functions) {
     Name name(f.irName);
     auto* func = module.getFunction(name);
-    f.selected = selected.count(name);
-    f.recursive = recursive.count(name);
     if (!f.selected) continue;
-    f.loopPolls = uint32_t(polledLoops(func, options.strategy).size());
-    f.pollFreeLoops = uint32_t(FindAll<Loop>(func->body).list.size()) - f.loopPolls;
-    f.entryPoll = options.strategy == Strategy::Full || f.recursive;
+    auto loops = uint32_t(FindAll<Loop>(func->body).list.size());
+    auto needingPolls = options.strategy == Strategy::Lean ? uint32_t(loopsNeedingPolls(func).size()) : loops;
+    f.loopPolls = uint32_t(polledLoops(func, options.strategy, entryPolled).size());
+    f.pollFreeLoops = loops - needingPolls;
+    f.callPolledLoops = needingPolls - f.loopPolls;
     if (f.loopPolls || f.entryPoll) {
       instrumented.insert(name);
       f.reason = fmt::format("selected: {} loop poll{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s",
                              f.entryPoll ? (f.recursive ? ", entry poll (recursive)" : ", entry poll") : "",
-                             pollFreeNote(f.pollFreeLoops));
+                             pollFreeNote(f));
     } else {
-      f.reason = f.pollFreeLoops ? "selected, but needs no poll point: not recursive" + pollFreeNote(f.pollFreeLoops)
+      f.reason = f.pollFreeLoops || f.callPolledLoops ? "selected, but needs no poll point: not recursive" + pollFreeNote(f)
                                  : "selected, but has no loop and is not recursive: needs no poll point";
     }
   }
@@ -273,9 +283,10 @@ std::string describePlan(const InstrumentationPlan& plan, bool json) {
     for (size_t i = 0; i < plan.functions.size(); i++) {
       auto& f = plan.functions[i];
       out += fmt::format("{}\n    {{\"index\": {}, \"name\": {}, \"selected\": {}, \"recursive\": {}, \"instrumented\": {}, "
-                         "\"poll_points\": {}, \"poll_free_loops\": {}, \"resume_points\": {}, \"reason\": {}}}",
+                         "\"poll_points\": {}, \"poll_free_loops\": {}, \"call_polled_loops\": {}, \"resume_points\": {}, \"reason\": {}}}",
                          i ? "," : "", f.index, jsonQuote(f.name), f.selected, f.recursive, f.instrumented,
-                         f.loopPolls + f.entryPoll, f.pollFreeLoops, f.loopPolls + f.entryPoll + f.unwindingCalls, jsonQuote(f.reason));
+                         f.loopPolls + f.entryPoll, f.pollFreeLoops, f.callPolledLoops, f.loopPolls + f.entryPoll + f.unwindingCalls,
+                         jsonQuote(f.reason));
     }
     return out + "\n  ]\n}\n";
   }

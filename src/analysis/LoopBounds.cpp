@@ -5,10 +5,13 @@
 #include "analysis/loop_bounds.h"
 
 #include <optional>
+#include <set>
+#include <vector>
 #include <unordered_map>
 
 #include "ir/branch-utils.h"
 #include "ir/find_all.h"
+#include "ir/properties.h"
 #include "ir/utils.h"
 #include "wasm-traversal.h"
 #include "wasm.h"
@@ -232,10 +235,50 @@ std::unordered_set<Loop*> loopsNeedingPolls(Function* func, uint64_t budget) {
   return std::move(work.needPolls);
 }
 
-std::unordered_set<Loop*> polledLoops(Function* func, Strategy strategy) {
-  if (strategy == Strategy::Lean) return loopsNeedingPolls(func);
+namespace {
+// Whether evaluating `stmt` surely evaluates every expression in it: no control flow inside.
+bool straightLine(Expression* stmt) {
+  struct Finder : PostWalker<Finder, UnifiedExpressionVisitor<Finder>> {
+    bool branches = false;
+    void visitExpression(Expression* curr) {
+      branches |= (Properties::isControlFlowStructure(curr) && !curr->is<Block>()) || Properties::isBranch(curr) ||
+                  curr->is<Return>() || curr->is<Unreachable>();
+    }
+  } finder;
+  finder.walk(stmt);
+  return !finder.branches;
+}
+
+// Whether every iteration of `loop` calls one of `entryPolled` directly: some statement of the
+// body, reached on every path from the loop header (no earlier statement branches back to it),
+// is straight-line code with such a call.
+bool callsEntryPolledEachIteration(Loop* loop, const std::set<Name>& entryPolled) {
+  std::vector<Expression*> statements;
+  if (auto* block = loop->body->dynCast<Block>()) {
+    statements.assign(block->list.begin(), block->list.end());
+  } else {
+    statements.push_back(loop->body);
+  }
+  for (auto* stmt : statements) {
+    if (straightLine(stmt)) {
+      for (auto* call : FindAll<Call>(stmt).list) {
+        if (entryPolled.count(call->target)) return true;
+      }
+    }
+    if (BranchUtils::BranchSeeker::has(stmt, loop->name)) return false;
+  }
+  return false;
+}
+} // namespace
+
+std::unordered_set<Loop*> polledLoops(Function* func, Strategy strategy, const std::set<Name>& entryPolled) {
   auto loops = FindAll<Loop>(func->body).list;
-  return {loops.begin(), loops.end()};
+  if (strategy == Strategy::Full) return {loops.begin(), loops.end()};
+  auto polled = loopsNeedingPolls(func);
+  for (auto* loop : loops) {
+    if (polled.count(loop) && callsEntryPolledEachIteration(loop, entryPolled)) polled.erase(loop);
+  }
+  return polled;
 }
 
 } // namespace wasm_ckpt

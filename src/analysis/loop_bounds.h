@@ -8,14 +8,12 @@
 // next poll after the function returns, comes after at most that much work.
 #pragma once
 #include <cstdint>
+#include <set>
 #include <unordered_set>
 
 #include "wasm_ckpt/instrument.h"
 
-namespace wasm {
-class Function;
-class Loop;
-}
+#include "wasm.h"
 
 namespace wasm_ckpt {
 
@@ -34,8 +32,13 @@ constexpr uint64_t kPollFreeWorkBudget = uint64_t(1) << 20;
 // callee with loops or recursion polls on its own, and a callee without them does bounded work.
 std::unordered_set<wasm::Loop*> loopsNeedingPolls(wasm::Function* func, uint64_t budget = kPollFreeWorkBudget);
 
-// The loops that get a poll point under `strategy`: every loop for full, loopsNeedingPolls for
-// lean. The plan counts them and InsertPolls places them, so both agree by construction.
-std::unordered_set<wasm::Loop*> polledLoops(wasm::Function* func, Strategy strategy);
+// The loops that get a poll point under `strategy`: every loop for full; for lean, those of
+// loopsNeedingPolls except the loops whose every iteration directly calls a function of
+// `entryPolled` (the functions that poll at their entry): that call's poll bounds the time
+// between polls just as well, without a countdown in the loop (a recursive function's loop
+// around its recursive call, like a compiled fib's). The plan counts them and InsertPolls
+// places them, so both agree by construction.
+std::unordered_set<wasm::Loop*> polledLoops(wasm::Function* func, Strategy strategy,
+                                            const std::set<wasm::Name>& entryPolled);
 
 } // namespace wasm_ckpt

@@ -174,6 +174,41 @@ TEST(LoopBounds, NestedWorkMultipliesAndPolledInnerLoopsReset) {
 TEST(LoopBounds, FullPollsEveryLoop) {
   auto module = parseFunction(counted("i32", "0", "add (local.get $i) (i32.const 1)", "ne", "100"));
   auto* f = module->functions[0].get();
-  EXPECT_EQ(polledLoops(f, Strategy::Full).size(), 1u);
-  EXPECT_EQ(polledLoops(f, Strategy::Lean).size(), 0u);
+  EXPECT_EQ(polledLoops(f, Strategy::Full, {}).size(), 1u);
+  EXPECT_EQ(polledLoops(f, Strategy::Lean, {}).size(), 0u);
+}
+
+namespace {
+// A loop of unknown trip count (it needs a poll of its own) around `body`.
+std::unique_ptr<wasm::Module> loopAround(const std::string& body) {
+  std::string text = "(module (func $rec (param i32) (result i32) (local.get 0)) (func $other (param i32) (result i32) (local.get 0))\n"
+                     "(func $f (param $n i32) (local $acc i32)\n"
+                     "  (loop $l\n" + body + "\n"
+                     "    (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))";
+  return readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+}
+
+size_t leanLoopPolls(const std::string& body) {
+  auto module = loopAround(body);
+  auto* f = module->getFunction("f");
+  EXPECT_EQ(loopsNeedingPolls(f).size(), 1u);
+  EXPECT_EQ(polledLoops(f, Strategy::Full, {"rec"}).size(), 1u);
+  return polledLoops(f, Strategy::Lean, {"rec"}).size();
+}
+} // namespace
+
+TEST(LoopBounds, LoopCallingAnEntryPolledFunctionEachIterationNeedsNoPoll) {
+  // Like a compiled fib: the recursive call is nested in the arithmetic.
+  EXPECT_EQ(leanLoopPolls("(local.set $acc (i32.add (local.get $acc) (call $rec (local.get $n))))"), 0u);
+  EXPECT_EQ(leanLoopPolls("(drop (local.get $acc)) (drop (call $rec (local.get $n)))"), 0u);
+}
+
+TEST(LoopBounds, LoopThatMaySkipTheCallKeepsItsPoll) {
+  // A callee without an entry poll.
+  EXPECT_EQ(leanLoopPolls("(drop (call $other (local.get $n)))"), 1u);
+  // The call is conditional.
+  EXPECT_EQ(leanLoopPolls("(if (local.get $acc) (drop (call $rec (local.get $n))))"), 1u);
+  EXPECT_EQ(leanLoopPolls("(drop (select (call $rec (local.get $n)) (i32.const 0) (block (result i32) (br_if $l (local.get $acc)) (i32.const 1))))"), 1u);
+  // An earlier statement may branch back to the header, skipping the call.
+  EXPECT_EQ(leanLoopPolls("(br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))) (drop (call $rec (local.get $n)))"), 1u);
 }
