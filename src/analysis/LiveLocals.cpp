@@ -19,7 +19,8 @@ struct MarkerLiveness : public LivenessWalker<MarkerLiveness, Visitor<MarkerLive
 };
 } // namespace
 
-std::unordered_map<Block*, LocalIndexSet> liveLocalsAt(Module& module, Function* func, const std::vector<Block*>& markers) {
+std::unordered_map<Block*, LocalIndexSet> liveLocalsAt(Module& module, Function* func,
+                                                       const std::vector<Block*>& markers) {
   std::unordered_map<Block*, LocalIndexSet> live;
   for (auto* marker : markers) live[marker];
   MarkerLiveness walker;

@@ -257,9 +257,9 @@ private:
 
   // For each unwind site, the frame locals whose value at the start of the resume point's code
   // (which its call does not change: the result goes to a fresh local) may still be read when
-  // execution resumes there. The epilogue's reads do not count: it stores
-  // every frame local, and a value dead at the site would otherwise be kept alive, often
-  // in memory, by every path to an unwind, such as the cold exit of a hot loop.
+  // execution resumes there. The epilogue's reads do not count: it stores every frame local, and
+  // a value dead at the site would otherwise be kept alive, often in memory, by every path to an
+  // unwind, such as the cold exit of a hot loop.
   LiveSets liveAtSites(Block* outer) {
     LiveSets live;
     if (unwindSites.empty()) return live;
@@ -279,8 +279,8 @@ private:
   // Zeroes, on the way from each unwind site to the epilogue, the frame locals dead there (so
   // that the optimizer can end those values' lives early). A site whose dead locals no other
   // site shares zeroes them on its own path; sites with the same dead locals share one zeroing
-  // block (a 1171-site function of SQLite's needs 150 of them), nested around the body (`inner`, the first
-  // statement of `outer`) right before the epilogue:
+  // block (a 1171-site function of SQLite's needs 150 of them), nested around the body
+  // (`inner`, the first statement of `outer`) right before the epilogue:
   //   block $zeroed (block $zero1 (block $zero0 (inner) (br $zeroed)) zero0 (br $zeroed)) zero1
   // Only shared sets are nested: Binaryen's passes slow down with nesting depth.
   void zeroDeadLocals(const LiveSets& live, Block* outer) {
@@ -298,7 +298,9 @@ private:
       if (added) firstSeen.push_back(&entry->first);
     }
     auto zeroes = [&](const std::vector<Index>& dead, std::vector<Expression*>& code) {
-      for (Index x : dead) code.push_back(builder.makeLocalSet(x, builder.makeConstantExpression(Literal::makeZero(func->getLocalType(x)))));
+      for (Index x : dead) {
+        code.push_back(builder.makeLocalSet(x, builder.makeConstantExpression(Literal::makeZero(func->getLocalType(x)))));
+      }
     };
     Name zeroed("wasm_ckpt$zeroed");
     Expression* nested = nullptr; // the body wrapped in the shared zeroing blocks so far
