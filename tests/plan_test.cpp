@@ -218,3 +218,47 @@ TEST(RewindCopies, CanBeTurnedOff) {
   EXPECT_EQ(module->getFunctionOrNull(runtime::rewindCopyName("caller")), nullptr);
   EXPECT_TRUE(calls(module->getFunction("caller"), runtime::frameRead()));
 }
+
+namespace {
+bool zeroes(wasm::Function* func, wasm::Index local) {
+  for (auto* set : wasm::FindAll<wasm::LocalSet>(func->body).list) {
+    auto* value = set->value->dynCast<wasm::Const>();
+    if (set->index == local && value && value->value.isZero()) return true;
+  }
+  return false;
+}
+} // namespace
+
+// $t is in the frame (read after the first call) and dead at the second call: the fast copy
+// zeroes it on the way from that call's unwind test to the epilogue, so that the frame record
+// does not keep it alive across the call; the rewind copy (which zeroes at loop polls only) does
+// not.
+TEST(RewindCopies, FastCopyZeroesLocalsDeadAtCallSites) {
+  std::string text = R"((module
+    (memory 1)
+    (func $looper (param $n i32) (result i32) (local $acc i32)
+      (loop $next
+        (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $acc))
+    (func $work (param $n i32) (result i32) (local $t i32)
+      (local.set $t (i32.mul (local.get $n) (i32.const 7)))
+      (drop (call $looper (local.get $n)))
+      (local.set $n (i32.add (local.get $t) (i32.const 1)))
+      (drop (call $looper (local.get $n)))
+      (local.get $n))
+    (func $_start (drop (call $work (i32.const 3))))
+    (export "memory" (memory 0))
+    (export "_start" (func $_start))))";
+  auto module = readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+  auto options = lean();
+  options.optimizeLevel = 0; // keep the locals as they are
+  instrumentModule(*module, options);
+  validateModule(*module, "lean output");
+  auto* fast = module->getFunction("work");
+  auto* rewind = module->getFunction(runtime::rewindCopyName(fast->name));
+  auto t = fast->getLocalIndex("t");
+  ASSERT_EQ(rewind->getLocalIndex("t"), t);
+  EXPECT_TRUE(zeroes(fast, t));
+  EXPECT_FALSE(zeroes(rewind, t));
+}
