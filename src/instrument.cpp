@@ -129,7 +129,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     plan.canUnwind.insert(Name(f.irName));
     if (f.entryPoll || f.loopPolls) {
       auto* func = module.getFunction(Name(f.irName));
-      pollSites[func->name] = PollSites{f.entryPoll, f.loopPolls ? polledLoops(func, options.strategy, entryPolled) : std::unordered_set<Loop*>{}};
+      pollSites[func->name] = PollSites{f.entryPoll, f.loopPolls ? polledLoops(func, options.strategy, entryPolled).polled : std::unordered_set<Loop*>{}};
     }
   }
   plan.unwindingIndirect.insert(selection.unwindingSignatures.begin(), selection.unwindingSignatures.end());

@@ -213,11 +213,10 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     Name name(f.irName);
     auto* func = module.getFunction(name);
     if (!f.selected) continue;
-    auto loops = uint32_t(FindAll<Loop>(func->body).list.size());
-    auto needingPolls = options.strategy == Strategy::Lean ? uint32_t(loopsNeedingPolls(func).size()) : loops;
-    f.loopPolls = uint32_t(polledLoops(func, options.strategy, entryPolled).size());
-    f.pollFreeLoops = loops - needingPolls;
-    f.callPolledLoops = needingPolls - f.loopPolls;
+    auto loops = polledLoops(func, options.strategy, entryPolled);
+    f.loopPolls = uint32_t(loops.polled.size());
+    f.pollFreeLoops = loops.shortCounted;
+    f.callPolledLoops = loops.callPolled;
     if (f.loopPolls || f.entryPoll) {
       instrumented.insert(name);
       f.reason = fmt::format("selected: {} loop poll{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s",

@@ -271,14 +271,22 @@ bool callsEntryPolledEachIteration(Loop* loop, const std::set<Name>& entryPolled
 }
 } // namespace
 
-std::unordered_set<Loop*> polledLoops(Function* func, Strategy strategy, const std::set<Name>& entryPolled) {
+LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& entryPolled) {
   auto loops = FindAll<Loop>(func->body).list;
-  if (strategy == Strategy::Full) return {loops.begin(), loops.end()};
-  auto polled = loopsNeedingPolls(func);
-  for (auto* loop : loops) {
-    if (polled.count(loop) && callsEntryPolledEachIteration(loop, entryPolled)) polled.erase(loop);
+  LoopPolls result;
+  if (strategy == Strategy::Full) {
+    result.polled.insert(loops.begin(), loops.end());
+    return result;
   }
-  return polled;
+  result.polled = loopsNeedingPolls(func);
+  result.shortCounted = uint32_t(loops.size() - result.polled.size());
+  for (auto* loop : loops) {
+    if (result.polled.count(loop) && callsEntryPolledEachIteration(loop, entryPolled)) {
+      result.polled.erase(loop);
+      result.callPolled++;
+    }
+  }
+  return result;
 }
 
 } // namespace wasm_ckpt

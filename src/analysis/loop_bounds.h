@@ -38,7 +38,11 @@ std::unordered_set<wasm::Loop*> loopsNeedingPolls(wasm::Function* func, uint64_t
 // between polls just as well, without a countdown in the loop (a recursive function's loop
 // around its recursive call, like a compiled fib's). The plan counts them and InsertPolls
 // places them, so both agree by construction.
-std::unordered_set<wasm::Loop*> polledLoops(wasm::Function* func, Strategy strategy,
-                                            const std::set<wasm::Name>& entryPolled);
+struct LoopPolls {
+  std::unordered_set<wasm::Loop*> polled;
+  uint32_t shortCounted = 0; // loops without a poll: short counted loops
+  uint32_t callPolled = 0;   // loops without a poll: polled by a call in every iteration
+};
+LoopPolls polledLoops(wasm::Function* func, Strategy strategy, const std::set<wasm::Name>& entryPolled);
 
 } // namespace wasm_ckpt

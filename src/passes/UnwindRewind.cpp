@@ -83,8 +83,6 @@ public:
     : module(module), func(func), builder(module), ordinal(ordinal), plan(plan),
       layout(role == Role::Fast ? fastNumbering : layout), role(role), guarded(role != Role::Fast) {}
 
-  using LiveSets = std::unordered_map<Index, std::unordered_set<Index>>; // resume point -> live frame locals
-
   // The locals in the frame record, in record order (set by run()).
   const std::vector<Index>& frame() const { return frameLocals; }
 
@@ -123,7 +121,7 @@ public:
       if (plan.saveLiveLocalsOnly) setFrame(inner, outer, localsReadAfterRewind(inner->list[0]->cast<If>(), outer));
       for (Index i : frameLocals) layout.locals.push_back(valueKindOf(func->getLocalType(i)));
     }
-    zeroDeadLocals(liveAtSites(outer), outer);
+    zeroDeadLocals(outer);
     ReFinalize().walkFunctionInModule(func, &module);
   }
 
@@ -211,7 +209,6 @@ private:
   // code, marks where liveness is read; `exit` is its branch to the epilogue, which
   // zeroDeadLocals retargets to a block that zeroes the frame locals dead there.
   struct UnwindSite {
-    Index id;
     Block* start;
     Block* exitPath = nullptr; // (rid = id, exit)
     Break* exit = nullptr;
@@ -231,7 +228,7 @@ private:
     if (role != Role::Fast && !loopPolls.count(id)) return builder.makeNop();
     auto* start = builder.makeBlock();
     siteOf[id] = unwindSites.size();
-    unwindSites.push_back({id, start});
+    unwindSites.push_back({start});
     return start;
   }
   // After a resume point: if the state says "unwinding", leave through the epilogue.
@@ -255,39 +252,26 @@ private:
     return live;
   }
 
-  // For each unwind site, the frame locals whose value at the start of the resume point's code
-  // (which its call does not change: the result goes to a fresh local) may still be read when
-  // execution resumes there. The epilogue's reads do not count: it stores every frame local, and
-  // a value dead at the site would otherwise be kept alive, often in memory, by every path to an
-  // unwind, such as the cold exit of a hot loop.
-  LiveSets liveAtSites(Block* outer) {
-    LiveSets live;
-    if (unwindSites.empty()) return live;
-    std::vector<Block*> markers;
-    for (auto& site : unwindSites) markers.push_back(site.start);
-    auto liveAt = liveIgnoringEpilogue(outer, markers);
-    std::unordered_set<Index> inFrame(frameLocals.begin(), frameLocals.end());
-    for (auto& site : unwindSites) {
-      auto& sites = live[site.id];
-      for (Index x : liveAt[site.start]) {
-        if (inFrame.count(x)) sites.insert(x);
-      }
-    }
-    return live;
-  }
-
   // Zeroes, on the way from each unwind site to the epilogue, the frame locals dead there (so
-  // that the optimizer can end those values' lives early). A site whose dead locals no other
-  // site shares zeroes them on its own path; sites with the same dead locals share one zeroing
-  // block (a 1171-site function of SQLite's needs 150 of them), nested around the body
-  // (`inner`, the first statement of `outer`) right before the epilogue:
+  // that the optimizer can end those values' lives early). "Dead" is read where the resume
+  // point's code starts (a call does not change the value there: its result goes to a fresh
+  // local), the epilogue's reads left out: it stores every frame local, and a value dead at the
+  // site would otherwise be kept alive, often in memory, by every path to an unwind, such as the
+  // cold exit of a hot loop. A site whose dead locals no other site shares zeroes them on its
+  // own path; sites with the same dead locals share one zeroing block (a 1171-site function of
+  // SQLite's needs 150 of them), nested around the body (`inner`, the first statement of
+  // `outer`) right before the epilogue:
   //   block $zeroed (block $zero1 (block $zero0 (inner) (br $zeroed)) zero0 (br $zeroed)) zero1
   // Only shared sets are nested: Binaryen's passes slow down with nesting depth.
-  void zeroDeadLocals(const LiveSets& live, Block* outer) {
+  void zeroDeadLocals(Block* outer) {
+    if (unwindSites.empty()) return;
+    std::vector<Block*> markers;
+    for (auto& site : unwindSites) markers.push_back(site.start);
+    auto live = liveIgnoringEpilogue(outer, markers);
     std::map<std::vector<Index>, std::vector<UnwindSite*>> sitesByDead;
     std::vector<const std::vector<Index>*> firstSeen; // deterministic order
     for (auto& site : unwindSites) {
-      auto& alive = live.at(site.id);
+      auto& alive = live[site.start];
       std::vector<Index> dead;
       for (Index x : frameLocals) {
         if (!alive.count(x)) dead.push_back(x);

@@ -174,8 +174,8 @@ TEST(LoopBounds, NestedWorkMultipliesAndPolledInnerLoopsReset) {
 TEST(LoopBounds, FullPollsEveryLoop) {
   auto module = parseFunction(counted("i32", "0", "add (local.get $i) (i32.const 1)", "ne", "100"));
   auto* f = module->functions[0].get();
-  EXPECT_EQ(polledLoops(f, Strategy::Full, {}).size(), 1u);
-  EXPECT_EQ(polledLoops(f, Strategy::Lean, {}).size(), 0u);
+  EXPECT_EQ(polledLoops(f, Strategy::Full, {}).polled.size(), 1u);
+  EXPECT_EQ(polledLoops(f, Strategy::Lean, {}).polled.size(), 0u);
 }
 
 namespace {
@@ -192,8 +192,8 @@ size_t leanLoopPolls(const std::string& body) {
   auto module = loopAround(body);
   auto* f = module->getFunction("f");
   EXPECT_EQ(loopsNeedingPolls(f).size(), 1u);
-  EXPECT_EQ(polledLoops(f, Strategy::Full, {"rec"}).size(), 1u);
-  return polledLoops(f, Strategy::Lean, {"rec"}).size();
+  EXPECT_EQ(polledLoops(f, Strategy::Full, {"rec"}).polled.size(), 1u);
+  return polledLoops(f, Strategy::Lean, {"rec"}).polled.size();
 }
 } // namespace
 
