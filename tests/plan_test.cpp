@@ -220,12 +220,30 @@ TEST(RewindCopies, CanBeTurnedOff) {
 }
 
 namespace {
-bool zeroes(wasm::Function* func, wasm::Index local) {
+// How many times `func`'s code sets `local` to zero.
+int zeroings(wasm::Function* func, wasm::Index local) {
+  int count = 0;
   for (auto* set : wasm::FindAll<wasm::LocalSet>(func->body).list) {
     auto* value = set->value->dynCast<wasm::Const>();
-    if (set->index == local && value && value->value.isZero()) return true;
+    count += set->index == local && value && value->value.isZero();
   }
-  return false;
+  return count;
+}
+bool zeroes(wasm::Function* func, wasm::Index local) { return zeroings(func, local) > 0; }
+
+std::unique_ptr<wasm::Module> parseWithLooper(const std::string& functions) {
+  std::string text = R"((module
+    (memory 1)
+    (func $looper (param $n i32) (result i32) (local $acc i32)
+      (loop $next
+        (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $acc))
+    )" + functions + R"(
+    (func $_start (drop (call $work (i32.const 3))))
+    (export "memory" (memory 0))
+    (export "_start" (func $_start))))";
+  return readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
 }
 } // namespace
 
@@ -234,23 +252,13 @@ bool zeroes(wasm::Function* func, wasm::Index local) {
 // does not keep it alive across the call; the rewind copy (which zeroes at loop polls only) does
 // not.
 TEST(RewindCopies, FastCopyZeroesLocalsDeadAtCallSites) {
-  std::string text = R"((module
-    (memory 1)
-    (func $looper (param $n i32) (result i32) (local $acc i32)
-      (loop $next
-        (local.set $acc (i32.add (local.get $acc) (local.get $n)))
-        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-      (local.get $acc))
+  auto module = parseWithLooper(R"(
     (func $work (param $n i32) (result i32) (local $t i32)
       (local.set $t (i32.mul (local.get $n) (i32.const 7)))
       (drop (call $looper (local.get $n)))
       (local.set $n (i32.add (local.get $t) (i32.const 1)))
       (drop (call $looper (local.get $n)))
-      (local.get $n))
-    (func $_start (drop (call $work (i32.const 3))))
-    (export "memory" (memory 0))
-    (export "_start" (func $_start))))";
-  auto module = readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+      (local.get $n)))");
   auto options = lean();
   options.optimizeLevel = 0; // keep the locals as they are
   instrumentModule(*module, options);
@@ -261,4 +269,33 @@ TEST(RewindCopies, FastCopyZeroesLocalsDeadAtCallSites) {
   ASSERT_EQ(rewind->getLocalIndex("t"), t);
   EXPECT_TRUE(zeroes(fast, t));
   EXPECT_FALSE(zeroes(rewind, t));
+}
+
+// $a and $b are dead at the second and third calls (one shared zeroing block), and $a, $b and
+// $c at the fourth: that site zeroes $c and then branches to the shared block, so $a is zeroed
+// once in the code, not twice. ($spin takes no operand, which flattening would put in a
+// temporary local live at one call only.)
+TEST(RewindCopies, SitesShareTheZeroingOfCommonDeadLocals) {
+  auto module = parseWithLooper(R"(
+    (global $rounds (mut i32) (i32.const 3))
+    (func $spin (result i32) (call $looper (global.get $rounds)))
+    (func $work (param $n i32) (result i32) (local $a i32) (local $b i32) (local $c i32)
+      (local.set $a (i32.mul (local.get $n) (i32.const 3)))
+      (local.set $b (i32.mul (local.get $n) (i32.const 5)))
+      (local.set $c (i32.mul (local.get $n) (i32.const 7)))
+      (drop (call $spin))
+      (local.set $n (i32.add (local.get $a) (local.get $b)))
+      (drop (call $spin))
+      (drop (call $spin))
+      (local.set $n (i32.add (local.get $n) (local.get $c)))
+      (drop (call $spin))
+      (local.get $n)))");
+  auto options = lean();
+  options.optimizeLevel = 0;
+  instrumentModule(*module, options);
+  validateModule(*module, "lean output");
+  auto* fast = module->getFunction("work");
+  EXPECT_EQ(zeroings(fast, fast->getLocalIndex("a")), 1);
+  EXPECT_EQ(zeroings(fast, fast->getLocalIndex("b")), 1);
+  EXPECT_EQ(zeroings(fast, fast->getLocalIndex("c")), 1);
 }
