@@ -1,8 +1,9 @@
 // The instrumentation pipeline. Order matters:
 //   1. refuse what cannot be captured (CheckSupported);
 //   2. merge the run-time code, whose functions and globals the later passes call and read;
-//   3. mark poll points (InsertPolls), flatten so that calls are statements (Binaryen's
-//      Flatten) and shrink the locals that flattening created (Binaryen's local optimizations);
+//   3. give small loops with run-time bounds a poll-free twin (PrepayLoops), mark poll points
+//      (InsertPolls), flatten so that calls are statements (Binaryen's Flatten) and shrink the
+//      locals that flattening created (Binaryen's local optimizations);
 //   4. add unwind/rewind code (UnwindRewind), then optimize the result;
 //   5. fingerprint the module and describe it in the "wasm-ckpt" custom section.
 #include "wasm_ckpt/instrument.h"
@@ -129,7 +130,13 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     plan.canUnwind.insert(Name(f.irName));
     if (f.entryPoll || f.loopPolls) {
       auto* func = module.getFunction(Name(f.irName));
-      pollSites[func->name] = PollSites{f.entryPoll, f.loopPolls ? polledLoops(func, options.strategy, entryPolled).polled : std::unordered_set<Loop*>{}};
+      auto& sites = pollSites[func->name];
+      sites.entry = f.entryPoll;
+      if (f.loopPolls) {
+        auto loops = polledLoops(func, options.strategy, entryPolled);
+        sites.loops = std::move(loops.polled);
+        sites.prepaid = std::move(loops.prepaid);
+      }
     }
   }
   plan.unwindingIndirect.insert(selection.unwindingSignatures.begin(), selection.unwindingSignatures.end());
@@ -145,9 +152,11 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
 
   Builder builder(module);
   module.addFunction(Builder::makeFunction(runtime::pollMarker(), Signature(Type::none, Type::none), {}, builder.makeNop()));
+  module.addFunction(Builder::makeFunction(runtime::chargeMarker(), Signature(Type::i32, Type::none), {}, builder.makeNop()));
   {
     PassRunner runner(&module);
     runner.setIsNested(true);
+    runner.add(createPrepayLoopsPass(&pollSites));
     runner.add(createInsertPollsPass(&pollSites));
     runner.run();
   }
@@ -178,6 +187,8 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     runner.add(createUnwindRewindPass(&plan));
     runner.run();
   }
+  module.removeFunction(runtime::pollMarker()); // UnwindRewind expanded every call to them
+  module.removeFunction(runtime::chargeMarker());
   if (options.optimizeLevel > 0) runOnFunctions(module, optimized, {}, options.optimizeLevel, true);
 
   // Frame records name functions by ordinal; the metadata maps ordinals to final indices.

@@ -217,9 +217,11 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     f.loopPolls = uint32_t(loops.polled.size());
     f.pollFreeLoops = loops.shortCounted;
     f.callPolledLoops = loops.callPolled;
+    f.prepaidLoops = uint32_t(loops.prepaid.size());
     if (f.loopPolls || f.entryPoll) {
       instrumented.insert(name);
-      f.reason = fmt::format("selected: {} loop poll{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s",
+      std::string prepaid = f.prepaidLoops ? fmt::format(" ({} prepaid)", f.prepaidLoops) : "";
+      f.reason = fmt::format("selected: {} loop poll{}{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s", prepaid,
                              f.entryPoll ? (f.recursive ? ", entry poll (recursive)" : ", entry poll") : "",
                              pollFreeNote(f));
     } else {
@@ -282,9 +284,11 @@ std::string describePlan(const InstrumentationPlan& plan, bool json) {
     for (size_t i = 0; i < plan.functions.size(); i++) {
       auto& f = plan.functions[i];
       out += fmt::format("{}\n    {{\"index\": {}, \"name\": {}, \"selected\": {}, \"recursive\": {}, \"instrumented\": {}, "
-                         "\"poll_points\": {}, \"poll_free_loops\": {}, \"call_polled_loops\": {}, \"resume_points\": {}, \"reason\": {}}}",
+                         "\"poll_points\": {}, \"poll_free_loops\": {}, \"call_polled_loops\": {}, \"prepaid_loops\": {}, \"resume_points\": {}, "
+                         "\"reason\": {}}}",
                          i ? "," : "", f.index, jsonQuote(f.name), f.selected, f.recursive, f.instrumented,
-                         f.loopPolls + f.entryPoll, f.pollFreeLoops, f.callPolledLoops, f.loopPolls + f.entryPoll + f.unwindingCalls,
+                         f.loopPolls + f.entryPoll, f.pollFreeLoops, f.callPolledLoops, f.prepaidLoops,
+                         f.loopPolls + f.entryPoll + f.unwindingCalls,
                          jsonQuote(f.reason));
     }
     return out + "\n  ]\n}\n";

@@ -4,6 +4,7 @@
 // inner loop counts as one expression (its poll is reached at its first iteration).
 #include "analysis/loop_bounds.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <vector>
@@ -271,6 +272,57 @@ bool callsEntryPolledEachIteration(Loop* loop, const std::set<Name>& entryPolled
 }
 } // namespace
 
+std::optional<TripCountAtEntry> tripCountAtEntry(Loop* loop) {
+  Index size = Measurer::measure(loop);
+  if (loop->type != Type::none || size > kPrepaidBodyLimit) return std::nullopt;
+  if (!FindAll<Call>(loop->body).list.empty() || !FindAll<CallIndirect>(loop->body).list.empty() ||
+      !FindAll<CallRef>(loop->body).list.empty() || !FindAll<Loop>(loop->body).list.empty())
+    return std::nullopt;
+  BranchUtils::BranchSeeker seeker(loop->name);
+  seeker.walk(loop->body);
+  if (seeker.found != 1) return std::nullopt;
+  Expression* last = loop->body;
+  if (auto* block = last->dynCast<Block>()) last = block->list.empty() ? nullptr : block->list.back();
+  auto* backEdge = last ? last->dynCast<Break>() : nullptr;
+  if (!backEdge || backEdge->name != loop->name || !backEdge->condition || backEdge->value) return std::nullopt;
+  auto* compare = backEdge->condition->dynCast<Binary>();
+  if (!compare || compare->type != Type::i32 || compare->left->type != Type::i32) return std::nullopt;
+  bool counterOnLeft = true;
+  auto update = decodeUpdate(compare->left);
+  Expression* limit = compare->right;
+  if (!update) {
+    counterOnLeft = false;
+    update = decodeUpdate(compare->right);
+    limit = compare->left;
+  }
+  if (!update || update->bits != 32) return std::nullopt;
+  auto test = decodeCompare(compare->op, *update, counterOnLeft);
+  if (!test) return std::nullopt;
+  Wide magnitude = test->step < 0 ? -test->step : test->step;
+  if (magnitude == 0 || magnitude > (1 << 16) || (magnitude & (magnitude - 1)) != 0) return std::nullopt;
+  Index writes = 0;
+  auto* limitGet = limit->dynCast<LocalGet>();
+  for (auto* set : FindAll<LocalSet>(loop->body).list) {
+    writes += set->index == test->counter;
+    if (limitGet && set->index == limitGet->index) return std::nullopt;
+  }
+  if (writes != 1 || !(limit->is<Const>() || (limitGet && limitGet->index != test->counter))) return std::nullopt;
+  TripCountAtEntry result;
+  result.counter = test->counter;
+  result.limit = limit;
+  result.step = int32_t(test->step);
+  result.isSigned = test->isSigned;
+  result.tripLimit = uint32_t(kPollFreeWorkBudget / std::max<Index>(size, 1));
+  bool upward = test->step > 0;
+  switch (test->compare) {
+    case Compare::Ne: result.test = TripCountAtEntry::Test::Ne; break;
+    case Compare::Lt: if (!upward) return std::nullopt; result.test = TripCountAtEntry::Test::Below; break;
+    case Compare::Gt: if (upward) return std::nullopt; result.test = TripCountAtEntry::Test::Above; break;
+    default: return std::nullopt; // <= and >= need one more case each; clang's loops use < and !=
+  }
+  return result;
+}
+
 LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& entryPolled) {
   auto loops = FindAll<Loop>(func->body).list;
   LoopPolls result;
@@ -281,9 +333,12 @@ LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& e
   result.polled = loopsNeedingPolls(func);
   result.shortCounted = uint32_t(loops.size() - result.polled.size());
   for (auto* loop : loops) {
-    if (result.polled.count(loop) && callsEntryPolledEachIteration(loop, entryPolled)) {
+    if (!result.polled.count(loop)) continue;
+    if (callsEntryPolledEachIteration(loop, entryPolled)) {
       result.polled.erase(loop);
       result.callPolled++;
+    } else if (auto trips = tripCountAtEntry(loop)) {
+      result.prepaid[loop] = *trips;
     }
   }
   return result;

@@ -8,6 +8,8 @@
 // next poll after the function returns, comes after at most that much work.
 #pragma once
 #include <cstdint>
+#include <optional>
+#include <unordered_map>
 #include <set>
 #include <unordered_set>
 
@@ -36,10 +38,33 @@ std::unordered_set<wasm::Loop*> loopsNeedingPolls(wasm::Function* func, uint64_t
 // loopsNeedingPolls except the loops whose every iteration directly calls a function of
 // `entryPolled` (the functions that poll at their entry): that call's poll bounds the time
 // between polls just as well, without a countdown in the loop (a recursive function's loop
-// around its recursive call, like a compiled fib's). The plan counts them and InsertPolls
-// places them, so both agree by construction.
+// around its recursive call, like a compiled fib's); and, for lean, which polled loops can be
+// prepaid. The plan counts them and the passes place them, so both agree by construction.
+// A polled loop whose trip count can be computed when control reaches it, so that it can be
+// "prepaid": a counted loop (the shape loopsNeedingPolls looks for) whose start value is
+// whatever the counter holds at entry and whose limit is a constant or a local the loop does not
+// write, with a step of plus or minus a power of two, an i32 counter, a small body and no call or
+// nested loop. PrepayLoops gives it a poll-free twin, taken when the trip count is at most
+// `tripLimit` (so that the twin does at most the poll-free work budget, like a short counted
+// loop), which charges the countdown of polls with the trip count up front. This is for tight
+// inner loops with run-time bounds, such as a match loop `while (l < maxl && a[l] == b[l]) l++`,
+// where the poll was a fifth of the iteration.
+struct TripCountAtEntry {
+  wasm::Index counter = 0;
+  wasm::Expression* limit = nullptr; // a Const or a LocalGet, in the loop's back edge
+  int32_t step = 0;                  // +-2^k
+  enum class Test { Ne, Below, Above } test = Test::Ne; // Below: counter < limit; Above: counter > limit
+  bool isSigned = false;
+  uint32_t tripLimit = 0; // kPollFreeWorkBudget / body size
+};
+// Loops of at most this many expressions are worth a poll-free twin: in longer bodies the poll
+// is a small part of an iteration, and the twin is code.
+constexpr uint32_t kPrepaidBodyLimit = 64;
+std::optional<TripCountAtEntry> tripCountAtEntry(wasm::Loop* loop);
+
 struct LoopPolls {
   std::unordered_set<wasm::Loop*> polled;
+  std::unordered_map<wasm::Loop*, TripCountAtEntry> prepaid; // lean: polled loops that can be prepaid
   uint32_t shortCounted = 0; // loops without a poll: short counted loops
   uint32_t callPolled = 0;   // loops without a poll: polled by a call in every iteration
 };

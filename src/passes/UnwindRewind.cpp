@@ -102,6 +102,7 @@ public:
     // Worth it where polls sit in loops; loop-free (recursive) functions poll the global once.
     localCountdown = plan.localCountdown && hasLoopPoll(func->body);
     if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
+    expandChargeMarkers();
     Expression* body = transformBody(func->body);
     flushCountdownOnReturns(body);
 
@@ -486,11 +487,28 @@ private:
     return resultLocals[type] = Builder::addVar(func, type);
   }
 
-  // countdown -= 1; if it reached 0, the slow path decides (checkpoint, restore done, or not).
+  // The countdown is at or below zero: a prepaid loop (PrepayLoops) may charge it past zero.
+  Expression* countdownRanOut() { return builder.makeBinary(LeSInt32, getCountdown(), builder.makeConst(int32_t(0))); }
+
+  // countdown -= 1; if it ran out, the slow path decides (checkpoint, restore done, or not).
   Expression* makePoll(Index id) {
     return builder.makeSequence(decrementCountdown(),
-                                builder.makeIf(builder.makeUnary(EqZInt32, getCountdown()),
+                                builder.makeIf(countdownRanOut(),
                                                builder.makeSequence(callSlowPath(id), reloadCountdown(0))));
+  }
+
+  // A charge marker (PrepayLoops) takes polls off the countdown.
+  void expandChargeMarkers() {
+    struct Expander : PostWalker<Expander> {
+      FunctionTransformer* self;
+      void visitCall(Call* curr) {
+        if (curr->target != runtime::chargeMarker()) return;
+        auto& builder = self->builder;
+        replaceCurrent(self->setCountdown(builder.makeBinary(SubInt32, self->getCountdown(), curr->operands[0])));
+      }
+    } expander;
+    expander.self = this;
+    expander.walk(func->body);
   }
 
   static bool hasLoopPoll(Expression* body) {
@@ -534,7 +552,7 @@ private:
 
   Expression* makeFastPoll(Name cold) {
     return builder.makeSequence(decrementCountdown(),
-                                builder.makeBreak(cold, nullptr, builder.makeUnary(EqZInt32, getCountdown())));
+                                builder.makeBreak(cold, nullptr, countdownRanOut()));
   }
 
   // The locals whose value, as reloaded by the prologue, some code can read: the others need

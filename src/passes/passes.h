@@ -3,12 +3,14 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "pass.h"
 #include "wasm.h"
 
+#include "analysis/loop_bounds.h"
 #include "wasm_ckpt/metadata.h"
 
 namespace wasm_ckpt {
@@ -21,8 +23,13 @@ void checkSupported(wasm::Module& module);
 struct PollSites {
   bool entry = false;
   std::unordered_set<wasm::Loop*> loops;
+  std::unordered_map<wasm::Loop*, TripCountAtEntry> prepaid; // some of `loops`
 };
 std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, PollSites>* sites);
+
+// Gives the prepaid loops a poll-free twin, taken when the countdown covers the trip count.
+// Runs before InsertPolls, so that the twin gets no poll.
+std::unique_ptr<wasm::Pass> createPrepayLoopsPass(const std::map<wasm::Name, PollSites>* sites);
 
 // Makes the given (flat) functions able to unwind to the caller at every resume point, saving
 // their frame, and to rewind from a saved frame. `layouts` receives one FrameLayout per

@@ -607,7 +607,8 @@ __attribute__((export_name("poll_slow"))) void ckpt_poll_slow(void) {
     S32(SLOT_COUNTDOWN, 0x40000000u);
     return;
   }
-  u64 polls = G64(SLOT_POLLS) + G32(SLOT_RELOAD);
+  /* The countdown is 0, or below when a prepaid loop charged its iterations past it. */
+  u64 polls = G64(SLOT_POLLS) + (u32)(G32(SLOT_RELOAD) - G32(SLOT_COUNTDOWN));
   S64(SLOT_POLLS, polls);
   u64 at = G64(SLOT_AT);
   int stop = at != 0 && polls >= at;

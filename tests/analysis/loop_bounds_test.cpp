@@ -212,3 +212,38 @@ TEST(LoopBounds, LoopThatMaySkipTheCallKeepsItsPoll) {
   // An earlier statement may branch back to the header, skipping the call.
   EXPECT_EQ(leanLoopPolls("(br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))) (drop (call $rec (local.get $n)))"), 1u);
 }
+
+namespace {
+// Whether loop $l of a function with params $i, $n and local $m, around `body`, can be prepaid.
+bool prepaid(const std::string& body, const std::string& backEdge) {
+  auto module = parseFunction("(func $f (param $i i32) (param $n i32) (local $m i32) (local $x i64) (loop $l " + body + " " +
+                              backEdge + "))");
+  return tripCountAtEntry(loopNamed(module->functions[0].get(), "$l")).has_value();
+}
+} // namespace
+
+TEST(LoopBounds, PrepaidLoopsHaveARunTimeTripCount) {
+  const std::string store = "(i32.store (local.get $i) (local.get $n))";
+  auto tee = [](const char* op, int step) {
+    return std::string("(local.tee $i (") + op + " (local.get $i) (i32.const " + std::to_string(step) + ")))";
+  };
+  // A limit in a local or a constant, a start value unknown until run time.
+  EXPECT_TRUE(prepaid(store, "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
+  EXPECT_TRUE(prepaid(store, "(br_if $l (i32.lt_u " + tee("i32.add", 4) + " (i32.const 4000)))"));
+  EXPECT_TRUE(prepaid(store, "(br_if $l (i32.gt_s " + tee("i32.sub", 2) + " (local.get $n)))"));
+  EXPECT_TRUE(prepaid(store, "(br_if $l (i32.gt_s (local.get $n) " + tee("i32.add", 1) + "))")); // mirrored: $i < $n
+  // Not prepaid: a step that is not a power of two; a test against the wrong direction; <=;
+  // a limit the loop writes; a call; a nested loop; a 64-bit counter; a large body.
+  EXPECT_FALSE(prepaid(store, "(br_if $l (i32.ne " + tee("i32.add", 3) + " (local.get $n)))"));
+  EXPECT_FALSE(prepaid(store, "(br_if $l (i32.lt_u " + tee("i32.sub", 1) + " (local.get $n)))"));
+  EXPECT_FALSE(prepaid(store, "(br_if $l (i32.le_u " + tee("i32.add", 1) + " (local.get $n)))"));
+  EXPECT_FALSE(prepaid("(local.set $n (i32.const 9))", "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
+  EXPECT_FALSE(prepaid("(call $f (i32.const 0) (i32.const 0))", "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
+  EXPECT_FALSE(prepaid("(loop $inner (nop))", "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
+  EXPECT_FALSE(prepaid(store, "(br_if $l (i64.ne (local.tee $x (i64.add (local.get $x) (i64.const 1))) (i64.const 100)))"));
+  std::string big;
+  for (int k = 0; k < 20; k++) big += store;
+  EXPECT_FALSE(prepaid(big, "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
+  // A limit computed in the back edge is not known at entry.
+  EXPECT_FALSE(prepaid(store, "(br_if $l (i32.ne " + tee("i32.add", 1) + " (i32.load (local.get $n))))"));
+}
