@@ -4,8 +4,9 @@
 // reach every function of type T placed in a table by an element segment. From it:
 //   - poll points go into the selected functions: `full` puts one at every function entry and
 //     loop header; `lean` at the headers of loops that are not short counted loops
-//     (analysis/loop_bounds.h) and at the entry of recursive functions only, which is enough to
-//     bound the work between polls (code without loops and recursion is finite);
+//     (analysis/loop_bounds.h) and at the entry of enough recursive functions that every
+//     call-graph cycle goes through one (cycleBreakers), which is enough to bound the work
+//     between polls (code without loops and recursion is finite);
 //   - a function is instrumented if it has a poll point or may call an instrumented function:
 //     exactly the functions that can be on the stack when a poll point checkpoints.
 #include "wasm_ckpt/plan.h"
@@ -20,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "ir/find_all.h"
+#include "ir/utils.h"
 #include "wasm.h"
 
 #include "analysis/loop_bounds.h"
@@ -92,45 +94,84 @@ CallGraph buildCallGraph(Module& module) {
   return graph;
 }
 
-// Functions that are part of a call-graph cycle (Tarjan's strongly connected components).
-std::set<Name> recursiveFunctions(const CallGraph& graph) {
+// The strongly connected components of the call graph restricted to `within` that contain a
+// cycle (several functions, or one that calls itself), by Tarjan's algorithm.
+std::vector<std::vector<Name>> callCycles(const CallGraph& graph, const std::set<Name>& within) {
   std::map<Name, int> index, low;
   std::vector<Name> stack;
-  std::set<Name> onStack, recursive;
+  std::set<Name> onStack;
+  std::vector<std::vector<Name>> cycles;
   int next = 0;
   std::function<void(Name)> visit = [&](Name f) {
     index[f] = low[f] = next++;
     stack.push_back(f);
     onStack.insert(f);
-    auto found = graph.callees.find(f);
-    if (found != graph.callees.end()) {
-      for (auto g : found->second) {
-        if (!graph.callees.count(g)) continue; // imports
-        if (!index.count(g)) {
-          visit(g);
-          low[f] = std::min(low[f], low[g]);
-        } else if (onStack.count(g)) {
-          low[f] = std::min(low[f], index[g]);
-        }
+    auto& callees = graph.callees.at(f);
+    for (auto g : callees) {
+      if (!within.count(g)) continue;
+      if (!index.count(g)) {
+        visit(g);
+        low[f] = std::min(low[f], low[g]);
+      } else if (onStack.count(g)) {
+        low[f] = std::min(low[f], index[g]);
       }
-      if (found->second.count(f)) recursive.insert(f);
     }
-    if (low[f] == index[f]) {
-      std::vector<Name> component;
-      Name g;
-      do {
-        g = stack.back();
-        stack.pop_back();
-        onStack.erase(g);
-        component.push_back(g);
-      } while (g != f);
-      if (component.size() > 1) recursive.insert(component.begin(), component.end());
-    }
+    if (low[f] != index[f]) return;
+    std::vector<Name> component;
+    Name g;
+    do {
+      g = stack.back();
+      stack.pop_back();
+      onStack.erase(g);
+      component.push_back(g);
+    } while (g != f);
+    if (component.size() > 1 || callees.count(f)) cycles.push_back(std::move(component));
   };
-  for (auto& [f, _] : graph.callees) {
+  for (auto f : within) {
     if (!index.count(f)) visit(f);
   }
+  return cycles;
+}
+
+std::set<Name> recursiveFunctions(const CallGraph& graph) {
+  std::set<Name> defined, recursive;
+  for (auto& [f, _] : graph.callees) defined.insert(f);
+  for (auto& cycle : callCycles(graph, defined)) recursive.insert(cycle.begin(), cycle.end());
   return recursive;
+}
+
+// Selected recursive functions whose entry polls break every call-graph cycle through a selected
+// function (a feedback vertex set): lean polls at their entry only. An entry poll costs the same
+// on every call, so it is cheapest in the functions that do the most per call: greedily, the
+// largest selected function of each remaining cycle, until none is left. Work between polls
+// stays bounded: a call chain longer than the number of functions repeats one, so it contains a
+// cycle, so it passes a poll. Fewer polled entries matter in interpreters, whose cycles run
+// through many small helpers (Lua's and SQLite's).
+std::set<Name> cycleBreakers(Module& module, const CallGraph& graph, const std::set<Name>& recursive,
+                             const std::set<Name>& selected) {
+  std::set<Name> breakers, remaining = recursive;
+  for (;;) {
+    auto cycles = callCycles(graph, remaining);
+    if (cycles.empty()) return breakers;
+    for (auto& cycle : cycles) {
+      Name best;
+      Index bestSize = 0;
+      for (auto f : cycle) {
+        if (!selected.count(f)) continue;
+        Index size = Measurer::measure(module.getFunction(f)->body);
+        if (!best.is() || size > bestSize || (size == bestSize && f < best)) {
+          best = f;
+          bestSize = size;
+        }
+      }
+      if (!best.is()) { // no poll wanted anywhere on it
+        for (auto f : cycle) remaining.erase(f);
+        continue;
+      }
+      breakers.insert(best);
+      remaining.erase(best);
+    }
+  }
 }
 
 std::set<Name> matchPatterns(Module& module, const std::vector<FunctionPlan>& functions,
@@ -201,12 +242,13 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
 
   auto graph = buildCallGraph(module);
   auto recursive = recursiveFunctions(graph);
+  auto breakers = cycleBreakers(module, graph, recursive, selected);
   std::set<Name> instrumented, entryPolled;
   for (auto& f : plan.functions) {
     Name name(f.irName);
     f.selected = selected.count(name);
     f.recursive = recursive.count(name);
-    f.entryPoll = f.selected && (options.strategy == Strategy::Full || f.recursive);
+    f.entryPoll = f.selected && (options.strategy == Strategy::Full || breakers.count(name));
     if (f.entryPoll) entryPolled.insert(name);
   }
   for (auto& f : plan.functions) {
@@ -224,6 +266,9 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
       f.reason = fmt::format("selected: {} loop poll{}{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s", prepaid,
                              f.entryPoll ? (f.recursive ? ", entry poll (recursive)" : ", entry poll") : "",
                              pollFreeNote(f));
+    } else if (f.recursive) {
+      f.reason = "selected, but needs no poll point: the call cycles through it poll at another function's entry" +
+                 pollFreeNote(f);
     } else {
       f.reason = f.pollFreeLoops || f.callPolledLoops ? "selected, but needs no poll point: not recursive" + pollFreeNote(f)
                                  : "selected, but has no loop and is not recursive: needs no poll point";

@@ -2,6 +2,7 @@
 // does to hot loops (src/passes/UnwindRewind.cpp).
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -88,10 +89,48 @@ TEST(Plan, LeanPollsOnlyLoopsAndRecursionAndInstrumentsTheirCallers) {
   // Mutual recursion through a table is recursion.
   EXPECT_TRUE(find(plan, "even").recursive);
   EXPECT_TRUE(find(plan, "odd").recursive);
-  EXPECT_TRUE(find(plan, "even").entryPoll);
+  EXPECT_TRUE(find(plan, "even").entryPoll);  // the larger: one entry poll per cycle is enough
+  EXPECT_FALSE(find(plan, "odd").entryPoll);
+  EXPECT_TRUE(find(plan, "odd").instrumented); // it calls even
   EXPECT_EQ(find(plan, "even").unwindingCalls, 1u); // the call_indirect
   EXPECT_TRUE(find(plan, "_start").instrumented);
   EXPECT_FALSE(find(plan, "leaf").reason.empty());
+}
+
+// lean polls at the entry of one function per call cycle, the largest first: $big breaks the
+// cycles big -> small1 -> big and big -> small2 -> small3 -> big, but small2 <-> small3 is a
+// cycle of its own, and $self calls itself. With $big excluded, the cycles through it poll at
+// the next largest function on them.
+TEST(Plan, LeanPollsAtTheEntryOfOneFunctionPerCallCycle) {
+  std::string text = R"((module
+    (memory 1)
+    (func $big (param $n i32) (result i32)
+      (i32.add (i32.mul (local.get $n) (i32.const 3))
+               (i32.add (call $small1 (i32.sub (local.get $n) (i32.const 1))) (call $small2 (local.get $n)))))
+    (func $small1 (param $n i32) (result i32) (call $big (local.get $n)))
+    (func $small2 (param $n i32) (result i32) (call $small3 (i32.add (local.get $n) (i32.const 1))))
+    (func $small3 (param $n i32) (result i32)
+      (if (result i32) (local.get $n) (then (call $small2 (local.get $n))) (else (call $big (local.get $n)))))
+    (func $self (param $n i32) (result i32) (call $self (local.get $n)))
+    (func $_start (drop (call $big (i32.const 5))) (drop (call $self (i32.const 1))))
+    (export "memory" (memory 0))
+    (export "_start" (func $_start))))";
+  auto module = readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+  auto plan = planInstrumentation(*module, lean());
+  std::set<std::string> polled;
+  for (auto& f : plan.functions) {
+    if (f.entryPoll) polled.insert(f.name);
+  }
+  EXPECT_EQ(polled, (std::set<std::string>{"big", "small3", "self"}));
+  EXPECT_NE(find(plan, "small1").reason.find("poll at another function's entry"), std::string::npos);
+  auto options = lean();
+  options.exclude = {"big"};
+  plan = planInstrumentation(*module, options);
+  polled.clear();
+  for (auto& f : plan.functions) {
+    if (f.entryPoll) polled.insert(f.name);
+  }
+  EXPECT_EQ(polled, (std::set<std::string>{"small1", "small3", "self"}));
 }
 
 TEST(Plan, SelectionByNameExportIndexAndGlob) {
