@@ -94,41 +94,57 @@ CallGraph buildCallGraph(Module& module) {
   return graph;
 }
 
-// The strongly connected components of the call graph restricted to `within` that contain a
-// cycle (several functions, or one that calls itself), by Tarjan's algorithm.
-std::vector<std::vector<Name>> callCycles(const CallGraph& graph, const std::set<Name>& within) {
-  std::map<Name, int> index, low;
-  std::vector<Name> stack;
-  std::set<Name> onStack;
-  std::vector<std::vector<Name>> cycles;
-  int next = 0;
-  std::function<void(Name)> visit = [&](Name f) {
+// The call graph over some functions, by dense index, for repeated cycle searches.
+struct IndexedGraph {
+  std::vector<Name> names;
+  std::vector<std::vector<int>> callees;
+  IndexedGraph(const CallGraph& graph, const std::set<Name>& functions) : names(functions.begin(), functions.end()) {
+    std::map<Name, int> id;
+    for (auto f : names) id.emplace(f, int(id.size()));
+    for (auto f : names) {
+      auto& out = callees.emplace_back();
+      for (auto g : graph.callees.at(f)) {
+        if (auto found = id.find(g); found != id.end()) out.push_back(found->second);
+      }
+    }
+  }
+};
+
+// The strongly connected components of the graph restricted to the functions not `removed`
+// that contain a cycle (several functions, or one that calls itself), by Tarjan's algorithm.
+std::vector<std::vector<int>> callCycles(const IndexedGraph& graph, const std::vector<bool>& removed) {
+  int n = int(graph.names.size()), next = 0;
+  std::vector<int> index(n, -1), low(n, 0), stack;
+  std::vector<bool> onStack(n, false);
+  std::vector<std::vector<int>> cycles;
+  std::function<void(int)> visit = [&](int f) {
     index[f] = low[f] = next++;
     stack.push_back(f);
-    onStack.insert(f);
-    auto& callees = graph.callees.at(f);
-    for (auto g : callees) {
-      if (!within.count(g)) continue;
-      if (!index.count(g)) {
+    onStack[f] = true;
+    bool callsItself = false;
+    for (int g : graph.callees[f]) {
+      if (removed[g]) continue;
+      callsItself |= g == f;
+      if (index[g] < 0) {
         visit(g);
         low[f] = std::min(low[f], low[g]);
-      } else if (onStack.count(g)) {
+      } else if (onStack[g]) {
         low[f] = std::min(low[f], index[g]);
       }
     }
     if (low[f] != index[f]) return;
-    std::vector<Name> component;
-    Name g;
+    std::vector<int> component;
+    int g;
     do {
       g = stack.back();
       stack.pop_back();
-      onStack.erase(g);
+      onStack[g] = false;
       component.push_back(g);
     } while (g != f);
-    if (component.size() > 1 || callees.count(f)) cycles.push_back(std::move(component));
+    if (component.size() > 1 || callsItself) cycles.push_back(std::move(component));
   };
-  for (auto f : within) {
-    if (!index.count(f)) visit(f);
+  for (int f = 0; f < n; f++) {
+    if (!removed[f] && index[f] < 0) visit(f);
   }
   return cycles;
 }
@@ -136,7 +152,10 @@ std::vector<std::vector<Name>> callCycles(const CallGraph& graph, const std::set
 std::set<Name> recursiveFunctions(const CallGraph& graph) {
   std::set<Name> defined, recursive;
   for (auto& [f, _] : graph.callees) defined.insert(f);
-  for (auto& cycle : callCycles(graph, defined)) recursive.insert(cycle.begin(), cycle.end());
+  IndexedGraph indexed(graph, defined);
+  for (auto& cycle : callCycles(indexed, std::vector<bool>(indexed.names.size(), false))) {
+    for (int f : cycle) recursive.insert(indexed.names[f]);
+  }
   return recursive;
 }
 
@@ -149,27 +168,25 @@ std::set<Name> recursiveFunctions(const CallGraph& graph) {
 // through many small helpers (Lua's and SQLite's).
 std::set<Name> cycleBreakers(Module& module, const CallGraph& graph, const std::set<Name>& recursive,
                              const std::set<Name>& selected) {
-  std::set<Name> breakers, remaining = recursive;
+  IndexedGraph indexed(graph, recursive);
+  std::vector<Index> size;
+  for (auto f : indexed.names) size.push_back(selected.count(f) ? Measurer::measure(module.getFunction(f)->body) + 1 : 0);
+  std::vector<bool> removed(indexed.names.size(), false);
+  std::set<Name> breakers;
   for (;;) {
-    auto cycles = callCycles(graph, remaining);
+    auto cycles = callCycles(indexed, removed);
     if (cycles.empty()) return breakers;
     for (auto& cycle : cycles) {
-      Name best;
-      Index bestSize = 0;
-      for (auto f : cycle) {
-        if (!selected.count(f)) continue;
-        Index size = Measurer::measure(module.getFunction(f)->body);
-        if (!best.is() || size > bestSize || (size == bestSize && f < best)) {
-          best = f;
-          bestSize = size;
-        }
+      int best = -1; // the largest selected function (size 0: not selected), the first on ties
+      for (int f : cycle) {
+        if (size[f] && (best < 0 || size[f] > size[best] || (size[f] == size[best] && f < best))) best = f;
       }
-      if (!best.is()) { // no poll wanted anywhere on it
-        for (auto f : cycle) remaining.erase(f);
+      if (best < 0) { // no poll wanted anywhere on it
+        for (int f : cycle) removed[f] = true;
         continue;
       }
-      breakers.insert(best);
-      remaining.erase(best);
+      breakers.insert(indexed.names[best]);
+      removed[best] = true;
     }
   }
 }

@@ -38,6 +38,7 @@
 // iteration for nothing.
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -333,7 +334,11 @@ private:
     for (auto* dead : shared) {
       Name label = labelOf[dead];
       for (auto* site : sitesByDead[*dead]) site->exit->name = label;
-      std::vector<Expression*> after = {builder.makeBlock(label, builder.makeSequence(nested, builder.makeBreak(zeroed)))};
+      // Typed by hand: finalize() would search the whole body for branches, once per level.
+      auto* within = builder.makeSequence(nested, builder.makeBreak(zeroed));
+      within->name = label;
+      within->finalize(Type::none, Block::HasBreak);
+      std::vector<Expression*> after = {within};
       Name parent = zeroesUpTo(*dead, after);
       if (parent.is()) after.push_back(builder.makeBreak(parent));
       nested = builder.makeBlock(after);
@@ -640,17 +645,23 @@ private:
 
 struct UnwindRewind : public WalkerPass<PostWalker<UnwindRewind>> {
   const UnwindRewindPlan* plan;
-  std::map<Name, Index> ordinals;
+  // Shared by the per-function instances create() makes: building it per function took
+  // seconds on SQLite's 2,000 functions.
+  std::shared_ptr<const std::unordered_map<Name, Index>> ordinals;
 
   explicit UnwindRewind(const UnwindRewindPlan* plan) : plan(plan) {
-    for (Index i = 0; i < plan->ordered.size(); i++) ordinals[plan->ordered[i]] = i;
+    auto byName = std::make_shared<std::unordered_map<Name, Index>>();
+    for (Index i = 0; i < plan->ordered.size(); i++) (*byName)[plan->ordered[i]] = i;
+    ordinals = std::move(byName);
   }
+  UnwindRewind(const UnwindRewindPlan* plan, std::shared_ptr<const std::unordered_map<Name, Index>> ordinals)
+    : plan(plan), ordinals(std::move(ordinals)) {}
   bool isFunctionParallel() override { return true; }
-  Pass* create() override { return new UnwindRewind(plan); }
+  Pass* create() override { return new UnwindRewind(plan, ordinals); }
 
   void doWalkFunction(Function* func) {
-    auto found = ordinals.find(func->name);
-    if (found == ordinals.end()) return; // rewind copies are done with their fast copy
+    auto found = ordinals->find(func->name);
+    if (found == ordinals->end()) return; // rewind copies are done with their fast copy
     auto& layout = (*plan->layouts)[found->second];
     auto copy = plan->rewindCopies.find(func->name);
     if (copy == plan->rewindCopies.end()) {
