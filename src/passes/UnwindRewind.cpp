@@ -219,7 +219,7 @@ private:
   // In the fast copy every resume point gets one: a value dead at a call but kept for the
   // epilogue stays in a register or a stack slot across the call and everything before it, and
   // in an interpreter's dispatch loop, with hundreds of calls that can unwind, the values of
-  // every case stay alive through every other case (SQLite ran 1.96x slower under TurboFan, 1.02x
+  // every case stay alive through every other case (SQLite ran 1.96x slower under TurboFan, 1.0-1.2x
   // with the zeroing). The rewind copy and a guarded whole function keep them at loop polls
   // only, where the cost is paid per iteration: they run only after a restore or in the
   // small-code mode, and each zeroing is code.
