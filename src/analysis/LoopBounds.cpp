@@ -98,8 +98,13 @@ std::optional<CounterTest> decodeUpdate(Expression* expr) {
   return test;
 }
 
-// The back edge of `loop`, decoded, if the loop has the counted shape.
-std::optional<CounterTest> decodeBackEdge(Loop* loop) {
+// The back edge of `loop`, decoded, if the loop has the counted shape, and its limit: an
+// expression, or null for `br_if $loop (local.tee $i ...)` (a test against zero).
+struct BackEdge {
+  CounterTest test;
+  Expression* limit = nullptr;
+};
+std::optional<BackEdge> decodeBackEdgeShape(Loop* loop) {
   Expression* last = loop->body;
   if (auto* block = last->dynCast<Block>()) {
     if (block->list.empty()) return std::nullopt;
@@ -107,24 +112,37 @@ std::optional<CounterTest> decodeBackEdge(Loop* loop) {
   }
   auto* backEdge = last->dynCast<Break>();
   if (!backEdge || backEdge->name != loop->name || !backEdge->condition || backEdge->value) return std::nullopt;
-  // `br_if $loop (local.tee $i ...)`: a test against zero.
   if (auto test = decodeUpdate(backEdge->condition)) {
     test->limit = Literal::makeZero(backEdge->condition->type);
-    return decodeCompare(backEdge->condition->type == Type::i32 ? NeInt32 : NeInt64, *test, true);
+    auto compare = decodeCompare(backEdge->condition->type == Type::i32 ? NeInt32 : NeInt64, *test, true);
+    if (!compare) return std::nullopt;
+    return BackEdge{*compare, nullptr};
   }
   auto* compare = backEdge->condition->dynCast<Binary>();
   if (!compare) return std::nullopt;
   bool counterOnLeft = true;
   auto test = decodeUpdate(compare->left);
-  auto* limit = compare->right->dynCast<Const>();
+  Expression* limit = compare->right;
   if (!test) {
     counterOnLeft = false;
     test = decodeUpdate(compare->right);
-    limit = compare->left->dynCast<Const>();
+    limit = compare->left;
   }
-  if (!test || !limit) return std::nullopt;
-  test->limit = limit->value;
-  return decodeCompare(compare->op, *test, counterOnLeft);
+  if (!test) return std::nullopt;
+  auto decoded = decodeCompare(compare->op, *test, counterOnLeft);
+  if (!decoded) return std::nullopt;
+  return BackEdge{*decoded, limit};
+}
+
+// The back edge of `loop`, decoded, if the loop has the counted shape with a constant limit.
+std::optional<CounterTest> decodeBackEdge(Loop* loop) {
+  auto edge = decodeBackEdgeShape(loop);
+  if (!edge) return std::nullopt;
+  if (!edge->limit) return edge->test;
+  auto* limit = edge->limit->dynCast<Const>();
+  if (!limit) return std::nullopt;
+  edge->test.limit = limit->value;
+  return edge->test;
 }
 
 // How many times the body runs: the first t >= 1 for which `init + t * step` fails the test,
@@ -281,23 +299,10 @@ std::optional<TripCountAtEntry> tripCountAtEntry(Loop* loop) {
   BranchUtils::BranchSeeker seeker(loop->name);
   seeker.walk(loop->body);
   if (seeker.found != 1) return std::nullopt;
-  Expression* last = loop->body;
-  if (auto* block = last->dynCast<Block>()) last = block->list.empty() ? nullptr : block->list.back();
-  auto* backEdge = last ? last->dynCast<Break>() : nullptr;
-  if (!backEdge || backEdge->name != loop->name || !backEdge->condition || backEdge->value) return std::nullopt;
-  auto* compare = backEdge->condition->dynCast<Binary>();
-  if (!compare || compare->type != Type::i32 || compare->left->type != Type::i32) return std::nullopt;
-  bool counterOnLeft = true;
-  auto update = decodeUpdate(compare->left);
-  Expression* limit = compare->right;
-  if (!update) {
-    counterOnLeft = false;
-    update = decodeUpdate(compare->right);
-    limit = compare->left;
-  }
-  if (!update || update->bits != 32) return std::nullopt;
-  auto test = decodeCompare(compare->op, *update, counterOnLeft);
-  if (!test) return std::nullopt;
+  auto edge = decodeBackEdgeShape(loop);
+  if (!edge || !edge->limit || edge->test.bits != 32) return std::nullopt;
+  auto* test = &edge->test;
+  Expression* limit = edge->limit;
   Wide magnitude = test->step < 0 ? -test->step : test->step;
   if (magnitude == 0 || magnitude > (1 << 16) || (magnitude & (magnitude - 1)) != 0) return std::nullopt;
   Index writes = 0;
