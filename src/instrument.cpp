@@ -79,6 +79,41 @@ void runOnFunctions(Module& module, const std::map<Name, const Pipeline*>& pipel
   runner.run();
 }
 
+// The instrumented functions whose signature UnwindRewind may extend (lean's threaded
+// countdown): only direct calls from functions it transforms reach them.
+std::set<Name> functionsOnlyCalledDirectlyBy(Module& module, const UnwindRewindPlan& plan) {
+  std::set<Name> transformed(plan.ordered.begin(), plan.ordered.end());
+  for (auto& [_, copy] : plan.rewindCopies) transformed.insert(copy);
+  std::set<Name> result;
+  for (auto name : plan.ordered) {
+    if (!module.getFunction(name)->getResults().isTuple()) result.insert(name);
+  }
+  for (auto& exp : module.exports) {
+    if (exp->kind == ExternalKind::Function) result.erase(exp->value);
+  }
+  for (auto& segment : module.elementSegments) {
+    for (auto* item : segment->data) {
+      if (auto* ref = item->dynCast<RefFunc>()) result.erase(ref->func);
+    }
+  }
+  if (module.start.is()) result.erase(module.start);
+  struct References : PostWalker<References> {
+    std::set<Name>* result;
+    bool transformed = false;
+    void visitRefFunc(RefFunc* curr) { result->erase(curr->func); }
+    void visitCall(Call* curr) {
+      if (!transformed) result->erase(curr->target);
+    }
+  } references;
+  references.result = &result;
+  for (auto& func : module.functions) {
+    if (func->imported()) continue;
+    references.transformed = transformed.count(func->name) > 0;
+    references.walkFunction(func.get());
+  }
+  return result;
+}
+
 uint64_t fingerprint(const std::vector<char>& bytes) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (char c : bytes) h = (h ^ uint8_t(c)) * 0x100000001b3ull;
@@ -187,6 +222,11 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     }
   }
 
+  if (options.strategy == Strategy::Lean && options.separateRewindCopies) {
+    plan.threadedCountdown = functionsOnlyCalledDirectlyBy(module, plan);
+    if (!plan.threadedCountdown.empty()) module.features.enable(FeatureSet::Multivalue);
+  }
+
   std::vector<FrameLayout> layouts(plan.ordered.size());
   plan.layouts = &layouts;
   {
@@ -227,6 +267,12 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   }
   report.instrumentedFunctions = uint32_t(layouts.size());
 
+  // Debug information no longer describes the rewritten code (and Binaryen writes no
+  // multi-value code while it is there).
+  auto& sections = module.userSections;
+  sections.erase(std::remove_if(sections.begin(), sections.end(),
+                                [](const wasm::UserSection& s) { return s.name.rfind(".debug_", 0) == 0; }),
+                 sections.end());
   validateModule(module, "internal error: the instrumented module");
   setModuleHash(module, 0);
   report.moduleHash = fingerprint(writeModuleBinary(module));
@@ -238,11 +284,6 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   metadata.functions = std::move(layouts);
   metadata.globals = injected.savedGlobals;
   metadata.runtime = locateRuntime(module);
-  // Debug information no longer describes the rewritten code.
-  auto& sections = module.userSections;
-  sections.erase(std::remove_if(sections.begin(), sections.end(),
-                                [](const wasm::UserSection& s) { return s.name.rfind(".debug_", 0) == 0; }),
-                 sections.end());
   metadata.storeInto(module);
   return report;
 }

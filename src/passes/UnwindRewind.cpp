@@ -37,6 +37,7 @@
 // which in a hot loop means values kept in registers or spilled to the stack at every
 // iteration for nothing.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -100,31 +101,39 @@ public:
     number(func->body);
     rid = Builder::addVar(func, Name("wasm_ckpt$rid"), Type::i32);
     framePtr = Builder::addVar(func, Name("wasm_ckpt$frame"), Type::i32);
-    // Worth it where polls sit in loops; loop-free (recursive) functions poll the global once.
-    localCountdown = plan.localCountdown && hasLoopPoll(func->body);
+    // Worth it where polls sit in loops; loop-free (recursive) functions poll the global once,
+    // unless the countdown comes in as a parameter.
+    threaded = role == Role::Fast && plan.threadedCountdown.count(func->name);
+    localCountdown = threaded || (plan.localCountdown && hasLoopPoll(func->body));
     if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
     expandChargeMarkers();
+    // A fast copy with an entry poll hands a rewind over in that poll's slow path: the run-time
+    // code keeps the countdown at or below zero while rewinding, so every frame entered then
+    // takes it. Each call saves the load of the state.
+    if (role == Role::Fast && entryPoll) handOverAtEntryPoll = makeHandOver(rewindCopy);
     Expression* body = transformBody(func->body);
     flushCountdownOnReturns(body);
 
     auto* inner = builder.makeBlock(unwindLabel);
     inner->list.push_back(builder.makeNop()); // the prologue, below
-    inner->list.push_back(reloadCountdown(0));
+    inner->list.push_back(threaded ? builder.makeNop() : reloadCountdown(0));
     inner->list.push_back(body);
-    if (body->type != Type::unreachable) inner->list.push_back(builder.makeSequence(flushCountdown(), builder.makeReturn()));
+    if (body->type != Type::unreachable)
+      inner->list.push_back(builder.makeSequence(threaded ? builder.makeNop() : flushCountdown(), builder.makeReturn()));
     inner->finalize(Type::none);
     auto* outer = builder.makeBlock(inner);
     outer->list.push_back(builder.makeNop()); // the epilogue, below
     func->body = outer;
     if (role == Role::Fast) {
       setFrame(inner, outer, rewind->frame());
-      inner->list[0] = makeHandOver(rewindCopy);
+      inner->list[0] = handOverAtEntryPoll ? builder.makeNop() : makeHandOver(rewindCopy);
     } else {
       setFrame(inner, outer, saved);
       if (plan.saveLiveLocalsOnly) setFrame(inner, outer, localsReadAfterRewind(inner->list[0]->cast<If>(), outer));
       for (Index i : frameLocals) layout.locals.push_back(valueKindOf(func->getLocalType(i)));
     }
     zeroDeadLocals(outer);
+    if (threaded) threadCountdown();
     ReFinalize().walkFunctionInModule(func, &module);
   }
 
@@ -140,11 +149,15 @@ private:
   bool guarded; // normal execution passes the rewind guards
   Index rid = 0, framePtr = 0, countdownLocal = 0;
   bool localCountdown = false;
+  bool threaded = false; // the countdown is this function's last parameter and last result
   std::vector<Index> frameLocals;
   std::unordered_map<Expression*, Name> coldPolls; // loop-header poll marker -> its cold exit
   Name unwindLabel{"wasm_ckpt$unwind"};
   std::unordered_map<Expression*, Index> ids;
   Expression* entryPoll = nullptr;       // the entry poll's marker, if any
+  Expression* handOverAtEntryPoll = nullptr; // Role::Fast: the hand-over, moved into the entry poll's slow path
+  Return* handOverReturn = nullptr;      // Role::Fast: the hand-over's return of the rewind copy's result
+  Return* epilogueReturn = nullptr;      // the epilogue's return of dummy results
   std::unordered_set<Index> loopPolls;   // ids of loop-header polls
   std::unordered_map<Expression*, Range> ranges;
 
@@ -235,14 +248,15 @@ private:
     return start;
   }
   // After a resume point: if the state says "unwinding", leave through the epilogue.
-  Expression* unwindIfRequested(Index id) {
+  Expression* unwindIfRequested(Index id, Expression* unwinding = nullptr) {
+    if (!unwinding) unwinding = builder.makeGlobalGet(runtime::stateGlobal(), Type::i32);
     auto* exit = builder.makeBreak(unwindLabel);
     auto* exitPath = builder.makeSequence(setRid(id), exit);
     if (auto found = siteOf.find(id); found != siteOf.end()) {
       unwindSites[found->second].exitPath = exitPath;
       unwindSites[found->second].exit = exit;
     }
-    return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32), exitPath);
+    return builder.makeIf(unwinding, exitPath);
   }
 
   // The locals live at each of `markers`, not counting the reads of the epilogue (the second
@@ -424,10 +438,13 @@ private:
     if (!ids.count(call)) throw Error("internal error: unexpected non-flat code in function '" + std::string(func->name.str) + "'");
     if (isPollMarker(call)) {
       auto cold = coldPolls.find(call);
-      return cold != coldPolls.end() ? makeFastPoll(cold->second) : makePoll(id);
+      if (cold != coldPolls.end()) return makeFastPoll(cold->second);
+      return makePoll(id, call == entryPoll ? handOverAtEntryPoll : nullptr);
     }
     auto* set = stmt->dynCast<LocalSet>();
     Index destination = set ? set->index : 0;
+    auto* direct = call->dynCast<Call>();
+    if (direct && plan.threadedCountdown.count(direct->target)) return callThreaded(direct, set, id);
     // The callee may poll: it sees and updates the countdown in the global.
     std::vector<Expression*> code = {resumePointStart(id), guarded ? setRid(0) : builder.makeNop(), flushCountdown(), stmt,
                                      unwindIfRequested(id), reloadCountdown(0)};
@@ -440,6 +457,78 @@ private:
       code.push_back(builder.makeLocalSet(destination, builder.makeLocalGet(result, call->type)));
     }
     return builder.makeBlock(code);
+  }
+
+  static Type withCountdown(Type results) {
+    if (results == Type::none) return Type::i32;
+    return Type({results, Type::i32});
+  }
+
+  // A call to a function that takes the countdown as its last parameter and returns it as its
+  // last result: no write-back before the call, no reload after it, and the unwinding test
+  // reads the returned countdown (COUNTDOWN_UNWINDING) instead of loading the state.
+  Expression* callThreaded(Call* call, LocalSet* set, Index id) {
+    Type results = call->type;
+    if (results.isTuple()) throw Error("internal error: a function with several results got a threaded countdown");
+    call->operands.push_back(getCountdown());
+    call->type = withCountdown(results);
+    Index both = resultLocal(call->type);
+    auto part = [&](Index index) -> Expression* {
+      auto* whole = builder.makeLocalGet(both, call->type);
+      return results == Type::none ? (Expression*)whole : builder.makeTupleExtract(whole, index);
+    };
+    auto* unwinding = builder.makeBinary(EqInt32, getCountdown(), builder.makeConst(int32_t(COUNTDOWN_UNWINDING)));
+    std::vector<Expression*> code = {resumePointStart(id), guarded ? setRid(0) : builder.makeNop(),
+                                     builder.makeLocalSet(both, call), setCountdown(part(results == Type::none ? 0 : 1)),
+                                     unwindIfRequested(id, unwinding)};
+    // As in transformStatement: the destination is written only if the callee did not unwind.
+    if (set) code.push_back(builder.makeLocalSet(set->index, part(0)));
+    return builder.makeBlock(code);
+  }
+
+  // For a threaded function: the countdown local becomes the last parameter, and every return
+  // gives it back as the last result: the epilogue's gives COUNTDOWN_UNWINDING, the hand-over's
+  // the global, which the rewind copy kept up to date (and the run-time code set to
+  // COUNTDOWN_UNWINDING if it unwound).
+  void threadCountdown() {
+    struct Returns : PostWalker<Returns> {
+      FunctionTransformer* self;
+      void visitReturn(Return* curr) {
+        auto& builder = self->builder;
+        Expression* countdown = builder.makeLocalGet(self->countdownLocal, Type::i32);
+        if (curr == self->handOverReturn) countdown = builder.makeGlobalGet(runtime::countdownGlobal(), Type::i32);
+        if (curr == self->epilogueReturn) countdown = builder.makeConst(int32_t(COUNTDOWN_UNWINDING));
+        curr->value = curr->value ? builder.makeTupleMake(std::vector<Expression*>{curr->value, countdown}) : countdown;
+      }
+    } returns;
+    returns.self = this;
+    returns.walk(func->body);
+
+    // Renumber: the countdown local (a var) moves to just after the parameters.
+    Index params = func->getNumParams(), moved = countdownLocal;
+    auto renumber = [&](Index i) { return i == moved ? params : (i >= params && i < moved ? i + 1 : i); };
+    struct Renumber : PostWalker<Renumber> {
+      std::function<Index(Index)> map;
+      void visitLocalGet(LocalGet* curr) { curr->index = map(curr->index); }
+      void visitLocalSet(LocalSet* curr) { curr->index = map(curr->index); }
+    } renumbering;
+    renumbering.map = renumber;
+    renumbering.walk(func->body);
+    std::unordered_map<Index, Name> names;
+    for (auto& [index, name] : func->localNames) names[renumber(index)] = name;
+    func->localNames.clear();
+    func->localIndices.clear();
+    for (auto& [index, name] : names) {
+      func->localNames[index] = name;
+      func->localIndices[name] = index;
+    }
+    func->vars.erase(func->vars.begin() + (moved - params));
+    std::vector<Type> paramTypes;
+    Type oldParams = func->getParams();
+    for (auto type : oldParams) paramTypes.push_back(type);
+    paramTypes.push_back(Type::i32);
+    func->type = Signature(Type(paramTypes), withCountdown(func->getResults()));
+    countdownLocal = params;
   }
 
   // The poll countdown lives in a global, which the run-time code reads. With
@@ -476,7 +565,7 @@ private:
 
   // Every return writes the local countdown back first.
   void flushCountdownOnReturns(Expression*& root) {
-    if (!localCountdown) return;
+    if (!localCountdown || threaded) return;
     struct Returns : PostWalker<Returns> {
       FunctionTransformer* self;
       void visitReturn(Return* curr) { replaceCurrent(self->builder.makeSequence(self->flushCountdown(), curr)); }
@@ -495,11 +584,12 @@ private:
   // The countdown is at or below zero: a prepaid loop (PrepayLoops) may charge it past zero.
   Expression* countdownRanOut() { return builder.makeBinary(LeSInt32, getCountdown(), builder.makeConst(int32_t(0))); }
 
-  // countdown -= 1; if it ran out, the slow path decides (checkpoint, restore done, or not).
-  Expression* makePoll(Index id) {
-    return builder.makeSequence(decrementCountdown(),
-                                builder.makeIf(countdownRanOut(),
-                                               builder.makeSequence(callSlowPath(id), reloadCountdown(0))));
+  // countdown -= 1; if it ran out, the slow path decides (checkpoint, restore done, or not),
+  // after `handOver`, if any, has taken a frame to rewind to the rewind copy.
+  Expression* makePoll(Index id, Expression* handOver = nullptr) {
+    auto* slowPath = builder.makeSequence(callSlowPath(id), reloadCountdown(0));
+    if (handOver) slowPath = builder.makeSequence(handOver, slowPath);
+    return builder.makeSequence(decrementCountdown(), builder.makeIf(countdownRanOut(), slowPath));
   }
 
   // A charge marker (PrepayLoops) takes polls off the countdown.
@@ -617,8 +707,9 @@ private:
     std::vector<Expression*> params;
     for (Index i = 0; i < func->getNumParams(); i++) params.push_back(builder.makeLocalGet(i, func->getLocalType(i)));
     auto* call = builder.makeCall(rewindCopy, params, func->getResults());
-    Expression* handOver = func->getResults() == Type::none ? (Expression*)builder.makeSequence(call, builder.makeReturn())
-                                                             : builder.makeReturn(call);
+    handOverReturn = func->getResults() == Type::none ? builder.makeReturn() : builder.makeReturn(call);
+    Expression* handOver = func->getResults() == Type::none ? (Expression*)builder.makeSequence(call, handOverReturn)
+                                                             : handOverReturn;
     return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32), handOver);
   }
 
@@ -638,7 +729,8 @@ private:
       offset += bytes;
     }
     Type results = func->getResults();
-    stores.push_back(builder.makeReturn(results == Type::none ? nullptr : builder.makeConstantExpression(Literal::makeZero(results))));
+    epilogueReturn = builder.makeReturn(results == Type::none ? nullptr : builder.makeConstantExpression(Literal::makeZero(results)));
+    stores.push_back(epilogueReturn);
     return builder.makeBlock(stores);
   }
 };

@@ -49,6 +49,10 @@ struct UnwindRewindPlan {
   // have one run without rewind guards: a frame to rewind is handed over to the copy, which
   // finishes that call with guarded code. Others carry the guards on their normal path.
   std::map<wasm::Name, wasm::Name> rewindCopies;
+  // Fast copies that take the countdown as an extra last parameter and give it back as an extra
+  // last result, so that calls between them keep it in registers: every caller is a transformed
+  // function (no export, table, ref.func or start refers to them). Only with rewind copies.
+  std::set<wasm::Name> threadedCountdown;
   std::vector<FrameLayout>* layouts = nullptr;
 };
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan);

@@ -479,6 +479,7 @@ static void begin_checkpoint(void) {
   S32(SLOT_FRAMES_BASE, base);
   S32(SLOT_FRAMES_END, base);
   S32(SLOT_STATE, STATE_UNWINDING);
+  S32(SLOT_COUNTDOWN, COUNTDOWN_UNWINDING);
 }
 
 /* After the stack has unwound into the _start wrapper: lay out and write the snapshot, then
@@ -701,7 +702,9 @@ __attribute__((export_name("start"))) void ckpt_start(void) {
   if (restore_path || flag(FLAG_BAKED)) {
     open_snapshot_stream(restore_path);
     S32(SLOT_STATE, STATE_REWINDING);
-    S32(SLOT_COUNTDOWN, 1);
+    /* At or below zero until finish_restore: a function with an entry poll looks for a frame to
+     * rewind only in that poll's slow path. Rewinding only ever lowers it. */
+    S32(SLOT_COUNTDOWN, 0);
     S32(SLOT_RELOAD, 0);
   } else {
     S64(SLOT_POLLS, 0);
