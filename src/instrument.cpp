@@ -9,6 +9,7 @@
 #include "wasm_ckpt/instrument.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -114,6 +115,21 @@ std::set<Name> functionsOnlyCalledDirectlyBy(Module& module, const UnwindRewindP
   return result;
 }
 
+// Records how long each stage of the pipeline took, into the report.
+class StageClock {
+public:
+  explicit StageClock(InstrumentReport& report) : report(report) {}
+  void finished(const char* stage) {
+    auto now = std::chrono::steady_clock::now();
+    report.stageSeconds.emplace_back(stage, std::chrono::duration<double>(now - last).count());
+    last = now;
+  }
+
+private:
+  InstrumentReport& report;
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+};
+
 uint64_t fingerprint(const std::vector<char>& bytes) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (char c : bytes) h = (h ^ uint8_t(c)) * 0x100000001b3ull;
@@ -155,6 +171,8 @@ void checkInstrumentable(Module& module) {
 } // namespace
 
 InstrumentReport instrumentModule(Module& module, const InstrumentOptions& options) {
+  InstrumentReport report;
+  StageClock clock(report);
   checkInstrumentable(module);
   auto selection = planInstrumentation(module, options);
 
@@ -183,8 +201,8 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   plan.coldLoopPolls = options.strategy == Strategy::Lean;
   plan.saveLiveLocalsOnly = options.strategy == Strategy::Lean;
   plan.localCountdown = options.strategy == Strategy::Lean;
+  clock.finished("plan");
 
-  InstrumentReport report;
   auto injected = injectRuntime(module);
   if (!injected.hasStart)
     report.warnings.push_back("the module exports no _start function: the run-time contract (WASM_CKPT_*) is inactive");
@@ -200,6 +218,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     runner.add(createInsertPollsPass(&pollSites));
     runner.run();
   }
+  clock.finished("polls");
   std::vector<std::string> flatten = {"flatten", "dce"};
   if (options.optimizeLevel > 0) {
     for (auto* pass : {"remove-unused-names", "simplify-locals-nonesting", "reorder-locals", "coalesce-locals",
@@ -212,6 +231,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     for (auto name : plan.canUnwind) pipelines[name] = &flattening;
     runOnFunctions(module, pipelines, options.optimizeLevel);
   }
+  clock.finished("flatten");
 
   // Rewind copies, made from the flat functions so that both copies number locals alike.
   if (options.separateRewindCopies) {
@@ -237,6 +257,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   }
   module.removeFunction(runtime::pollMarker()); // UnwindRewind expanded every call to them
   module.removeFunction(runtime::chargeMarker());
+  clock.finished("unwind-rewind");
   if (options.optimizeLevel > 0) {
     // The rewind copies run once per restore: a short pipeline that still removes most of what
     // flattening and the guards leave (SQLite's shell: 25% less instrumentation time than the
@@ -246,6 +267,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     for (auto name : plan.canUnwind) pipelines[name] = &fast;
     for (auto& [_, copy] : plan.rewindCopies) pipelines[copy] = &rewind;
     runOnFunctions(module, pipelines, options.optimizeLevel);
+    clock.finished("optimize");
   }
 
   // Frame records name functions by ordinal; the metadata maps ordinals to final indices.
@@ -285,6 +307,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   metadata.globals = injected.savedGlobals;
   metadata.runtime = locateRuntime(module);
   metadata.storeInto(module);
+  clock.finished("validate+describe");
   return report;
 }
 

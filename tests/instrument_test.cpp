@@ -4,6 +4,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -136,6 +137,20 @@ TEST(Instrument, Report) {
   EXPECT_GE(result.report.pollPoints, kDefinedFunctions.size() + 1);
   EXPECT_GT(result.report.resumePoints, result.report.pollPoints); // the calls are resume points too
   EXPECT_TRUE(result.report.warnings.empty());
+}
+
+TEST(Instrument, ReportsTimeByStage) {
+  std::vector<std::string> expected = {"plan", "polls", "flatten", "unwind-rewind", "optimize", "validate+describe"};
+  std::vector<std::string> stages;
+  for (auto& [stage, seconds] : instrument(kProgram).report.stageSeconds) {
+    stages.push_back(stage);
+    EXPECT_GE(seconds, 0.0) << stage;
+  }
+  EXPECT_EQ(stages, expected);
+  expected.erase(std::find(expected.begin(), expected.end(), "optimize"));
+  stages.clear();
+  for (auto& [stage, _] : instrument(kProgram, 0).report.stageSeconds) stages.push_back(stage);
+  EXPECT_EQ(stages, expected) << "-O0 runs no optimization stage";
 }
 
 TEST(Instrument, MetadataSection) {

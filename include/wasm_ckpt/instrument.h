@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace wasm {
@@ -36,6 +37,9 @@ struct InstrumentReport {
   uint32_t resumePoints = 0;
   uint64_t moduleHash = 0;
   std::vector<std::string> warnings;
+  // Wall-clock seconds per pipeline stage, in order (what `instrument -v` reports): where the
+  // time of a large module goes.
+  std::vector<std::pair<std::string, double>> stageSeconds;
 };
 
 // Rewrites `module` in place. Throws Error for modules or features it cannot handle.

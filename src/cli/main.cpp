@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -124,18 +125,28 @@ int main(int argc, char** argv) {
       if (output.empty()) throw UsageError("--output is required (or --dry-run)");
       if (json) throw UsageError("--json goes with --dry-run");
       auto start = std::chrono::steady_clock::now();
+      auto since = [](std::chrono::steady_clock::time_point from) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
+      };
       auto module = readModule(input);
+      double readSeconds = since(start);
       InstrumentReport report;
       try {
         report = instrumentModule(*module, options);
       } catch (const Error& e) {
         throw Error(input + ": " + e.what());
       }
+      auto writeStart = std::chrono::steady_clock::now();
       writeModule(*module, output);
+      report.stageSeconds.insert(report.stageSeconds.begin(), {"read", readSeconds});
+      report.stageSeconds.emplace_back("write", since(writeStart));
       for (auto& warning : report.warnings) log->warn("warning: {}", warning);
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       log->info("{}: {} functions instrumented, {} poll points, {} resume points, module hash {:016x}, {:.2f} s",
-                output, report.instrumentedFunctions, report.pollPoints, report.resumePoints, report.moduleHash, seconds);
+                output, report.instrumentedFunctions, report.pollPoints, report.resumePoints, report.moduleHash,
+                since(start));
+      std::string stages;
+      for (auto& [stage, seconds] : report.stageSeconds) stages += fmt::format("{}{} {:.2f} s", stages.empty() ? "" : ", ", stage, seconds);
+      log->info("time by stage: {}", stages);
     } else if (resume->parsed()) {
       auto module = readModule(input);
       auto snapshot = readSnapshotFile(snapshotPath);
