@@ -310,6 +310,44 @@ TEST(RewindCopies, FastCopyZeroesLocalsDeadAtCallSites) {
   EXPECT_FALSE(zeroes(rewind, rewind->getLocalIndex("t")));
 }
 
+// A rewind copy is entered only to rewind: what runs before its first resume point, outside
+// loops, never runs there and is left out, and so are the locals only that code reads. The fast
+// copy and the single guarded copy of --no-rewind-copies keep it.
+TEST(RewindCopies, LeaveOutWhatRunsBeforeTheFirstResumePoint) {
+  const char* work = R"(
+    (func $work (param $n i32) (result i32)
+      (i32.store (i32.const 64) (i32.const 12345))
+      (drop (call $looper (local.get $n)))
+      (i32.store (i32.const 68) (i32.const 54321))
+      (call $looper (local.get $n))))";
+  auto hasConst = [](wasm::Function* func, int32_t value) {
+    for (auto* c : wasm::FindAll<wasm::Const>(func->body).list) {
+      if (c->type == wasm::Type::i32 && c->value.geti32() == value) return true;
+    }
+    return false;
+  };
+  for (auto strategy : {Strategy::Lean, Strategy::Full}) {
+    SCOPED_TRACE(strategyName(strategy));
+    auto module = parseWithLooper(work);
+    InstrumentOptions options;
+    options.strategy = strategy;
+    options.optimizeLevel = 0;
+    instrumentModule(*module, options);
+    validateModule(*module, "output");
+    auto* rewind = module->getFunction(runtime::rewindCopyName("work"));
+    EXPECT_TRUE(hasConst(module->getFunction("work"), 12345));
+    // full polls at the entry, before the first store: that is the first resume point there.
+    EXPECT_EQ(hasConst(rewind, 12345), strategy == Strategy::Full);
+    EXPECT_TRUE(hasConst(rewind, 54321));
+  }
+  auto module = parseWithLooper(work);
+  auto options = lean();
+  options.optimizeLevel = 0;
+  options.separateRewindCopies = false;
+  instrumentModule(*module, options);
+  EXPECT_TRUE(hasConst(module->getFunction("work"), 12345));
+}
+
 // Lean passes the countdown to functions that only direct calls reach as an extra last
 // parameter and gets it back as an extra last result; an export or a table entry keeps its
 // type, and so do the rewind copies, which work with the global.

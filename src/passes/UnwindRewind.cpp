@@ -29,7 +29,9 @@
 // table entry still reaches) gets the same resume points, polls, unwind tests and epilogue but no
 // guards; its prologue only hands a frame to rewind over to the rewind copy, which then finishes
 // that call. Both copies come from the same flat function, so their locals agree and one frame
-// layout serves both.
+// layout serves both. As only a rewind enters the rewind copy, $rid is not 0 until its first
+// resume point: the statements guarded by "$rid == 0" on the way there (outside loops, which
+// run again after a resume) are left out of it (Lua's rewind copies: 5% less code).
 //
 // At unwind sites (every resume point of a fast copy; the loop polls of other copies), the
 // frame locals whose value is dead there are zeroed before the branch to the epilogue: the
@@ -111,6 +113,7 @@ public:
     // code keeps the countdown at or below zero while rewinding, so every frame entered then
     // takes it. Each call saves the load of the state.
     if (role == Role::Fast && entryPoll) handOverAtEntryPoll = makeHandOver(rewindCopy);
+    surelyRewinding = role == Role::Rewind;
     Expression* body = transformBody(func->body);
     flushCountdownOnReturns(body);
 
@@ -155,6 +158,10 @@ private:
   Name unwindLabel{"wasm_ckpt$unwind"};
   std::unordered_map<Expression*, Index> ids;
   Expression* entryPoll = nullptr;       // the entry poll's marker, if any
+  // While transforming: every path from the entry to here passes no resume point and no loop
+  // header, in a rewind copy, which only a rewind enters: $rid is then not 0, so code guarded
+  // by "$rid == 0" never runs and is left out, and range guards need not test for 0.
+  bool surelyRewinding = false;
   Expression* handOverAtEntryPoll = nullptr; // Role::Fast: the hand-over, moved into the entry poll's slow path
   Return* handOverReturn = nullptr;      // Role::Fast: the hand-over's return of the rewind copy's result
   Return* epilogueReturn = nullptr;      // the epilogue's return of dummy results
@@ -376,6 +383,7 @@ private:
       return block;
     }
     if (auto* loop = curr->dynCast<Loop>()) {
+      surelyRewinding = false; // the body runs again after a resume inside it
       Expression* header = firstStatement(loop->body);
       if (!plan.coldLoopPolls || !isPollMarker(header)) {
         loop->body = transformBody(loop->body);
@@ -386,11 +394,14 @@ private:
     if (auto* iff = curr->dynCast<If>()) {
       if (iff->condition->type == Type::unreachable) return iff;
       Range thenRange = range(iff->ifTrue);
+      bool rewindingHere = surelyRewinding;
       iff->ifTrue = transformBody(iff->ifTrue);
+      surelyRewinding = rewindingHere;
       if (iff->ifFalse) iff->ifFalse = transformBody(iff->ifFalse);
       if (!guarded) return iff;
       Expression* whileRewinding = thenRange.empty() ? builder.makeConst(int32_t(0)) : inRange(thenRange);
-      iff->condition = builder.makeSelect(getRid(), whileRewinding, iff->condition);
+      bool conditionIsPure = iff->condition->is<LocalGet>() || iff->condition->is<Const>(); // flat IR
+      iff->condition = rewindingHere && conditionIsPure ? whileRewinding : builder.makeSelect(getRid(), whileRewinding, iff->condition);
       return iff;
     }
     return transformStatement(curr, r.lo);
@@ -414,7 +425,7 @@ private:
     std::vector<Expression*> out, pending;
     auto flush = [&]() {
       if (pending.empty()) return;
-      out.push_back(builder.makeIf(notRewinding(), builder.makeBlock(pending)));
+      if (!surelyRewinding) out.push_back(builder.makeIf(notRewinding(), builder.makeBlock(pending)));
       pending.clear();
     };
     for (Index i = 0; i < list.size(); i++) {
@@ -426,8 +437,11 @@ private:
         continue;
       }
       flush();
+      bool rewindingHere = surelyRewinding;
       Expression* transformed = transform(child);
-      out.push_back(holders > 1 ? guardRange(r, transformed) : transformed);
+      if (holders > 1) transformed = rewindingHere ? builder.makeIf(inRange(r), transformed) : guardRange(r, transformed);
+      out.push_back(transformed);
+      surelyRewinding = false; // $rid is 0 if the resume point was in there
     }
     list.set(out);
   }
