@@ -52,9 +52,14 @@
 #define EXIT_IO_ERROR 74u           /* the snapshot could not be written */
 #define EXIT_BAD_SETTING 64u        /* a WASM_CKPT_* variable is malformed */
 
-/* The trigger file is looked at when this many polls have passed and at least this much time
- * went by since the last look. */
-#define TRIGGER_POLL_INTERVAL 65536u
+/* With a trigger file, the slow path runs every TRIGGER_SLOW_POLL_NS or so, whether a poll
+ * stands for a nanosecond of work or a millisecond: the countdown between two slow paths starts
+ * at TRIGGER_FIRST_POLL_INTERVAL polls, shrinks at once (down to 1) when polls come slower, and
+ * at most doubles per slow path (up to TRIGGER_MAX_POLL_INTERVAL) when they come faster. The
+ * slow path looks at the file if TRIGGER_MIN_INTERVAL_NS went by since the last look. */
+#define TRIGGER_FIRST_POLL_INTERVAL 1u
+#define TRIGGER_SLOW_POLL_NS 1000000ull
+#define TRIGGER_MAX_POLL_INTERVAL 0x1000000u
 #define TRIGGER_MIN_INTERVAL_NS 5000000ull
 
 /* ---- run-time state, in wasm globals that the injector creates ---- */
@@ -85,13 +90,15 @@
 #define SLOT_READ_POS 10u
 #define SLOT_READ_END 11u
 #define SLOT_RODATA 12u
-#define RUNTIME_I32_SLOTS 13u
+#define SLOT_TRIGGER_INTERVAL 13u /* polls between two slow paths with a trigger file; 0: not yet set */
+#define RUNTIME_I32_SLOTS 14u
 /* i64 slots */
 #define SLOT_POLLS 0u
 #define SLOT_POLLS_BEFORE 1u
 #define SLOT_AT 2u
 #define SLOT_LAST_TRIGGER_NS 3u
-#define RUNTIME_I64_SLOTS 4u
+#define SLOT_LAST_SLOW_NS 4u /* when the last slow path with a trigger file ran */
+#define RUNTIME_I64_SLOTS 5u
 
 /* Memory the run-time code borrows at address 0 while the program is live: its contents are
  * kept in wasm locals of a generated recursive function and put back (RuntimeInjector.cpp).

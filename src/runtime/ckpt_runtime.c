@@ -260,7 +260,10 @@ static u32 flag(u32 bit) { return G32(SLOT_FLAGS) & bit; }
 /* Sets the countdown to the next slow poll from the settings of this run. */
 static void arm_countdown(void) {
   u64 next = 0x40000000u;
-  if (flag(FLAG_TRIGGER) && next > TRIGGER_POLL_INTERVAL) next = TRIGGER_POLL_INTERVAL;
+  if (flag(FLAG_TRIGGER)) {
+    u32 interval = G32(SLOT_TRIGGER_INTERVAL);
+    if (interval && next > interval) next = interval;
+  }
   u64 at = G64(SLOT_AT);
   if (at) {
     u64 polls = G64(SLOT_POLLS);
@@ -576,11 +579,26 @@ static u64 now_ns(u32 scratch) {
   return ld64(scratch);
 }
 
-/* Whether the trigger file exists; runs with the window borrowed ('area': free space in it). */
-static u32 trigger_file_present(u32 area) {
+/* Sizes the interval between slow paths from how long the last 'polls' polls took (at time
+ * 't'), so that a stop request is seen within about TRIGGER_SLOW_POLL_NS plus the minimum
+ * interval between looks at the file, however much work a poll stands for. */
+static void adapt_trigger_interval(u64 t, u64 polls) {
+  u64 last = G64(SLOT_LAST_SLOW_NS), interval = G32(SLOT_TRIGGER_INTERVAL);
+  S64(SLOT_LAST_SLOW_NS, t);
+  if (!last || t <= last || !polls) return;
+  u64 fitting = polls * TRIGGER_SLOW_POLL_NS / (t - last);
+  if (fitting > 2 * interval) fitting = 2 * interval;
+  if (fitting > TRIGGER_MAX_POLL_INTERVAL) fitting = TRIGGER_MAX_POLL_INTERVAL;
+  S32(SLOT_TRIGGER_INTERVAL, fitting ? (u32)fitting : 1u);
+}
+
+/* Whether the trigger file exists, after 'polls' polls since the last look; runs with the
+ * window borrowed ('area': free space in it). */
+static u32 trigger_file_present(u32 area, u64 polls) {
   u32 window = STASH_WINDOW_BYTES;
   u32 present = 0;
   u64 t = now_ns(area);
+  adapt_trigger_interval(t, polls);
   if (t - G64(SLOT_LAST_TRIGGER_NS) >= TRIGGER_MIN_INTERVAL_NS) {
     S64(SLOT_LAST_TRIGGER_NS, t);
     u32 path = env_lookup(area, window - 256, RO(ENV_TRIGGER));
@@ -609,11 +627,12 @@ __attribute__((export_name("poll_slow"))) void ckpt_poll_slow(void) {
     return;
   }
   /* The countdown is 0, or below when a prepaid loop charged its iterations past it. */
-  u64 polls = G64(SLOT_POLLS) + (u32)(G32(SLOT_RELOAD) - G32(SLOT_COUNTDOWN));
+  u32 passed = G32(SLOT_RELOAD) - G32(SLOT_COUNTDOWN);
+  u64 polls = G64(SLOT_POLLS) + passed;
   S64(SLOT_POLLS, polls);
   u64 at = G64(SLOT_AT);
   int stop = at != 0 && polls >= at;
-  if (!stop && flag(FLAG_TRIGGER)) stop = ckpt_with_window(ACTION_TRIGGER, 0, 0);
+  if (!stop && flag(FLAG_TRIGGER)) stop = ckpt_with_window(ACTION_TRIGGER, 0, passed);
   if (stop) {
     S32(SLOT_RELOAD, 0);
     begin_checkpoint();
@@ -661,7 +680,10 @@ static u32 read_settings(void) {
   if (v) at = parse_u64(v);
   if (at == NOT_A_NUMBER || (v && at == 0)) die(EXIT_BAD_SETTING, RO("WASM_CKPT_AT is not a number of at least 1:"), v, 0, 0, 0);
   S64(SLOT_AT, at);
-  if (env_lookup(area, limit, RO(ENV_TRIGGER))) flags |= FLAG_TRIGGER;
+  if (env_lookup(area, limit, RO(ENV_TRIGGER))) {
+    flags |= FLAG_TRIGGER;
+    S32(SLOT_TRIGGER_INTERVAL, TRIGGER_FIRST_POLL_INTERVAL);
+  }
   v = env_lookup(area, limit, RO(ENV_VERBOSE));
   if (v && ld8(v) && !(ld8(v) == '0' && ld8(v + 1) == 0)) flags |= FLAG_VERBOSE;
   S32(SLOT_FLAGS, flags);
@@ -682,7 +704,7 @@ __attribute__((export_name("window_action"))) u32 ckpt_window_action(u32 action,
   /* Since start-up the strings' place is in the window; free space follows them. */
   ckpt_rodata_copy(G32(SLOT_RODATA));
   u32 free = (G32(SLOT_RODATA) + ckpt_rodata_size() + 15) & ~15u;
-  if (action == ACTION_TRIGGER) return trigger_file_present(free);
+  if (action == ACTION_TRIGGER) return trigger_file_present(free, number);
   say(free, msg, 0, 0, 1, number);
   return 0;
 }
