@@ -31,7 +31,7 @@
 // that call. Both copies come from the same flat function, so their locals agree and one frame
 // layout serves both. As only a rewind enters the rewind copy, $rid is not 0 until its first
 // resume point: the statements guarded by "$rid == 0" on the way there (outside loops, which
-// run again after a resume) are left out of it (Lua's rewind copies: 5% less code).
+// run again after a resume) are left out of it (lean's Code section: 4.21x -> 4.06x, bench).
 //
 // At unwind sites (every resume point of a fast copy; the loop polls of other copies), the
 // frame locals whose value is dead there are zeroed before the branch to the epilogue: the
