@@ -272,15 +272,15 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     Name name(f.irName);
     auto* func = module.getFunction(name);
     if (!f.selected) continue;
-    auto loops = polledLoops(func, options.strategy, entryPolled);
+    auto loops = polledLoops(func, options.strategy, entryPolled, options.pollFreeWork);
     f.loopPolls = uint32_t(loops.polled.size());
     f.pollFreeLoops = loops.shortCounted;
     f.callPolledLoops = loops.callPolled;
-    f.prepaidLoops = uint32_t(loops.prepaid.size());
+    f.chunkedLoops = uint32_t(loops.chunked.size());
     if (f.loopPolls || f.entryPoll) {
       instrumented.insert(name);
-      std::string prepaid = f.prepaidLoops ? fmt::format(" ({} prepaid)", f.prepaidLoops) : "";
-      f.reason = fmt::format("selected: {} loop poll{}{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s", prepaid,
+      std::string chunked = f.chunkedLoops ? fmt::format(" ({} per chunk of iterations)", f.chunkedLoops) : "";
+      f.reason = fmt::format("selected: {} loop poll{}{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s", chunked,
                              f.entryPoll ? (f.recursive ? ", entry poll (recursive)" : ", entry poll") : "",
                              pollFreeNote(f));
     } else if (f.recursive) {
@@ -346,10 +346,10 @@ std::string describePlan(const InstrumentationPlan& plan, bool json) {
     for (size_t i = 0; i < plan.functions.size(); i++) {
       auto& f = plan.functions[i];
       out += fmt::format("{}\n    {{\"index\": {}, \"name\": {}, \"selected\": {}, \"recursive\": {}, \"instrumented\": {}, "
-                         "\"poll_points\": {}, \"poll_free_loops\": {}, \"call_polled_loops\": {}, \"prepaid_loops\": {}, \"resume_points\": {}, "
+                         "\"poll_points\": {}, \"poll_free_loops\": {}, \"call_polled_loops\": {}, \"chunked_loops\": {}, \"resume_points\": {}, "
                          "\"reason\": {}}}",
                          i ? "," : "", f.index, jsonQuote(f.name), f.selected, f.recursive, f.instrumented,
-                         f.loopPolls + f.entryPoll, f.pollFreeLoops, f.callPolledLoops, f.prepaidLoops,
+                         f.loopPolls + f.entryPoll, f.pollFreeLoops, f.callPolledLoops, f.chunkedLoops,
                          f.loopPolls + f.entryPoll + f.unwindingCalls,
                          jsonQuote(f.reason));
     }

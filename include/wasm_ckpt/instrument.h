@@ -15,6 +15,10 @@ namespace wasm_ckpt {
 // lean: poll points at loop headers and recursive functions' entries, polls that leave hot loops
 // only through a cold exit, only live locals saved: low overhead while no checkpoint is taken.
 enum class Strategy { Full, Lean };
+
+// 2^20 Binaryen expressions take about a millisecond on a current core, well under the stop
+// latency budget.
+constexpr uint64_t kDefaultPollFreeWork = uint64_t(1) << 20;
 const char* strategyName(Strategy strategy);
 
 struct InstrumentOptions {
@@ -29,6 +33,10 @@ struct InstrumentOptions {
   // Each instrumented function gets a second copy that rewinds its frames, so that the copy that
   // runs normally carries no rewind guards: faster, but more code. Off: one guarded copy.
   bool separateRewindCopies = true;
+  // lean: the work, in Binaryen expressions evaluated, that a loop nest may do between two
+  // polls: short counted loops within it go without a poll, and chunked loops poll once per
+  // chunk of that much work. Less means a shorter stop latency and more polls.
+  uint64_t pollFreeWork = kDefaultPollFreeWork;
 };
 
 struct InstrumentReport {

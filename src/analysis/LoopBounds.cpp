@@ -32,6 +32,7 @@ struct CounterTest {
   bool isSigned = false;
   unsigned bits = 32;
   Wide step = 0;  // added to the counter once per iteration, as a signed value
+  std::optional<Index> stepLocal; // instead, a local added to it
   Literal limit;
 };
 
@@ -75,7 +76,7 @@ Wide asInterpreted(const Literal& value, bool isSigned) {
 }
 
 // `local.tee $i (i.add (local.get $i) (const STEP))`, `(i.add (const STEP) (local.get $i))` or
-// `(i.sub (local.get $i) (const STEP))`.
+// `(i.sub (local.get $i) (const STEP))`; or `(i.add (local.get $i) (local.get $s))` (either order).
 std::optional<CounterTest> decodeUpdate(Expression* expr) {
   auto* tee = expr->dynCast<LocalSet>();
   if (!tee || !tee->isTee()) return std::nullopt;
@@ -84,16 +85,22 @@ std::optional<CounterTest> decodeUpdate(Expression* expr) {
   bool add = update->op == AddInt32 || update->op == AddInt64;
   bool sub = update->op == SubInt32 || update->op == SubInt64;
   if (!add && !sub) return std::nullopt;
-  auto* get = update->left->dynCast<LocalGet>();
-  auto* step = update->right->dynCast<Const>();
-  if (add && !get) {
-    get = update->right->dynCast<LocalGet>();
-    step = update->left->dynCast<Const>();
-  }
-  if (!get || !step || get->index != tee->index) return std::nullopt;
   CounterTest test;
   test.counter = tee->index;
   test.bits = tee->type == Type::i32 ? 32 : 64;
+  auto* left = update->left->dynCast<LocalGet>();
+  auto* right = update->right->dynCast<LocalGet>();
+  if (add && left && right && (left->index == tee->index) != (right->index == tee->index)) {
+    test.stepLocal = left->index == tee->index ? right->index : left->index;
+    return test;
+  }
+  auto* get = left;
+  auto* step = update->right->dynCast<Const>();
+  if (add && !get) {
+    get = right;
+    step = update->left->dynCast<Const>();
+  }
+  if (!get || !step || get->index != tee->index) return std::nullopt;
   test.step = sub ? -signedValue(step->value) : signedValue(step->value);
   return test;
 }
@@ -134,10 +141,11 @@ std::optional<BackEdge> decodeBackEdgeShape(Loop* loop) {
   return BackEdge{*decoded, limit};
 }
 
-// The back edge of `loop`, decoded, if the loop has the counted shape with a constant limit.
+// The back edge of `loop`, decoded, if the loop has the counted shape with a constant limit and
+// a constant step.
 std::optional<CounterTest> decodeBackEdge(Loop* loop) {
   auto edge = decodeBackEdgeShape(loop);
-  if (!edge) return std::nullopt;
+  if (!edge || edge->test.stepLocal) return std::nullopt;
   if (!edge->limit) return edge->test;
   auto* limit = edge->limit->dynCast<Const>();
   if (!limit) return std::nullopt;
@@ -186,7 +194,21 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
   // minus their size), filled in as the nested loops are visited.
   std::unordered_map<Loop*, Wide> nestedAdjustment;
 
-  LoopWork(Function* func, uint64_t budget) : func(func), budget(budget) {}
+  // With `chunk` (lean), a loop that needs a poll and can run in chunks does (chunked): its
+  // first chunk, which runs without a poll, counts as its work in enclosing loops.
+  bool chunk = false;
+  std::unordered_map<Loop*, ChunkedLoop> chunked;
+
+  LoopWork(Function* func, uint64_t budget, bool chunk = false) : func(func), budget(budget), chunk(chunk) {}
+
+  // A loop with a polled loop inside gains nothing from chunks: that loop's poll comes at least
+  // once per iteration that enters it.
+  bool pollInside(Loop* loop) {
+    for (auto* inner : FindAll<Loop>(loop->body).list) {
+      if (needPolls.count(inner)) return true;
+    }
+    return false;
+  }
 
   // The counter's value when control reaches the loop: a constant set earlier in the enclosing
   // blocks with no write in between, or zero for a var never written before the loop in a
@@ -236,6 +258,12 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
     if (count && *count <= Wide(budget) && *count * body <= Wide(budget)) {
       effective = *count * body;
     } else {
+      std::optional<ChunkedLoop> chunks;
+      if (chunk && !pollInside(curr)) chunks = chunkableLoop(curr, uint64_t(std::min<Wide>(body, Wide(UINT64_MAX))), budget);
+      if (chunks) {
+        effective = Wide(chunks->chunkTrips) * body;
+        chunked[curr] = *chunks;
+      }
       needPolls.insert(curr);
     }
     for (Index depth = expressionStack.size() - 1; depth-- > 0;) {
@@ -253,6 +281,7 @@ std::unordered_set<Loop*> loopsNeedingPolls(Function* func, uint64_t budget) {
   work.walk(func->body);
   return std::move(work.needPolls);
 }
+
 
 namespace {
 // Whether evaluating `stmt` surely evaluates every expression in it: no control flow inside.
@@ -290,60 +319,79 @@ bool callsEntryPolledEachIteration(Loop* loop, const std::set<Name>& entryPolled
 }
 } // namespace
 
-std::optional<TripCountAtEntry> tripCountAtEntry(Loop* loop) {
-  Index size = Measurer::measure(loop);
-  if (loop->type != Type::none || size > kPrepaidBodyLimit) return std::nullopt;
+std::optional<ChunkedLoop> chunkableLoop(Loop* loop, uint64_t iterationWork, uint64_t budget) {
+  if (loop->type != Type::none || iterationWork == 0) return std::nullopt;
   if (!FindAll<Call>(loop->body).list.empty() || !FindAll<CallIndirect>(loop->body).list.empty() ||
-      !FindAll<CallRef>(loop->body).list.empty() || !FindAll<Loop>(loop->body).list.empty())
+      !FindAll<CallRef>(loop->body).list.empty())
     return std::nullopt;
   BranchUtils::BranchSeeker seeker(loop->name);
   seeker.walk(loop->body);
   if (seeker.found != 1) return std::nullopt;
   auto edge = decodeBackEdgeShape(loop);
-  if (!edge || !edge->limit || edge->test.bits != 32) return std::nullopt;
-  auto* test = &edge->test;
-  Expression* limit = edge->limit;
-  Wide magnitude = test->step < 0 ? -test->step : test->step;
-  if (magnitude == 0 || magnitude > (1 << 16) || (magnitude & (magnitude - 1)) != 0) return std::nullopt;
+  if (!edge) return std::nullopt;
+  const CounterTest& test = edge->test;
+  // The counter, the limit and the step: only the back edge writes the counter, nothing in the
+  // loop writes the limit or the step.
+  auto* limitGet = edge->limit ? edge->limit->dynCast<LocalGet>() : nullptr;
+  if (edge->limit && !limitGet && !edge->limit->is<Const>()) return std::nullopt;
+  if (limitGet && limitGet->index == test.counter) return std::nullopt;
   Index writes = 0;
-  auto* limitGet = limit->dynCast<LocalGet>();
   for (auto* set : FindAll<LocalSet>(loop->body).list) {
-    writes += set->index == test->counter;
-    if (limitGet && set->index == limitGet->index) return std::nullopt;
+    writes += set->index == test.counter;
+    if ((limitGet && set->index == limitGet->index) || (test.stepLocal && set->index == *test.stepLocal)) return std::nullopt;
   }
-  if (writes != 1 || !(limit->is<Const>() || (limitGet && limitGet->index != test->counter))) return std::nullopt;
-  TripCountAtEntry result;
-  result.counter = test->counter;
-  result.limit = limit;
-  result.step = int32_t(test->step);
-  result.isSigned = test->isSigned;
-  result.tripLimit = uint32_t(kPollFreeWorkBudget / std::max<Index>(size, 1));
-  bool upward = test->step > 0;
-  switch (test->compare) {
-    case Compare::Ne: result.test = TripCountAtEntry::Test::Ne; break;
-    case Compare::Lt: if (!upward) return std::nullopt; result.test = TripCountAtEntry::Test::Below; break;
-    case Compare::Gt: if (upward) return std::nullopt; result.test = TripCountAtEntry::Test::Above; break;
-    default: return std::nullopt; // <= and >= need one more case each; clang's loops use < and !=
+  if (writes != 1) return std::nullopt;
+
+  ChunkedLoop chunked;
+  chunked.counter = test.counter;
+  chunked.type = test.bits == 32 ? Type::i32 : Type::i64;
+  chunked.limit = edge->limit;
+  chunked.stepLocal = test.stepLocal;
+  chunked.step = int64_t(test.step);
+  chunked.isSigned = test.isSigned;
+  Wide magnitude = test.step < 0 ? -test.step : test.step;
+  switch (test.compare) {
+    case Compare::Ne:
+      if (test.stepLocal || magnitude == 0 || magnitude > (1 << 16) || (magnitude & (magnitude - 1)) != 0) return std::nullopt;
+      chunked.test = ChunkedLoop::Test::Ne;
+      break;
+    case Compare::Lt: case Compare::Le:
+      if (!test.stepLocal && test.step <= 0) return std::nullopt; // counting away from the limit: wraps
+      chunked.test = ChunkedLoop::Test::Below;
+      chunked.inclusive = test.compare == Compare::Le;
+      break;
+    case Compare::Gt: case Compare::Ge:
+      if (!test.stepLocal && test.step >= 0) return std::nullopt;
+      chunked.test = ChunkedLoop::Test::Above;
+      chunked.inclusive = test.compare == Compare::Ge;
+      break;
   }
-  return result;
+  // A chunk covers chunkTrips steps without the counter coming back round: chunkTrips * |step|
+  // stays below 2^(bits - 1) (a local step is checked against 2^40 at run time).
+  Wide trips = Wide(budget / iterationWork);
+  if (!test.stepLocal) trips = std::min(trips, ((Wide(1) << (test.bits - 1)) - 1) / magnitude);
+  if (trips < 2) return std::nullopt; // one iteration per chunk: no better than a poll
+  chunked.chunkTrips = uint64_t(trips);
+  return chunked;
 }
 
-LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& entryPolled) {
+LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& entryPolled, uint64_t budget) {
   auto loops = FindAll<Loop>(func->body).list;
   LoopPolls result;
   if (strategy == Strategy::Full) {
     result.polled.insert(loops.begin(), loops.end());
     return result;
   }
-  result.polled = loopsNeedingPolls(func);
+  LoopWork work(func, budget, true);
+  work.walk(func->body);
+  result.polled = std::move(work.needPolls);
+  result.chunked = std::move(work.chunked);
   result.shortCounted = uint32_t(loops.size() - result.polled.size());
   for (auto* loop : loops) {
     if (!result.polled.count(loop)) continue;
     if (callsEntryPolledEachIteration(loop, entryPolled)) {
       result.polled.erase(loop);
       result.callPolled++;
-    } else if (auto trips = tripCountAtEntry(loop)) {
-      result.prepaid[loop] = *trips;
     }
   }
   return result;

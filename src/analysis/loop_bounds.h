@@ -19,9 +19,9 @@
 
 namespace wasm_ckpt {
 
-// Work, in Binaryen expressions evaluated, that a loop nest may do without a poll. 2^20
-// expressions take about a millisecond on a current core, well under the stop latency budget.
-constexpr uint64_t kPollFreeWorkBudget = uint64_t(1) << 20;
+// Work, in Binaryen expressions evaluated, that a loop nest may do without a poll
+// (InstrumentOptions::pollFreeWork).
+constexpr uint64_t kPollFreeWorkBudget = kDefaultPollFreeWork;
 
 // Loops of `func` that keep a poll point. A loop goes without one only when it is a counted loop
 // and its total work, `trips * (body expressions + work of poll-free inner loops)`, is at most
@@ -34,40 +34,49 @@ constexpr uint64_t kPollFreeWorkBudget = uint64_t(1) << 20;
 // callee with loops or recursion polls on its own, and a callee without them does bounded work.
 std::unordered_set<wasm::Loop*> loopsNeedingPolls(wasm::Function* func, uint64_t budget = kPollFreeWorkBudget);
 
+// A loop that needs a poll but can run in chunks instead (ChunkLoops): a counted loop, of the
+// shape loopsNeedingPolls looks for, whose counter starts from whatever it holds at entry and
+// whose limit and step are constants or locals the loop does not write, with no call and no
+// polled loop inside. Its back edge is bounded by a chunk end that it reaches after at most
+// `chunkTrips` iterations (the work budget over the work of an iteration), computed before each
+// chunk from the counter, the limit and the step; an enclosing loop starts the next chunk, after
+// a poll, while the loop's own test still holds. The first chunk needs no poll, for the same
+// reason as a short counted loop: it is at most the work budget, which is what it counts for in
+// enclosing loops. So a loop polls once per chunk instead of once per iteration, and the hot
+// loop carries no countdown: in a sieve's strided inner loop the poll was a sixth of the run
+// time.
+//   counter CMP limit, CMP one of
+//     !=       a constant step of plus or minus a power of two (how far the limit is, in steps,
+//              is then known from a mask: a counter that skips over the limit wraps around);
+//     < and <= counting up, > and >= counting down, a constant step or a local one (`add` only;
+//              its sign is checked at run time).
+struct ChunkedLoop {
+  wasm::Index counter = 0;
+  wasm::Type type = wasm::Type::i32;      // the counter's: i32 or i64
+  wasm::Expression* limit = nullptr;      // a Const or a LocalGet in the back edge; null: 0 (`br_if $l (local.tee ...)`)
+  std::optional<wasm::Index> stepLocal;   // the step, when it is a local
+  int64_t step = 0;                       // the constant step, added each iteration
+  enum class Test { Ne, Below, Above } test = Test::Ne; // Below: counter < limit (or <=); Above: > (or >=)
+  bool inclusive = false;                 // <= or >=
+  bool isSigned = false;
+  uint64_t chunkTrips = 0;                // at most this many iterations per chunk (work budget / iteration work)
+};
+std::optional<ChunkedLoop> chunkableLoop(wasm::Loop* loop, uint64_t iterationWork, uint64_t budget = kPollFreeWorkBudget);
+
 // The loops that get a poll point under `strategy`: every loop for full; for lean, those of
 // loopsNeedingPolls except the loops whose every iteration directly calls a function of
 // `entryPolled` (the functions that poll at their entry): that call's poll bounds the time
 // between polls just as well, without a countdown in the loop (a recursive function's loop
-// around its recursive call, like a compiled fib's); and, for lean, which polled loops can be
-// prepaid. The plan counts them and the passes place them, so both agree by construction.
-// A polled loop whose trip count can be computed when control reaches it, so that it can be
-// "prepaid": a counted loop (the shape loopsNeedingPolls looks for) whose start value is
-// whatever the counter holds at entry and whose limit is a constant or a local the loop does not
-// write, with a step of plus or minus a power of two, an i32 counter, a small body and no call or
-// nested loop. PrepayLoops gives it a poll-free twin, taken when the trip count is at most
-// `tripLimit` (so that the twin does at most the poll-free work budget, like a short counted
-// loop), which charges the countdown of polls with the trip count up front. This is for tight
-// inner loops with run-time bounds, such as a match loop `while (l < maxl && a[l] == b[l]) l++`,
-// where the poll was a fifth of the iteration.
-struct TripCountAtEntry {
-  wasm::Index counter = 0;
-  wasm::Expression* limit = nullptr; // a Const or a LocalGet, in the loop's back edge
-  int32_t step = 0;                  // +-2^k
-  enum class Test { Ne, Below, Above } test = Test::Ne; // Below: counter < limit; Above: counter > limit
-  bool isSigned = false;
-  uint32_t tripLimit = 0; // kPollFreeWorkBudget / body size
-};
-// Loops of at most this many expressions are worth a poll-free twin: in longer bodies the poll
-// is a small part of an iteration, and the twin is code.
-constexpr uint32_t kPrepaidBodyLimit = 64;
-std::optional<TripCountAtEntry> tripCountAtEntry(wasm::Loop* loop);
-
+// around its recursive call, like a compiled fib's); and, for lean, which of them run in chunks
+// (their poll comes between chunks). The plan counts them and the passes place them, so both
+// agree by construction.
 struct LoopPolls {
   std::unordered_set<wasm::Loop*> polled;
-  std::unordered_map<wasm::Loop*, TripCountAtEntry> prepaid; // lean: polled loops that can be prepaid
+  std::unordered_map<wasm::Loop*, ChunkedLoop> chunked; // lean: some of `polled`, which run in chunks
   uint32_t shortCounted = 0; // loops without a poll: short counted loops
   uint32_t callPolled = 0;   // loops without a poll: polled by a call in every iteration
 };
-LoopPolls polledLoops(wasm::Function* func, Strategy strategy, const std::set<wasm::Name>& entryPolled);
+LoopPolls polledLoops(wasm::Function* func, Strategy strategy, const std::set<wasm::Name>& entryPolled,
+                      uint64_t budget = kPollFreeWorkBudget);
 
 } // namespace wasm_ckpt

@@ -108,7 +108,6 @@ public:
     threaded = role == Role::Fast && plan.threadedCountdown.count(func->name);
     localCountdown = threaded || (plan.localCountdown && hasLoopPoll(func->body));
     if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
-    expandChargeMarkers();
     // A fast copy with an entry poll hands a rewind over in that poll's slow path: the run-time
     // code keeps the countdown at or below zero while rewinding, so every frame entered then
     // takes it. Each call saves the load of the state.
@@ -595,7 +594,7 @@ private:
     return resultLocals[type] = Builder::addVar(func, type);
   }
 
-  // The countdown is at or below zero: a prepaid loop (PrepayLoops) may charge it past zero.
+  // The countdown ran out.
   Expression* countdownRanOut() { return builder.makeBinary(LeSInt32, getCountdown(), builder.makeConst(int32_t(0))); }
 
   // countdown -= 1; if it ran out, the slow path decides (checkpoint, restore done, or not),
@@ -604,20 +603,6 @@ private:
     auto* slowPath = builder.makeSequence(callSlowPath(id), reloadCountdown(0));
     if (handOver) slowPath = builder.makeSequence(handOver, slowPath);
     return builder.makeSequence(decrementCountdown(), builder.makeIf(countdownRanOut(), slowPath));
-  }
-
-  // A charge marker (PrepayLoops) takes polls off the countdown.
-  void expandChargeMarkers() {
-    struct Expander : PostWalker<Expander> {
-      FunctionTransformer* self;
-      void visitCall(Call* curr) {
-        if (curr->target != runtime::chargeMarker()) return;
-        auto& builder = self->builder;
-        replaceCurrent(self->setCountdown(builder.makeBinary(SubInt32, self->getCountdown(), curr->operands[0])));
-      }
-    } expander;
-    expander.self = this;
-    expander.walk(func->body);
   }
 
   static bool hasLoopPoll(Expression* body) {

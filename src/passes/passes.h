@@ -19,17 +19,17 @@ namespace wasm_ckpt {
 void checkSupported(wasm::Module& module);
 
 // Marks poll points: a call to runtime::pollMarker() at the entry and/or at the header of the
-// given loops of the given functions.
+// given loops of the given functions. Chunked loops get theirs between chunks (ChunkLoops).
 struct PollSites {
   bool entry = false;
   std::unordered_set<wasm::Loop*> loops;
-  std::unordered_map<wasm::Loop*, TripCountAtEntry> prepaid; // some of `loops`
+  std::unordered_map<wasm::Loop*, ChunkedLoop> chunked; // some of `loops`
 };
 std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, PollSites>* sites);
 
-// Gives the prepaid loops a poll-free twin, taken when the countdown covers the trip count.
-// Runs before InsertPolls, so that the twin gets no poll.
-std::unique_ptr<wasm::Pass> createPrepayLoopsPass(const std::map<wasm::Name, PollSites>* sites);
+// Runs the chunked loops in chunks, with a poll marker between two chunks, and takes them out of
+// `loops`. Runs before InsertPolls.
+std::unique_ptr<wasm::Pass> createChunkLoopsPass(std::map<wasm::Name, PollSites>* sites);
 
 // Makes the given (flat) functions able to unwind to the caller at every resume point, saving
 // their frame, and to rewind from a saved frame. `layouts` receives one FrameLayout per

@@ -17,9 +17,6 @@ inline wasm::Name start() { return functionName("start"); }
 inline wasm::Name procExit() { return functionName("proc_exit"); }
 // A call to this no-op function marks a poll point until UnwindRewind expands it.
 inline wasm::Name pollMarker() { return wasm::Name("wasm_ckpt$poll_marker"); }
-// `(call $charge_marker N)` takes N polls off the countdown (a prepaid loop's, PrepayLoops)
-// until UnwindRewind expands it.
-inline wasm::Name chargeMarker() { return wasm::Name("wasm_ckpt$charge_marker"); }
 // The copy of an instrumented function that rewinds its frames (UnwindRewind's Role::Rewind).
 inline wasm::Name rewindCopyName(wasm::Name function) { return wasm::Name("wasm_ckpt$rewind$" + std::string(function.str)); }
 

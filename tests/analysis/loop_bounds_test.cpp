@@ -214,36 +214,48 @@ TEST(LoopBounds, LoopThatMaySkipTheCallKeepsItsPoll) {
 }
 
 namespace {
-// Whether loop $l of a function with params $i, $n and local $m, around `body`, can be prepaid.
-bool prepaid(const std::string& body, const std::string& backEdge) {
-  auto module = parseFunction("(func $f (param $i i32) (param $n i32) (local $m i32) (local $x i64) (loop $l " + body + " " +
-                              backEdge + "))");
-  return tripCountAtEntry(loopNamed(module->functions[0].get(), "$l")).has_value();
+// Whether loop $l of a function with params $i, $n and locals $m, $x, $s, around `body`, runs in chunks.
+bool chunked(const std::string& body, const std::string& backEdge) {
+  auto module = parseFunction("(func $f (param $i i32) (param $n i32) (local $m i32) (local $x i64) (local $s i64) (loop $l " +
+                              body + " " + backEdge + "))");
+  auto* f = module->functions[0].get();
+  auto* loop = loopNamed(f, "$l");
+  return polledLoops(f, Strategy::Lean, {}).chunked.count(loop) > 0;
 }
 } // namespace
 
-TEST(LoopBounds, PrepaidLoopsHaveARunTimeTripCount) {
+TEST(LoopBounds, ChunkedLoopsHaveRunTimeBounds) {
   const std::string store = "(i32.store (local.get $i) (local.get $n))";
   auto tee = [](const char* op, int step) {
     return std::string("(local.tee $i (") + op + " (local.get $i) (i32.const " + std::to_string(step) + ")))";
   };
   // A limit in a local or a constant, a start value unknown until run time.
-  EXPECT_TRUE(prepaid(store, "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
-  EXPECT_TRUE(prepaid(store, "(br_if $l (i32.lt_u " + tee("i32.add", 4) + " (i32.const 4000)))"));
-  EXPECT_TRUE(prepaid(store, "(br_if $l (i32.gt_s " + tee("i32.sub", 2) + " (local.get $n)))"));
-  EXPECT_TRUE(prepaid(store, "(br_if $l (i32.gt_s (local.get $n) " + tee("i32.add", 1) + "))")); // mirrored: $i < $n
-  // Not prepaid: a step that is not a power of two; a test against the wrong direction; <=;
-  // a limit the loop writes; a call; a nested loop; a 64-bit counter; a large body.
-  EXPECT_FALSE(prepaid(store, "(br_if $l (i32.ne " + tee("i32.add", 3) + " (local.get $n)))"));
-  EXPECT_FALSE(prepaid(store, "(br_if $l (i32.lt_u " + tee("i32.sub", 1) + " (local.get $n)))"));
-  EXPECT_FALSE(prepaid(store, "(br_if $l (i32.le_u " + tee("i32.add", 1) + " (local.get $n)))"));
-  EXPECT_FALSE(prepaid("(local.set $n (i32.const 9))", "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
-  EXPECT_FALSE(prepaid("(call $f (i32.const 0) (i32.const 0))", "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
-  EXPECT_FALSE(prepaid("(loop $inner (nop))", "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
-  EXPECT_FALSE(prepaid(store, "(br_if $l (i64.ne (local.tee $x (i64.add (local.get $x) (i64.const 1))) (i64.const 100)))"));
+  EXPECT_TRUE(chunked(store, "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
+  EXPECT_TRUE(chunked(store, "(br_if $l (i32.lt_u " + tee("i32.add", 4) + " (i32.const 4000)))"));
+  EXPECT_TRUE(chunked(store, "(br_if $l (i32.gt_s " + tee("i32.sub", 2) + " (local.get $n)))"));
+  EXPECT_TRUE(chunked(store, "(br_if $l (i32.gt_s (local.get $n) " + tee("i32.add", 1) + "))")); // mirrored: $i < $n
+  EXPECT_TRUE(chunked(store, "(br_if $l (local.tee $i (i32.sub (local.get $i) (i32.const 1))))"));  // != 0
+  // <= and >=, steps that are not powers of two, 64-bit counters, steps in locals, a poll-free
+  // loop inside, a large body.
+  EXPECT_TRUE(chunked(store, "(br_if $l (i32.le_u " + tee("i32.add", 3) + " (local.get $n)))"));
+  EXPECT_TRUE(chunked(store, "(br_if $l (i32.ge_s " + tee("i32.sub", 7) + " (local.get $n)))"));
+  EXPECT_TRUE(chunked(store, "(br_if $l (i64.ge_s (local.get $s) (local.tee $x (i64.add (local.get $x) (local.get $s)))))"));
+  EXPECT_TRUE(chunked(store, "(br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $m) (local.get $i))) (local.get $n)))"));
+  EXPECT_TRUE(chunked("(local.set $m (i32.const 0)) (loop $inner (br_if $inner (i32.ne (local.tee $m (i32.add (local.get $m) (i32.const 1))) (i32.const 4))))",
+                      "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
   std::string big;
   for (int k = 0; k < 20; k++) big += store;
-  EXPECT_FALSE(prepaid(big, "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
-  // A limit computed in the back edge is not known at entry.
-  EXPECT_FALSE(prepaid(store, "(br_if $l (i32.ne " + tee("i32.add", 1) + " (i32.load (local.get $n))))"));
+  EXPECT_TRUE(chunked(big, "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
+  // Not chunked: != with a step that is not a power of two or in a local; counting away from
+  // the limit; a limit or a step the loop writes; a call; a polled loop inside; a limit
+  // computed in the back edge (not known at entry); a second write of the counter.
+  EXPECT_FALSE(chunked(store, "(br_if $l (i32.ne " + tee("i32.add", 3) + " (local.get $n)))"));
+  EXPECT_FALSE(chunked(store, "(br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (local.get $m))) (local.get $n)))"));
+  EXPECT_FALSE(chunked(store, "(br_if $l (i32.lt_u " + tee("i32.sub", 1) + " (local.get $n)))"));
+  EXPECT_FALSE(chunked("(local.set $n (i32.const 9))", "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
+  EXPECT_FALSE(chunked("(local.set $m (i32.const 9))", "(br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $m) (local.get $i))) (local.get $n)))"));
+  EXPECT_FALSE(chunked("(call $f (i32.const 0) (i32.const 0))", "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
+  EXPECT_FALSE(chunked("(loop $inner (br_if $inner (local.get $m)))", "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
+  EXPECT_FALSE(chunked(store, "(br_if $l (i32.ne " + tee("i32.add", 1) + " (i32.load (local.get $n))))"));
+  EXPECT_FALSE(chunked("(local.set $i (i32.const 0))", "(br_if $l (i32.ne " + tee("i32.add", 1) + " (local.get $n)))"));
 }
