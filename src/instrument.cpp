@@ -2,8 +2,9 @@
 //   1. refuse what cannot be captured (CheckSupported);
 //   2. merge the run-time code, whose functions and globals the later passes call and read;
 //   3. run counted loops with run-time bounds in chunks, polled between chunks (ChunkLoops),
-//      mark poll points (InsertPolls), flatten so that calls are statements (Binaryen's Flatten) and shrink the
-//      locals that flattening created (Binaryen's local optimizations);
+//      mark the other poll points (InsertPolls), flatten so that calls are statements
+//      (Binaryen's Flatten) and shrink the locals that flattening created (Binaryen's local
+//      optimizations);
 //   4. add unwind/rewind code (UnwindRewind), then optimize the result;
 //   5. fingerprint the module and describe it in the "wasm-ckpt" custom section.
 #include "wasm_ckpt/instrument.h"
@@ -210,6 +211,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
 
   Builder builder(module);
   module.addFunction(Builder::makeFunction(runtime::pollMarker(), Signature(Type::none, Type::none), {}, builder.makeNop()));
+  module.addFunction(Builder::makeFunction(runtime::chargeMarker(), Signature(Type::i32, Type::none), {}, builder.makeNop()));
   {
     PassRunner runner(&module);
     runner.setIsNested(true);
@@ -255,6 +257,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     runner.run();
   }
   module.removeFunction(runtime::pollMarker()); // UnwindRewind expanded every call to them
+  module.removeFunction(runtime::chargeMarker());
   clock.finished("unwind-rewind");
   if (options.optimizeLevel > 0) {
     // The rewind copies run once per restore: a short pipeline that still removes most of what

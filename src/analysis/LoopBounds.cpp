@@ -282,7 +282,6 @@ std::unordered_set<Loop*> loopsNeedingPolls(Function* func, uint64_t budget) {
   return std::move(work.needPolls);
 }
 
-
 namespace {
 // Whether evaluating `stmt` surely evaluates every expression in it: no control flow inside.
 bool straightLine(Expression* stmt) {
@@ -370,6 +369,7 @@ std::optional<ChunkedLoop> chunkableLoop(Loop* loop, uint64_t iterationWork, uin
   // stays below 2^(bits - 1) (a local step is checked against 2^40 at run time).
   Wide trips = Wide(budget / iterationWork);
   if (!test.stepLocal) trips = std::min(trips, ((Wide(1) << (test.bits - 1)) - 1) / magnitude);
+  trips = std::min(trips, Wide(1) << 24); // a chunk's poll charges the countdown (an i32) with it
   if (trips < 2) return std::nullopt; // one iteration per chunk: no better than a poll
   chunked.chunkTrips = uint64_t(trips);
   return chunked;
@@ -391,6 +391,7 @@ LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& e
     if (!result.polled.count(loop)) continue;
     if (callsEntryPolledEachIteration(loop, entryPolled)) {
       result.polled.erase(loop);
+      result.chunked.erase(loop); // not one: chunked loops have no call
       result.callPolled++;
     }
   }

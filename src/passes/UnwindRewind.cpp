@@ -108,6 +108,7 @@ public:
     threaded = role == Role::Fast && plan.threadedCountdown.count(func->name);
     localCountdown = threaded || (plan.localCountdown && hasLoopPoll(func->body));
     if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
+    expandChargeMarkers();
     // A fast copy with an entry poll hands a rewind over in that poll's slow path: the run-time
     // code keeps the countdown at or below zero while rewinding, so every frame entered then
     // takes it. Each call saves the load of the state.
@@ -594,7 +595,7 @@ private:
     return resultLocals[type] = Builder::addVar(func, type);
   }
 
-  // The countdown ran out.
+  // The countdown ran out: at or below zero, as a charge (ChunkLoops) may take it past zero.
   Expression* countdownRanOut() { return builder.makeBinary(LeSInt32, getCountdown(), builder.makeConst(int32_t(0))); }
 
   // countdown -= 1; if it ran out, the slow path decides (checkpoint, restore done, or not),
@@ -603,6 +604,20 @@ private:
     auto* slowPath = builder.makeSequence(callSlowPath(id), reloadCountdown(0));
     if (handOver) slowPath = builder.makeSequence(handOver, slowPath);
     return builder.makeSequence(decrementCountdown(), builder.makeIf(countdownRanOut(), slowPath));
+  }
+
+  // A charge marker takes polls off the countdown.
+  void expandChargeMarkers() {
+    struct Expander : PostWalker<Expander> {
+      FunctionTransformer* self;
+      void visitCall(Call* curr) {
+        if (curr->target != runtime::chargeMarker()) return;
+        auto& builder = self->builder;
+        replaceCurrent(self->setCountdown(builder.makeBinary(SubInt32, self->getCountdown(), curr->operands[0])));
+      }
+    } expander;
+    expander.self = this;
+    expander.walk(func->body);
   }
 
   static bool hasLoopPoll(Expression* body) {

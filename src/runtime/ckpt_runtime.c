@@ -626,7 +626,7 @@ __attribute__((export_name("poll_slow"))) void ckpt_poll_slow(void) {
     S32(SLOT_COUNTDOWN, 0x40000000u);
     return;
   }
-  /* The countdown is 0 (polls test for <= 0). */
+  /* The countdown is 0, or below when a chunked loop's poll charged a chunk's iterations past it. */
   u32 passed = G32(SLOT_RELOAD) - G32(SLOT_COUNTDOWN);
   u64 polls = G64(SLOT_POLLS) + passed;
   S64(SLOT_POLLS, polls);

@@ -5,11 +5,13 @@
 // counter skips over, a step of the wrong sign, the ends of the signed and unsigned ranges):
 // the iteration counts must agree, and a run shorter than a chunk must be one chunk. The work
 // budget is lowered so that a chunk is a few iterations: a loop of up to 100 iterations then
-// spans many chunks, and the polls, read off the countdown, must come between every two chunks. Every loop also stops after 100 iterations,
+// spans many chunks, and the polls, read off the countdown (each charges a chunk's iterations),
+// must come between every two chunks. Every loop also stops after 100 iterations,
 // so that the ones that would run for 2^32 iterations end.
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@
 #include "wasm-interpreter.h"
 #include "wasm.h"
 
+#include "analysis/loop_bounds.h"
 #include "runtime/runtime_names.h"
 #include "wasm_ckpt/instrument.h"
 #include "wasm_ckpt/module_io.h"
@@ -101,6 +104,14 @@ TEST(ChunkLoops, ChunksRunTheLoopsIterationsAndPollBetweenThem) {
   options.pollFreeWork = kBudget;
   for (auto& f : planInstrumentation(*instrumented, options).functions)
     EXPECT_EQ(f.chunkedLoops, 1u) << f.name << ": " << f.reason;
+  // A chunk's poll charges the countdown with the chunk's iterations.
+  std::map<std::string, int32_t> chunkTrips;
+  for (auto& shape : kShapes) {
+    auto chunked = polledLoops(original->getFunction(shape.name), Strategy::Lean, {}, kBudget).chunked;
+    ASSERT_EQ(chunked.size(), 1u);
+    chunkTrips[shape.name] = int32_t(chunked.begin()->second.chunkTrips);
+    ASSERT_LE(chunkTrips[shape.name], int32_t(kMaxChunk));
+  }
   instrumentModule(*instrumented, options);
   // Start with a countdown far from running out and read it back through an export.
   auto* countdown = instrumented->getGlobal(runtime::countdownGlobal());
@@ -125,7 +136,8 @@ TEST(ChunkLoops, ChunksRunTheLoopsIterationsAndPollBetweenThem) {
                               " step " + std::to_string(step);
           ASSERT_EQ(instrumentedRunner.callExport(shape.name, args)[0].geti32(), iterations) << where;
           int32_t now = instrumentedRunner.getExport("countdown")[0].geti32();
-          int32_t polls = before - now;
+          ASSERT_EQ((before - now) % chunkTrips[shape.name], 0) << where;
+          int32_t polls = (before - now) / chunkTrips[shape.name];
           before = now;
           // One poll between two chunks, none before the first.
           ASSERT_LT(polls, iterations) << where;
