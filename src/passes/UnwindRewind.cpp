@@ -165,7 +165,8 @@ private:
   Expression* handOverAtEntryPoll = nullptr; // Role::Fast: the hand-over, moved into the entry poll's slow path
   Return* handOverReturn = nullptr;      // Role::Fast: the hand-over's return of the rewind copy's result
   Return* epilogueReturn = nullptr;      // the epilogue's return of dummy results
-  std::unordered_set<Index> loopPolls;   // ids of loop-header polls
+  std::unordered_set<Index> loopPolls;   // ids of the polls in loops (all but the entry poll)
+  std::unordered_set<Expression*> loopHeaderPolls; // their markers that head a loop (the others come between chunks)
   std::unordered_map<Expression*, Range> ranges;
 
   bool isResumePoint(Expression* curr) const {
@@ -177,10 +178,14 @@ private:
   }
 
   // Numbers resume points in execution order (post-order is execution order in flat IR).
-  // InsertPolls puts the entry poll first in the body; every other poll heads a loop.
+  // InsertPolls puts the entry poll first in the body; every other poll heads a loop, or comes
+  // between two chunks of a chunked loop (ChunkLoops).
   void number(Expression* root) {
     Expression* first = firstStatement(root);
     entryPoll = isPollMarker(first) ? first : nullptr;
+    for (auto* loop : FindAll<Loop>(root).list) {
+      if (auto* header = firstStatement(loop->body); isPollMarker(header)) loopHeaderPolls.insert(header);
+    }
     struct Numberer : PostWalker<Numberer, UnifiedExpressionVisitor<Numberer>> {
       FunctionTransformer* self;
       void visitExpression(Expression* curr) {
@@ -198,7 +203,8 @@ private:
   std::string describe(Expression* curr) const {
     if (auto* call = curr->dynCast<Call>()) {
       if (call->target != runtime::pollMarker()) return "call " + std::string(call->target.str);
-      return curr == entryPoll ? "poll at function entry" : "poll at loop header";
+      if (curr == entryPoll) return "poll at function entry";
+      return loopHeaderPolls.count(curr) ? "poll at loop header" : "poll between chunks of a loop";
     }
     return "call_indirect " + curr->cast<CallIndirect>()->heapType.toString();
   }
