@@ -186,6 +186,65 @@ std::optional<Wide> tripCount(const CounterTest& test, const Literal& init) {
   return trips;
 }
 
+// The chunked-loop description of `loop` (loop_bounds.h), if it has that shape; the caller
+// checks that no polled loop is inside.
+std::optional<ChunkedLoop> chunkableLoop(Loop* loop, uint64_t iterationWork, uint64_t budget) {
+  if (loop->type != Type::none || iterationWork == 0) return std::nullopt;
+  if (!FindAll<Call>(loop->body).list.empty() || !FindAll<CallIndirect>(loop->body).list.empty() ||
+      !FindAll<CallRef>(loop->body).list.empty())
+    return std::nullopt;
+  BranchUtils::BranchSeeker seeker(loop->name);
+  seeker.walk(loop->body);
+  if (seeker.found != 1) return std::nullopt;
+  auto edge = decodeBackEdgeShape(loop);
+  if (!edge) return std::nullopt;
+  const CounterTest& test = edge->test;
+  // The counter, the limit and the step: only the back edge writes the counter, nothing in the
+  // loop writes the limit or the step.
+  auto* limitGet = edge->limit ? edge->limit->dynCast<LocalGet>() : nullptr;
+  if (edge->limit && !limitGet && !edge->limit->is<Const>()) return std::nullopt;
+  if (limitGet && limitGet->index == test.counter) return std::nullopt;
+  Index writes = 0;
+  for (auto* set : FindAll<LocalSet>(loop->body).list) {
+    writes += set->index == test.counter;
+    if ((limitGet && set->index == limitGet->index) || (test.stepLocal && set->index == *test.stepLocal)) return std::nullopt;
+  }
+  if (writes != 1) return std::nullopt;
+
+  ChunkedLoop chunked;
+  chunked.counter = test.counter;
+  chunked.type = test.bits == 32 ? Type::i32 : Type::i64;
+  chunked.limit = edge->limit;
+  chunked.stepLocal = test.stepLocal;
+  chunked.step = int64_t(test.step);
+  chunked.isSigned = test.isSigned;
+  Wide magnitude = test.step < 0 ? -test.step : test.step;
+  switch (test.compare) {
+    case Compare::Ne:
+      if (test.stepLocal || magnitude == 0 || magnitude > (1 << 16) || (magnitude & (magnitude - 1)) != 0) return std::nullopt;
+      chunked.test = ChunkedLoop::Test::Ne;
+      break;
+    case Compare::Lt: case Compare::Le:
+      if (!test.stepLocal && test.step <= 0) return std::nullopt; // counting away from the limit: wraps
+      chunked.test = ChunkedLoop::Test::Below;
+      chunked.inclusive = test.compare == Compare::Le;
+      break;
+    case Compare::Gt: case Compare::Ge:
+      if (!test.stepLocal && test.step >= 0) return std::nullopt;
+      chunked.test = ChunkedLoop::Test::Above;
+      chunked.inclusive = test.compare == Compare::Ge;
+      break;
+  }
+  // A chunk covers chunkTrips steps without the counter coming back round: chunkTrips * |step|
+  // stays below 2^(bits - 1) (a local step is checked against 2^40 at run time).
+  Wide trips = Wide(budget / iterationWork);
+  if (!test.stepLocal) trips = std::min(trips, ((Wide(1) << (test.bits - 1)) - 1) / magnitude);
+  trips = std::min(trips, Wide(1) << 24); // a chunk's poll charges the countdown (an i32) with it
+  if (trips < 2) return std::nullopt; // one iteration per chunk: no better than a poll
+  chunked.chunkTrips = uint64_t(trips);
+  return chunked;
+}
+
 struct LoopWork : public ExpressionStackWalker<LoopWork> {
   Function* func;
   uint64_t budget;
@@ -317,63 +376,6 @@ bool callsEntryPolledEachIteration(Loop* loop, const std::set<Name>& entryPolled
   return false;
 }
 } // namespace
-
-std::optional<ChunkedLoop> chunkableLoop(Loop* loop, uint64_t iterationWork, uint64_t budget) {
-  if (loop->type != Type::none || iterationWork == 0) return std::nullopt;
-  if (!FindAll<Call>(loop->body).list.empty() || !FindAll<CallIndirect>(loop->body).list.empty() ||
-      !FindAll<CallRef>(loop->body).list.empty())
-    return std::nullopt;
-  BranchUtils::BranchSeeker seeker(loop->name);
-  seeker.walk(loop->body);
-  if (seeker.found != 1) return std::nullopt;
-  auto edge = decodeBackEdgeShape(loop);
-  if (!edge) return std::nullopt;
-  const CounterTest& test = edge->test;
-  // The counter, the limit and the step: only the back edge writes the counter, nothing in the
-  // loop writes the limit or the step.
-  auto* limitGet = edge->limit ? edge->limit->dynCast<LocalGet>() : nullptr;
-  if (edge->limit && !limitGet && !edge->limit->is<Const>()) return std::nullopt;
-  if (limitGet && limitGet->index == test.counter) return std::nullopt;
-  Index writes = 0;
-  for (auto* set : FindAll<LocalSet>(loop->body).list) {
-    writes += set->index == test.counter;
-    if ((limitGet && set->index == limitGet->index) || (test.stepLocal && set->index == *test.stepLocal)) return std::nullopt;
-  }
-  if (writes != 1) return std::nullopt;
-
-  ChunkedLoop chunked;
-  chunked.counter = test.counter;
-  chunked.type = test.bits == 32 ? Type::i32 : Type::i64;
-  chunked.limit = edge->limit;
-  chunked.stepLocal = test.stepLocal;
-  chunked.step = int64_t(test.step);
-  chunked.isSigned = test.isSigned;
-  Wide magnitude = test.step < 0 ? -test.step : test.step;
-  switch (test.compare) {
-    case Compare::Ne:
-      if (test.stepLocal || magnitude == 0 || magnitude > (1 << 16) || (magnitude & (magnitude - 1)) != 0) return std::nullopt;
-      chunked.test = ChunkedLoop::Test::Ne;
-      break;
-    case Compare::Lt: case Compare::Le:
-      if (!test.stepLocal && test.step <= 0) return std::nullopt; // counting away from the limit: wraps
-      chunked.test = ChunkedLoop::Test::Below;
-      chunked.inclusive = test.compare == Compare::Le;
-      break;
-    case Compare::Gt: case Compare::Ge:
-      if (!test.stepLocal && test.step >= 0) return std::nullopt;
-      chunked.test = ChunkedLoop::Test::Above;
-      chunked.inclusive = test.compare == Compare::Ge;
-      break;
-  }
-  // A chunk covers chunkTrips steps without the counter coming back round: chunkTrips * |step|
-  // stays below 2^(bits - 1) (a local step is checked against 2^40 at run time).
-  Wide trips = Wide(budget / iterationWork);
-  if (!test.stepLocal) trips = std::min(trips, ((Wide(1) << (test.bits - 1)) - 1) / magnitude);
-  trips = std::min(trips, Wide(1) << 24); // a chunk's poll charges the countdown (an i32) with it
-  if (trips < 2) return std::nullopt; // one iteration per chunk: no better than a poll
-  chunked.chunkTrips = uint64_t(trips);
-  return chunked;
-}
 
 LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& entryPolled, uint64_t budget) {
   auto loops = FindAll<Loop>(func->body).list;

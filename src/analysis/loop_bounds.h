@@ -34,7 +34,7 @@ constexpr uint64_t kPollFreeWorkBudget = kDefaultPollFreeWork;
 // callee with loops or recursion polls on its own, and a callee without them does bounded work.
 std::unordered_set<wasm::Loop*> loopsNeedingPolls(wasm::Function* func, uint64_t budget = kPollFreeWorkBudget);
 
-// A loop that needs a poll but can run in chunks instead (ChunkLoops): a counted loop, of the
+// A loop that needs a poll but can run in chunks instead (ChunkLoops; polledLoops finds them): a counted loop, of the
 // shape loopsNeedingPolls looks for, whose counter starts from whatever it holds at entry and
 // whose limit and step are constants or locals the loop does not write, with no call and no
 // polled loop inside. Its back edge is bounded by a chunk end that it reaches after at most
@@ -61,7 +61,6 @@ struct ChunkedLoop {
   bool isSigned = false;
   uint64_t chunkTrips = 0;                // at most this many iterations per chunk (work budget / iteration work)
 };
-std::optional<ChunkedLoop> chunkableLoop(wasm::Loop* loop, uint64_t iterationWork, uint64_t budget = kPollFreeWorkBudget);
 
 // The loops that get a poll point under `strategy`: every loop for full; for lean, those of
 // loopsNeedingPolls except the loops whose every iteration directly calls a function of
