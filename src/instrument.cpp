@@ -199,9 +199,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     }
   }
   plan.unwindingIndirect.insert(selection.unwindingSignatures.begin(), selection.unwindingSignatures.end());
-  plan.coldLoopPolls = options.strategy == Strategy::Lean;
   plan.saveLiveLocalsOnly = options.strategy == Strategy::Lean;
-  plan.localCountdown = options.strategy == Strategy::Lean;
   clock.finished("plan");
 
   auto injected = injectRuntime(module);
@@ -243,7 +241,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     }
   }
 
-  if (options.strategy == Strategy::Lean && options.separateRewindCopies) {
+  if (options.separateRewindCopies) {
     plan.threadedCountdown = functionsOnlyCalledDirectlyBy(module, plan);
     if (!plan.threadedCountdown.empty()) module.features.enable(FeatureSet::Multivalue);
   }

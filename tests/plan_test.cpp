@@ -348,36 +348,37 @@ TEST(RewindCopies, LeaveOutWhatRunsBeforeTheFirstResumePoint) {
   EXPECT_TRUE(hasConst(module->getFunction("work"), 12345));
 }
 
-// Lean passes the countdown to functions that only direct calls reach as an extra last
-// parameter and gets it back as an extra last result; an export or a table entry keeps its
+// Both strategies pass the countdown to functions that only direct calls reach as an extra
+// last parameter and get it back as an extra last result; an export or a table entry keeps its
 // type, and so do the rewind copies, which work with the global.
-TEST(Lean, CountdownIsThreadedThroughDirectCallsOnly) {
-  auto module = parseWithLooper(R"(
-    (type $unary (func (param i32) (result i32)))
-    (table 1 funcref)
-    (elem (i32.const 0) $indirect)
-    (func $indirect (param $n i32) (result i32) (call $looper (local.get $n)))
-    (func $work (param $n i32) (result i32)
-      (i32.add (call $looper (local.get $n)) (call_indirect (type $unary) (local.get $n) (i32.const 0)))))");
-  instrumentModule(*module, lean());
-  validateModule(*module, "lean output");
-  auto threaded = [&](const char* name) {
-    auto* func = module->getFunction(name);
-    return func->getParams() == wasm::Type({wasm::Type::i32, wasm::Type::i32}) &&
-           func->getResults() == wasm::Type({wasm::Type::i32, wasm::Type::i32});
-  };
-  EXPECT_TRUE(threaded("looper"));
-  EXPECT_TRUE(threaded("work"));
-  EXPECT_FALSE(threaded("indirect"));
-  EXPECT_EQ(module->getFunction("_start")->getParams(), wasm::Type::none);
-  EXPECT_EQ(module->getFunction("_start")->getResults(), wasm::Type::none);
-  auto* rewind = module->getFunction(runtime::rewindCopyName("work"));
-  EXPECT_EQ(rewind->getParams(), wasm::Type::i32);
-  EXPECT_EQ(rewind->getResults(), wasm::Type::i32);
-
-  auto full = parseWithLooper("(func $work (param $n i32) (result i32) (call $looper (local.get $n)))");
-  instrumentModule(*full, InstrumentOptions{});
-  EXPECT_EQ(full->getFunction("work")->getParams(), wasm::Type::i32);
+TEST(Threading, CountdownIsThreadedThroughDirectCallsOnly) {
+  for (auto strategy : {Strategy::Lean, Strategy::Full}) {
+    SCOPED_TRACE(strategyName(strategy));
+    auto module = parseWithLooper(R"(
+      (type $unary (func (param i32) (result i32)))
+      (table 1 funcref)
+      (elem (i32.const 0) $indirect)
+      (func $indirect (param $n i32) (result i32) (call $looper (local.get $n)))
+      (func $work (param $n i32) (result i32)
+        (i32.add (call $looper (local.get $n)) (call_indirect (type $unary) (local.get $n) (i32.const 0)))))");
+    InstrumentOptions options;
+    options.strategy = strategy;
+    instrumentModule(*module, options);
+    validateModule(*module, "instrumented output");
+    auto threaded = [&](const char* name) {
+      auto* func = module->getFunction(name);
+      return func->getParams() == wasm::Type({wasm::Type::i32, wasm::Type::i32}) &&
+             func->getResults() == wasm::Type({wasm::Type::i32, wasm::Type::i32});
+    };
+    EXPECT_TRUE(threaded("looper"));
+    EXPECT_TRUE(threaded("work"));
+    EXPECT_FALSE(threaded("indirect"));
+    EXPECT_EQ(module->getFunction("_start")->getParams(), wasm::Type::none);
+    EXPECT_EQ(module->getFunction("_start")->getResults(), wasm::Type::none);
+    auto* rewind = module->getFunction(runtime::rewindCopyName("work"));
+    EXPECT_EQ(rewind->getParams(), wasm::Type::i32);
+    EXPECT_EQ(rewind->getResults(), wasm::Type::i32);
+  }
 }
 
 // $a and $b are dead at the second and third calls (one shared zeroing block), and $a, $b and

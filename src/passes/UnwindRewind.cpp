@@ -106,7 +106,7 @@ public:
     // Worth it where polls sit in loops; loop-free (recursive) functions poll the global once,
     // unless the countdown comes in as a parameter.
     threaded = role == Role::Fast && plan.threadedCountdown.count(func->name);
-    localCountdown = threaded || (plan.localCountdown && hasLoopPoll(func->body));
+    localCountdown = threaded || hasLoopPoll(func->body);
     if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
     expandChargeMarkers();
     // A fast copy with an entry poll hands a rewind over in that poll's slow path: the run-time
@@ -391,7 +391,7 @@ private:
     if (auto* loop = curr->dynCast<Loop>()) {
       surelyRewinding = false; // the body runs again after a resume inside it
       Expression* header = firstStatement(loop->body);
-      if (!plan.coldLoopPolls || !isPollMarker(header)) {
+      if (!isPollMarker(header)) {
         loop->body = transformBody(loop->body);
         return loop;
       }
@@ -551,10 +551,10 @@ private:
     countdownLocal = params;
   }
 
-  // The poll countdown lives in a global, which the run-time code reads. With
-  // plan.localCountdown a function works on a local copy instead (a register in hot loops): it
-  // is loaded at entry and after calls that may poll, and written back before such calls, before
-  // the slow path and before returning.
+  // The poll countdown lives in a global, which the run-time code reads. A function with loop
+  // polls works on a local copy instead (a register in hot loops): it is loaded at entry and
+  // after calls that may poll, and written back before such calls, before the slow path and
+  // before returning.
   Expression* getCountdown() {
     return localCountdown ? (Expression*)builder.makeLocalGet(countdownLocal, Type::i32)
                           : builder.makeGlobalGet(runtime::countdownGlobal(), Type::i32);
@@ -583,12 +583,16 @@ private:
                               unwindIfRequested(id)});
   }
 
-  // Every return writes the local countdown back first.
+  // Every return writes the local countdown back first, except the hand-over's: the rewind
+  // copy kept the global up to date, and the local is stale (in a function without results the
+  // write would come after the rewind copy's call, undoing what the restore set).
   void flushCountdownOnReturns(Expression*& root) {
     if (!localCountdown || threaded) return;
     struct Returns : PostWalker<Returns> {
       FunctionTransformer* self;
-      void visitReturn(Return* curr) { replaceCurrent(self->builder.makeSequence(self->flushCountdown(), curr)); }
+      void visitReturn(Return* curr) {
+        if (curr != self->handOverReturn) replaceCurrent(self->builder.makeSequence(self->flushCountdown(), curr));
+      }
     } returns;
     returns.self = this;
     returns.walk(root);

@@ -38,13 +38,8 @@ struct UnwindRewindPlan {
   std::vector<wasm::Name> ordered;            // frame ordinal -> function
   std::set<wasm::Name> canUnwind;             // calls to these are resume points
   std::set<std::string> unwindingIndirect;    // call_indirect of these types are resume points
-  // lean: loop polls leave the loop through a cold exit, and only locals that a rewind can read
-  // are saved; full: polls call the slow path inline, and every local is saved.
-  bool coldLoopPolls = false;
+  // lean: only the locals that a rewind can read are saved; full: every local is saved.
   bool saveLiveLocalsOnly = false;
-  // Polls count down a local copy of the countdown (kept in a register in hot loops) instead of
-  // the global, which is synchronized around calls that may poll and on returns.
-  bool localCountdown = false;
   // Function -> its rewind copy (made from the flat function before this pass). Functions that
   // have one run without rewind guards: a frame to rewind is handed over to the copy, which
   // finishes that call with guarded code. Others carry the guards on their normal path.

@@ -135,11 +135,20 @@ async function testProgram(program, opt, strategy) {
       check(`${tag} stops at poll ${at}`, false, `exit ${first.code}: ${first.stderr}`);
       continue;
     }
-    const resumed = await runModule(instrumented, { WASM_CKPT_RESTORE: snap });
+    const resumed = await runModule(instrumented, { WASM_CKPT_RESTORE: snap, WASM_CKPT_VERBOSE: '1' });
     const joined = Buffer.concat([first.stdout, resumed.stdout]);
     check(`${tag} stop at ${at}/${total}, resume via WASM_CKPT_RESTORE`,
       resumed.code === reference.code && joined.equals(reference.stdout),
       `exit ${resumed.code} vs ${reference.code}, ${firstDifference(joined, reference.stdout)}; ${resumed.stderr}`);
+    // The resumed run counts the polls after the one it resumed at (the snapshot's count, which
+    // is `at` or, when a chunked loop's poll counted a chunk of iterations, a little more): a
+    // stale countdown written back over the one the restore set would throw the stops of later
+    // hops off.
+    const resumedAt = /resuming at poll (\d+)/.exec(resumed.stderr);
+    const after = /exiting after polls: (\d+)/.exec(resumed.stderr);
+    check(`${tag} stop at ${at}/${total}, the resumed run counts the remaining polls`,
+      resumedAt && after && Number(resumedAt[1]) >= at && Number(resumedAt[1]) + Number(after[1]) === total,
+      `resumed at ${resumedAt ? resumedAt[1] : '?'}, then ${after ? after[1] : '?'} polls; ${total} in all`);
     const baked = path.join(dir, `baked-${at}.wasm`);
     await mustRun(tool, ['resume', instrumented, path.join(work, snap), '-o', baked]);
     // No directory and no WASM_CKPT_* settings. One unrelated variable keeps the environment's
