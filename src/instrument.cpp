@@ -81,7 +81,7 @@ void runOnFunctions(Module& module, const std::map<Name, const Pipeline*>& pipel
   runner.run();
 }
 
-// The instrumented functions whose signature UnwindRewind may extend (lean's threaded
+// The instrumented functions whose signature UnwindRewind may extend (the threaded
 // countdown): only direct calls from functions it transforms reach them.
 std::set<Name> functionsOnlyCalledDirectlyBy(Module& module, const UnwindRewindPlan& plan) {
   std::set<Name> transformed(plan.ordered.begin(), plan.ordered.end());
