@@ -248,12 +248,15 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
 
   std::vector<FrameLayout> layouts(plan.ordered.size());
   plan.layouts = &layouts;
+  WorkerErrors errors;
+  plan.errors = &errors;
   {
     PassRunner runner(&module);
     runner.setIsNested(true);
     runner.add(createUnwindRewindPass(&plan));
     runner.run();
   }
+  errors.rethrow();
   module.removeFunction(runtime::pollMarker()); // UnwindRewind expanded every call to them
   module.removeFunction(runtime::chargeMarker());
   clock.finished("unwind-rewind");

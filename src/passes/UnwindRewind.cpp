@@ -455,6 +455,8 @@ private:
   Expression* transformStatement(Expression* stmt, Index id) {
     Expression* call = stmt;
     if (auto* set = stmt->dynCast<LocalSet>()) call = set->value;
+    // Local coalescing turns the set of a result nothing reads into a drop.
+    if (auto* drop = stmt->dynCast<Drop>()) call = drop->value;
     if (!ids.count(call)) throw Error("internal error: unexpected non-flat code in function '" + std::string(func->name.str) + "'");
     if (isPollMarker(call)) {
       auto cold = coldPolls.find(call);
@@ -776,6 +778,14 @@ struct UnwindRewind : public WalkerPass<PostWalker<UnwindRewind>> {
   Pass* create() override { return new UnwindRewind(plan, ordinals); }
 
   void doWalkFunction(Function* func) {
+    try {
+      transform(func);
+    } catch (const Error& e) {
+      plan->errors->record(e.what());
+    }
+  }
+
+  void transform(Function* func) {
     auto found = ordinals->find(func->name);
     if (found == ordinals->end()) return; // rewind copies are done with their fast copy
     auto& layout = (*plan->layouts)[found->second];
@@ -790,6 +800,11 @@ struct UnwindRewind : public WalkerPass<PostWalker<UnwindRewind>> {
   }
 };
 } // namespace
+
+void WorkerErrors::rethrow() const {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!first.empty()) throw Error(first);
+}
 
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan) {
   return std::make_unique<UnwindRewind>(plan);

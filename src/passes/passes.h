@@ -2,7 +2,9 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -31,6 +33,22 @@ std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, Pol
 // `loops`. Runs before InsertPolls.
 std::unique_ptr<wasm::Pass> createChunkLoopsPass(std::map<wasm::Name, PollSites>* sites);
 
+// An Error raised on one of Binaryen's worker threads, where a function-parallel pass runs,
+// would end the process: the pass records the first one here instead, and the pipeline throws
+// it once the pass is done.
+class WorkerErrors {
+public:
+  void record(const std::string& message) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (first.empty()) first = message;
+  }
+  void rethrow() const;
+
+private:
+  mutable std::mutex mutex;
+  std::string first;
+};
+
 // Makes the given (flat) functions able to unwind to the caller at every resume point, saving
 // their frame, and to rewind from a saved frame. `layouts` receives one FrameLayout per
 // function, indexed by the position of the function in `ordered`.
@@ -49,6 +67,7 @@ struct UnwindRewindPlan {
   // function (no export, table, ref.func or start refers to them). Only with rewind copies.
   std::set<wasm::Name> threadedCountdown;
   std::vector<FrameLayout>* layouts = nullptr;
+  WorkerErrors* errors = nullptr; // required
 };
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan);
 
