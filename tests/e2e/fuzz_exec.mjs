@@ -3,7 +3,8 @@
 //
 // For each seed: random bytes (a fixed PRNG, so a seed names one module on every machine) →
 // `wasm-opt -ttf` (Binaryen's random valid module, with its logging imports and invoker
-// exports) → `wasm-ckpt instrument` with each strategy → `wasm-opt --fuzz-exec-before` runs
+// exports) → `wasm-ckpt instrument` with each variant of options (both strategies; also
+// `--no-rewind-copies` and `-O0`, whose code differs most) → `wasm-opt --fuzz-exec-before` runs
 // every export of the original and of the instrumented module in Binaryen's interpreter, and the
 // printed calls, results and logged values must be the same. No checkpoint is taken (the modules
 // have no _start): this checks that the rewritten code computes what the original did, across
@@ -11,15 +12,18 @@
 // refuses with a clear error (an unsupported feature) is counted, not failed.
 //
 // usage: node fuzz_exec.mjs --tool wasm-ckpt [--wasm-opt wasm-opt] [--seeds N] [--first S]
-//                           [--strategy full,lean] --work DIR
+//                           [--variants 'OPTIONS;OPTIONS...'] --work DIR
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const args = { seeds: '40', first: '1', strategy: 'full,lean', 'wasm-opt': 'wasm-opt' };
+const args = {
+  seeds: '40', first: '1', 'wasm-opt': 'wasm-opt',
+  variants: '--strategy full;--strategy lean;--strategy full --no-rewind-copies;--strategy lean -O0',
+};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 if (!args.tool || !args.work) {
-  console.error('usage: node fuzz_exec.mjs --tool wasm-ckpt [--wasm-opt wasm-opt] [--seeds N] [--first S] [--strategy full,lean] --work DIR');
+  console.error("usage: node fuzz_exec.mjs --tool wasm-ckpt [--wasm-opt wasm-opt] [--seeds N] [--first S] [--variants 'OPTIONS;...'] --work DIR");
   process.exit(2);
 }
 const work = path.resolve(args.work);
@@ -56,7 +60,7 @@ function execute(module) {
 }
 
 let passed = 0, failed = 0, refused = 0;
-const strategies = args.strategy.split(',');
+const variants = args.variants.split(';').map((v) => v.trim().split(/\s+/));
 for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seeds); seed++) {
   const dir = path.join(work, `seed-${seed}`);
   fs.mkdirSync(dir, { recursive: true });
@@ -69,9 +73,10 @@ for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seed
     continue;
   }
   const expected = execute(original);
-  for (const strategy of strategies) {
-    const instrumented = path.join(dir, `${strategy}.wasm`);
-    const tool = run(args.tool, ['instrument', original, '--strategy', strategy, '-o', instrumented]);
+  for (const [v, options] of variants.entries()) {
+    const variant = options.join(' ');
+    const instrumented = path.join(dir, `variant-${v}.wasm`);
+    const tool = run(args.tool, ['instrument', original, ...options, '-o', instrumented]);
     if (tool.code !== 0) {
       const message = tool.out.trim().split('\n').pop();
       // A clear refusal of an unsupported input is the tool's contract; anything else is a bug.
@@ -79,7 +84,7 @@ for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seed
         refused++;
         continue;
       }
-      console.log(`FAIL seed ${seed} ${strategy}: instrument exited ${tool.code}: ${message}`);
+      console.log(`FAIL seed ${seed} (${variant}): instrument exited ${tool.code}: ${message}`);
       failed++;
       continue;
     }
@@ -90,7 +95,7 @@ for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seed
       const a = actual.split('\n'), e = expected.split('\n');
       let i = 0;
       while (i < a.length && i < e.length && a[i] === e[i]) i++;
-      console.log(`FAIL seed ${seed} ${strategy}: line ${i + 1}: expected '${e[i] ?? '(end)'}', got '${a[i] ?? '(end)'}' (${dir})`);
+      console.log(`FAIL seed ${seed} (${variant}): line ${i + 1}: expected '${e[i] ?? '(end)'}', got '${a[i] ?? '(end)'}' (${instrumented})`);
       failed++;
     }
   }
