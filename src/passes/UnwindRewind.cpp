@@ -803,7 +803,7 @@ struct UnwindRewind : public WalkerPass<PostWalker<UnwindRewind>> {
 
 void WorkerErrors::rethrow() const {
   std::lock_guard<std::mutex> lock(mutex);
-  if (!first.empty()) throw Error(first);
+  if (!kept.empty()) throw Error(kept);
 }
 
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan) {

@@ -34,19 +34,20 @@ std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, Pol
 std::unique_ptr<wasm::Pass> createChunkLoopsPass(std::map<wasm::Name, PollSites>* sites);
 
 // An Error raised on one of Binaryen's worker threads, where a function-parallel pass runs,
-// would end the process: the pass records the first one here instead, and the pipeline throws
-// it once the pass is done.
+// would end the process: the pass records it here instead, and the pipeline throws it once the
+// pass is done. Of several, the least message is kept, so that the same one is reported
+// whatever order the threads ran in.
 class WorkerErrors {
 public:
   void record(const std::string& message) {
     std::lock_guard<std::mutex> lock(mutex);
-    if (first.empty()) first = message;
+    if (kept.empty() || message < kept) kept = message;
   }
   void rethrow() const;
 
 private:
   mutable std::mutex mutex;
-  std::string first;
+  std::string kept;
 };
 
 // Makes the given (flat) functions able to unwind to the caller at every resume point, saving
