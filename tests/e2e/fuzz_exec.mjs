@@ -11,8 +11,16 @@
 // control-flow shapes, types and traps that compiled C and Rust rarely produce. A module the tool
 // refuses with a clear error (an unsupported feature) is counted, not failed.
 //
+//
+// With --runner run_wasi.mjs and --resume-seeds M, the first M seeds are also stopped and resumed:
+// a generated _start calls every export that takes no parameters (resetting the generator's hang
+// limit first) and logs the memory hash; under Node (with the log imports), the instrumented
+// module must print what the original prints, uninterrupted, and when stopped at a few poll
+// counts (WASM_CKPT_AT) and resumed from the snapshot (WASM_CKPT_RESTORE).
+//
 // usage: node fuzz_exec.mjs --tool wasm-ckpt [--wasm-opt wasm-opt] [--seeds N] [--first S]
-//                           [--variants 'OPTIONS;OPTIONS...'] --work DIR
+//                           [--variants 'OPTIONS;OPTIONS...'] [--runner run_wasi.mjs --resume-seeds M]
+//                           --work DIR
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +28,7 @@ import path from 'node:path';
 const args = {
   seeds: '40', first: '1', 'wasm-opt': 'wasm-opt',
   variants: '--strategy full;--strategy lean;--strategy full --no-rewind-copies;--strategy lean -O0',
+  'resume-seeds': '0',
 };
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 if (!args.tool || !args.work) {
@@ -59,7 +68,63 @@ function execute(module) {
     .join('\n');
 }
 
-let passed = 0, failed = 0, refused = 0;
+// The module with a _start that calls each export without parameters, as WAT: the function
+// headers of `wasm-dis` output are one line each.
+function withStart(original, output) {
+  const wat = run(args['wasm-opt'], [original, '--all-features', '--print']).out;
+  const headers = new Map();
+  for (const m of wat.matchAll(/^ \(func (\$\S+)(.*)$/gm)) headers.set(m[1], m[2]);
+  const exported = [...wat.matchAll(/^ \(export "([^"]+)" \(func (\$\S+)\)\)$/gm)].map((m) => ({ name: m[1], func: m[2] }));
+  const hang = exported.find((e) => e.name === 'hangLimitInitializer');
+  const hash = exported.find((e) => e.name === 'hashMemory');
+  const body = [];
+  for (const e of exported) {
+    const header = headers.get(e.func) ?? '';
+    if (e === hang || e === hash || header.includes('(param')) continue;
+    if (hang) body.push(`(call ${hang.func})`);
+    body.push(header.includes('(result') ? `(drop (call ${e.func}))` : `(call ${e.func})`);
+  }
+  if (hash) body.push(`(call $wasm_ckpt_fuzz$log (call ${hash.func}))`);
+  const log = hash ? '(import "fuzzing-support" "log-i32" (func $wasm_ckpt_fuzz$log (param i32)))' : '';
+  // Imports go before the other definitions.
+  const at = wat.indexOf('\n (import');
+  const withLog = log && at >= 0 ? `${wat.slice(0, at)}\n ${log}${wat.slice(at)}` : wat;
+  const end = withLog.lastIndexOf(')');
+  const text = `${withLog.slice(0, end)} (func $wasm_ckpt_fuzz$start (export "_start") ${body.join(' ')})\n)\n`;
+  const watPath = `${output}.wat`;
+  fs.writeFileSync(watPath, text);
+  return run(args['wasm-opt'], [watPath, '--all-features', '-o', output]);
+}
+
+function runNode(module, env = {}) {
+  const r = spawnSync(process.execPath, ['--no-warnings', args.runner, '--fuzzing-imports', module],
+    { encoding: 'utf8', env: { ...process.env, ...env }, cwd: path.dirname(module), timeout: 120000 });
+  return { code: r.status, stdout: r.stdout || '', stderr: r.stderr || '' };
+}
+
+// Stops and resumes the instrumented module; returns a failure message or null.
+function checkResume(original, instrumented) {
+  const reference = runNode(original);
+  const plain = runNode(instrumented, { WASM_CKPT_VERBOSE: '1' });
+  if (plain.code !== reference.code || plain.stdout !== reference.stdout)
+    return `uninstrumented and instrumented runs differ: exit ${reference.code} vs ${plain.code}`;
+  // A run that traps reports no poll count: then stop at powers of two until the trap comes first.
+  const count = /exiting after polls: (\d+)/.exec(plain.stderr);
+  const total = count ? Number(count[1]) : 0;
+  const stops = count ? [1, Math.ceil(total / 3), Math.ceil((2 * total) / 3), total] : [1, 2, 4, 8, 16, 64, 256];
+  for (const at of [...new Set(stops)].filter((n) => n >= 1 && (!count || n <= total))) {
+    const snap = `${path.basename(instrumented)}.at-${at}.snap`;
+    const first = runNode(instrumented, { WASM_CKPT_AT: String(at), WASM_CKPT_FILE: snap });
+    if (first.code !== 75) continue; // the program ended (or trapped) before that poll
+    const resumed = runNode(instrumented, { WASM_CKPT_RESTORE: snap });
+    resumes++;
+    if (resumed.code !== reference.code || first.stdout + resumed.stdout !== reference.stdout)
+      return `stopped at poll ${at} of ${total} and resumed: exit ${resumed.code} vs ${reference.code}, ${resumed.stderr.trim()}`;
+  }
+  return null;
+}
+
+let passed = 0, failed = 0, refused = 0, resumes = 0;
 const variants = args.variants.split(';').map((v) => v.trim().split(/\s+/));
 for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seeds); seed++) {
   const dir = path.join(work, `seed-${seed}`);
@@ -99,6 +164,31 @@ for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seed
       failed++;
     }
   }
+  if (!args.runner || seed >= Number(args.first) + Number(args['resume-seeds'])) continue;
+  const started = path.join(dir, 'started.wasm');
+  const made2 = withStart(original, started);
+  if (made2.code !== 0) {
+    console.log(`FAIL seed ${seed}: adding _start: ${made2.out.split('\n')[0]}`);
+    failed++;
+    continue;
+  }
+  for (const strategy of ['full', 'lean']) {
+    const instrumented = path.join(dir, `started.${strategy}.wasm`);
+    const tool = run(args.tool, ['instrument', started, '--strategy', strategy, '-o', instrumented]);
+    if (tool.code !== 0) {
+      if (/unsupported/.test(tool.out)) { refused++; continue; }
+      console.log(`FAIL seed ${seed} (resume, ${strategy}): instrument exited ${tool.code}: ${tool.out.trim().split('\n').pop()}`);
+      failed++;
+      continue;
+    }
+    const problem = checkResume(started, instrumented);
+    if (problem) {
+      console.log(`FAIL seed ${seed} (resume, ${strategy}): ${problem} (${instrumented})`);
+      failed++;
+    } else {
+      passed++;
+    }
+  }
 }
-console.log(`${passed} passed, ${failed} failed, ${refused} refused as unsupported`);
+console.log(`${passed} passed, ${failed} failed, ${refused} refused as unsupported${args.runner ? `; ${resumes} stops resumed` : ''}`);
 process.exitCode = failed === 0 ? 0 : 1;

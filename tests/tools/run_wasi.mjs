@@ -14,6 +14,9 @@
 //                             N MiB (node's main thread allows ~1 MiB of
 //                             engine stack: 3000-18000 frames of -O0 code,
 //                             depending on the frame; costs ~30 ms)
+//   --fuzzing-imports         also provide the "fuzzing-support" log-i32/i64/f32/f64
+//                             imports of `wasm-opt -ttf` modules: one line each to stdout
+//                             (a NaN as "nan")
 //   --engine-info             print "node <version> <arch>" and exit 0
 //   --                        end of options
 // Exit status: the module's exit code; 134 on a trap / link error / other
@@ -37,7 +40,7 @@ function parseArgs() {
   const argv = process.argv.slice(2);
   const dirs = [];            // [host, guest] pairs
   const extraEnv = {};
-  let noDir = false, noEnv = false, envPrefix = 'WASM_CKPT_', stackMb;
+  let noDir = false, noEnv = false, envPrefix = 'WASM_CKPT_', stackMb, fuzzing = false;
   let i = 0;
   function optArg(name) {
     if (i + 1 >= argv.length) die(2, `${name} needs an argument`);
@@ -65,6 +68,8 @@ function parseArgs() {
     } else if (a === '--stack-size-mb') {
       stackMb = Number(optArg(a));
       if (!(stackMb > 0)) die(2, '--stack-size-mb expects a positive number');
+    } else if (a === '--fuzzing-imports') {
+      fuzzing = true;
     } else if (a === '--engine-info') {
       writeSync(1, `node ${process.version} ${process.arch}\n`);
       process.exit(0);
@@ -86,13 +91,20 @@ function parseArgs() {
     for (const k of Object.keys(process.env).sort())
       if (k.startsWith(envPrefix)) env[k] = process.env[k];
   Object.assign(env, extraEnv);
-  return { modPath, modArgs, env, preopens, stackMb };
+  return { modPath, modArgs, env, preopens, stackMb, fuzzing };
+}
+
+// The logging imports of Binaryen's random modules.
+function fuzzingImports() {
+  const show = (v) => (Number.isNaN(v) ? 'nan' : Object.is(v, -0) ? '-0' : String(v));
+  const log = (type) => (v) => writeSync(1, `${type} ${typeof v === 'bigint' ? v : show(v)}\n`);
+  return { 'fuzzing-support': { 'log-i32': log('i32'), 'log-i64': log('i64'), 'log-f32': log('f32'), 'log-f64': log('f64') } };
 }
 
 // ---- load, instantiate, run ---------------------------------------------------
 // Returns {code} (the module's exit code) or {fail, msg} (exit status + message).
 // Used both on the main thread and inside the worker of --stack-size-mb.
-async function runModule({ modPath, modArgs, env, preopens }) {
+async function runModule({ modPath, modArgs, env, preopens, fuzzing }) {
   let bytes;
   try {
     bytes = readFileSync(modPath);
@@ -117,7 +129,8 @@ async function runModule({ modPath, modArgs, env, preopens }) {
     returnOnExit: true,   // proc_exit makes start() return its code instead of killing node
   });
   try {
-    const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+    const imports = fuzzing ? { ...wasi.getImportObject(), ...fuzzingImports() } : wasi.getImportObject();
+    const instance = await WebAssembly.instantiate(module, imports);
     // start() calls _start and returns the proc_exit code (0 if _start returns).
     return { code: wasi.start(instance) };
   } catch (e) {
