@@ -6,11 +6,10 @@
 // exports) → `wasm-ckpt instrument` with each variant of options (both strategies; also
 // `--no-rewind-copies` and `-O0`, whose code differs most) → `wasm-opt --fuzz-exec-before` runs
 // every export of the original and of the instrumented module in Binaryen's interpreter, and the
-// printed calls, results and logged values must be the same. No checkpoint is taken (the modules
-// have no _start): this checks that the rewritten code computes what the original did, across
-// control-flow shapes, types and traps that compiled C and Rust rarely produce. A module the tool
-// refuses with a clear error (an unsupported feature) is counted, not failed.
-//
+// printed calls, results and logged values must be the same. This part takes no checkpoint (the
+// modules have no _start): it checks that the rewritten code computes what the original did,
+// across control-flow shapes, types and traps that compiled C and Rust rarely produce. A module
+// the tool refuses with a clear error (an unsupported feature) is counted, not failed.
 //
 // With --runner run_wasi.mjs and --resume-seeds M, the first M seeds are also stopped and resumed:
 // a generated _start calls every export that takes no parameters (resetting the generator's hang
