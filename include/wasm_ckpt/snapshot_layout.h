@@ -67,8 +67,8 @@
 #define STATE_UNWINDING 1u
 #define STATE_REWINDING 2u
 /* The countdown while unwinding: a function that takes the countdown as a parameter and
- * returns it (a threaded countdown) returns this instead when it unwinds, so its callers test what the call
- * returned rather than load the state. Normal runs stay far above it. */
+ * returns it (a threaded countdown) returns this instead when it unwinds, so its callers test
+ * what the call returned rather than load the state. Normal runs stay far above it. */
 #define COUNTDOWN_UNWINDING 0x80000000u
 
 #define FLAG_INITIALIZED 1u

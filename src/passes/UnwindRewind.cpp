@@ -106,7 +106,7 @@ public:
     // Worth it where polls sit in loops; loop-free (recursive) functions poll the global once,
     // unless the countdown comes in as a parameter.
     threaded = role == Role::Fast && plan.threadedCountdown.count(func->name);
-    localCountdown = threaded || hasLoopPoll(func->body);
+    localCountdown = threaded || !loopHeaderPolls.empty();
     if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
     expandChargeMarkers();
     // A fast copy with an entry poll hands a rewind over in that poll's slow path: the run-time
@@ -630,13 +630,6 @@ private:
     } expander;
     expander.self = this;
     expander.walk(func->body);
-  }
-
-  static bool hasLoopPoll(Expression* body) {
-    for (auto* loop : FindAll<Loop>(body).list) {
-      if (isPollMarker(firstStatement(loop->body))) return true;
-    }
-    return false;
   }
 
   static bool isPollMarker(Expression* curr) {

@@ -127,6 +127,21 @@ function checkResume(original, instrumented) {
 }
 
 let passed = 0, failed = 0, refused = 0, resumes = 0;
+
+// Instruments `input`; false (counted as refused or failed) when the tool did not.
+function instrument(input, options, output, what) {
+  const tool = run(args.tool, ['instrument', input, ...options, '-o', output]);
+  if (tool.code === 0) return true;
+  const message = tool.out.trim().split('\n').pop();
+  // A clear refusal of an unsupported input is the tool's contract; anything else is a bug.
+  if (/^wasm-ckpt: (error: )?unsupported/.test(message)) {
+    refused++;
+  } else {
+    console.log(`FAIL ${what}: instrument exited ${tool.code}: ${message}`);
+    failed++;
+  }
+  return false;
+}
 const variants = args.variants.split(';').map((v) => v.trim().split(/\s+/));
 for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seeds); seed++) {
   const dir = path.join(work, `seed-${seed}`);
@@ -143,18 +158,7 @@ for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seed
   for (const [v, options] of variants.entries()) {
     const variant = options.join(' ');
     const instrumented = path.join(dir, `variant-${v}.wasm`);
-    const tool = run(args.tool, ['instrument', original, ...options, '-o', instrumented]);
-    if (tool.code !== 0) {
-      const message = tool.out.trim().split('\n').pop();
-      // A clear refusal of an unsupported input is the tool's contract; anything else is a bug.
-      if (/^wasm-ckpt: (error: )?unsupported/.test(message)) {
-        refused++;
-        continue;
-      }
-      console.log(`FAIL seed ${seed} (${variant}): instrument exited ${tool.code}: ${message}`);
-      failed++;
-      continue;
-    }
+    if (!instrument(original, options, instrumented, `seed ${seed} (${variant})`)) continue;
     const actual = execute(instrumented);
     if (actual === expected) {
       passed++;
@@ -176,13 +180,7 @@ for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seed
   }
   for (const strategy of ['full', 'lean']) {
     const instrumented = path.join(dir, `started.${strategy}.wasm`);
-    const tool = run(args.tool, ['instrument', started, '--strategy', strategy, '-o', instrumented]);
-    if (tool.code !== 0) {
-      if (/unsupported/.test(tool.out)) { refused++; continue; }
-      console.log(`FAIL seed ${seed} (resume, ${strategy}): instrument exited ${tool.code}: ${tool.out.trim().split('\n').pop()}`);
-      failed++;
-      continue;
-    }
+    if (!instrument(started, ['--strategy', strategy], instrumented, `seed ${seed} (resume, ${strategy})`)) continue;
     const problem = checkResume(started, instrumented);
     if (problem) {
       console.log(`FAIL seed ${seed} (resume, ${strategy}): ${problem} (${instrumented})`);
