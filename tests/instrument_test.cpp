@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "wasm-traversal.h"
 #include "wasm.h"
 
 #include "wasm_ckpt/error.h"
@@ -353,4 +354,44 @@ TEST(ModuleIo, RejectsBadInput) {
     EXPECT_EQ(msg.rfind("bad.wat: invalid module", 0), 0u) << msg;
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
   }
+}
+
+namespace {
+bool hasFunction(wasm::Module& module, const char* name) { return module.getFunctionOrNull(wasm::Name(name)) != nullptr; }
+
+// Whether `func` contains a memory.grow, and whether it calls `target`.
+std::pair<bool, bool> growsAndCalls(wasm::Function* func, const char* target) {
+  struct Finder : wasm::PostWalker<Finder> {
+    wasm::Name target;
+    bool grows = false, calls = false;
+    void visitMemoryGrow(wasm::MemoryGrow*) { grows = true; }
+    void visitCall(wasm::Call* curr) { calls = calls || curr->target == target; }
+  } finder;
+  finder.target = wasm::Name(target);
+  finder.walk(func->body);
+  return {finder.grows, finder.calls};
+}
+} // namespace
+
+// A checkpoint grows memory past the program's pages to write the snapshot: a declared maximum
+// is lifted, and the program's memory.grow goes through the run-time code, which keeps the limit.
+TEST(Instrument, LiftsTheMaximumMemorySizeAndKeepsTheProgramsLimit) {
+  const char* grow = "(func $grow (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0)))";
+  auto bounded = instrument(withStart(std::string("(memory 1 4) ") + grow));
+  EXPECT_FALSE(bounded.module->memory.hasMax());
+  auto [grows, calls] = growsAndCalls(bounded.module->getFunction("grow"), "wasm_ckpt$grow_memory");
+  EXPECT_FALSE(grows);
+  EXPECT_TRUE(calls);
+  auto* limited = bounded.module->getFunction("wasm_ckpt$grow_memory");
+  EXPECT_TRUE(growsAndCalls(limited, "").first); // the run-time code's own grow stays
+
+  auto unbounded = instrument(withStart(std::string("(memory 1) ") + grow));
+  EXPECT_FALSE(hasFunction(*unbounded.module, "wasm_ckpt$grow_memory"));
+  EXPECT_TRUE(growsAndCalls(unbounded.module->getFunction("grow"), "").first);
+
+  // An imported memory's maximum is its host's to give.
+  auto imported = instrument(withStart(std::string("(import \"env\" \"memory\" (memory 1 4)) ") + grow));
+  EXPECT_TRUE(imported.module->memory.hasMax());
+  EXPECT_EQ(imported.module->memory.max, 4u);
+  EXPECT_FALSE(hasFunction(*imported.module, "wasm_ckpt$grow_memory"));
 }

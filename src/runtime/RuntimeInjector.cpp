@@ -6,7 +6,9 @@
 // for in this module: a runtime global, a constant, memory.init from a passive segment, or a
 // function generated here (for this module's globals, and for borrowing the window at address
 // 0). Finally _start is wrapped, and the program's calls to proc_exit go through the run-time
-// code first.
+// code first, as does its memory.grow where the module declared a maximum memory size (the
+// instrumented module declares none: a checkpoint grows memory past the program's to write the
+// snapshot).
 #include "runtime/RuntimeInjector.h"
 
 #include <map>
@@ -28,6 +30,7 @@ namespace {
 using namespace wasm;
 
 constexpr const char* kWasi = "wasi_snapshot_preview1";
+constexpr uint64_t kWasm32MaxPages = 65536;
 // The window borrowed at address 0 is kept on the wasm stack by a recursive function, one chunk
 // of this many i64 locals per level. Larger chunks mean fewer levels (less engine stack on top
 // of the 4 KiB itself) but more code: 32 words give 16 levels and about 550 bytes of code.
@@ -63,9 +66,11 @@ public:
     addGlobals();
     addSegments();
     redirectProcExit();
+    bool limitKept = keepMemoryLimitWhileLiftingIt();
     mapImports();
     findStart();
     copyFunctions();
+    if (!limitKept) module.removeFunction(runtime::growMemory());
     addGeneratedFunctions();
     result.hasStart = wrapStart();
     module.features.enable(FeatureSet::BulkMemory);
@@ -82,6 +87,7 @@ private:
   Address rodataOrigin = 0;
   Index rodataSize = 0;
   Name originalStart;
+  Address memoryLimit = Address(kWasm32MaxPages); // in pages: what the program may grow its memory to
 
   void ensureExportedMemory() {
     if (!module.memory.exists) {
@@ -158,6 +164,27 @@ private:
     for (auto& exp : module.exports) {
       if (exp->kind == ExternalKind::Function && exp->value == procExit) exp->value = runtime::procExit();
     }
+  }
+
+  // A checkpoint appends the frame records to memory, past the program's pages (ckpt_runtime.c),
+  // which a memory at its declared maximum would refuse: the maximum is lifted, and the
+  // program's memory.grow calls grow_memory instead, which fails where the maximum made it fail.
+  // An imported memory keeps the maximum its host gives it. Call before the run-time functions
+  // are copied in: only the program's own code is redirected.
+  bool keepMemoryLimitWhileLiftingIt() {
+    if (!module.memory.hasMax()) return false;
+    memoryLimit = std::min(module.memory.max, Address(kWasm32MaxPages));
+    if (module.memory.imported()) return false;
+    module.memory.max = Memory::kUnlimitedSize;
+    struct Redirect : PostWalker<Redirect> {
+      Builder* builder;
+      void visitMemoryGrow(MemoryGrow* curr) { replaceCurrent(builder->makeCall(runtime::growMemory(), {curr->delta}, Type::i32)); }
+    } redirect;
+    redirect.builder = &builder;
+    for (auto& func : module.functions) {
+      if (!func->imported()) redirect.walkFunction(func.get());
+    }
+    return true;
   }
 
   void mapImports() {
@@ -259,6 +286,7 @@ private:
       args.insert(args.end(), ops.begin(), ops.end());
       return builder.makeCall(stashRunName(), args, Type::i32);
     }
+    if (which == "memory_limit") return builder.makeConst(int32_t(uint32_t(memoryLimit.addr)));
     if (which == "call_original_start") {
       return originalStart.is() ? (Expression*)builder.makeCall(originalStart, {}, Type::none) : builder.makeNop();
     }

@@ -16,7 +16,9 @@
  *      * while the program runs (start-up, trigger checks, messages), a window at address 0 is
  *        borrowed through ckpt_with_window(): its contents wait on the wasm value stack while
  *        ckpt_window_action() runs, and are put back afterwards;
- *      * when checkpointing, memory is grown past the program's size; the process then exits;
+ *      * when checkpointing, memory is grown past the program's size, even past the maximum the
+ *        program declared (the instrumented module declares none; grow_memory keeps the
+ *        program's limit); the process then exits;
  *      * when restoring, every byte of memory is overwritten from the snapshot afterwards.
  *  - String constants live in a passive data segment; RO() gives their address once copied.
  */
@@ -46,6 +48,7 @@ INTRINSIC(rodata_size) u32 ckpt_rodata_size(void);
 INTRINSIC(baked_size) u32 ckpt_baked_size(void);
 INTRINSIC(baked_copy) void ckpt_baked_copy(u32 dst, u32 offset, u32 len);
 INTRINSIC(call_original_start) void ckpt_call_original_start(void);
+INTRINSIC(memory_limit) u32 ckpt_memory_limit(void);
 
 /* ---- WASI preview1 ---- */
 #define WASI(name) __attribute__((import_module("wasi_snapshot_preview1"), import_name(#name)))
@@ -358,6 +361,8 @@ static void open_snapshot_stream(u32 path) {
       ld32(h + HDR_FRAME_COUNT) == 0 || ld32(h + HDR_HEADER_SIZE) != SNAPSHOT_HEADER_SIZE)
     die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (sizes do not add up)"), 0, 0, 0, 0);
   if (pages == 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has no memory to restore into"), 0, 0, 0, 0);
+  if (pages > ckpt_memory_limit())
+    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot holds more memory than the program may have, pages"), 0, 0, 1, pages);
   u64 checksum = ld64(h + HDR_CHECKSUM);
   S32(SLOT_MEM_PAGES, pages);
   S32(SLOT_STORED_PAGES, stored);
@@ -455,6 +460,16 @@ static void ensure_memory(u32 end) {
   u32 pages = (end - have + PAGE - 1) / PAGE;
   if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1)
     die(EXIT_IO_ERROR, RO("cannot grow memory to write the snapshot"), 0, 0, 0, 0);
+}
+
+/* The program's memory.grow, in a module that declared a maximum size: the instrumented module
+ * declares none, so that a checkpoint can always grow memory to write the snapshot, and the
+ * program's growth fails here exactly where the declared maximum made it fail. Checkpoints
+ * happen only at poll points and end the run, so the program never sees memory past its limit. */
+__attribute__((export_name("grow_memory"))) u32 ckpt_grow_memory(u32 pages) {
+  u32 have = (u32)__builtin_wasm_memory_size(0);
+  if (pages > ckpt_memory_limit() - have) return (u32)-1;
+  return (u32)__builtin_wasm_memory_grow(0, pages);
 }
 
 /* Called by instrumented functions while unwinding: reserves a frame record of 'payload_size'

@@ -15,6 +15,7 @@ inline wasm::Name frameRead() { return functionName("frame_read"); }
 inline wasm::Name frameReserve() { return functionName("frame_reserve"); }
 inline wasm::Name start() { return functionName("start"); }
 inline wasm::Name procExit() { return functionName("proc_exit"); }
+inline wasm::Name growMemory() { return functionName("grow_memory"); }
 // A call to this no-op function marks a poll point until UnwindRewind expands it.
 inline wasm::Name pollMarker() { return wasm::Name("wasm_ckpt$poll_marker"); }
 // `(call $charge_marker N)` takes N polls off the countdown until UnwindRewind expands it: a

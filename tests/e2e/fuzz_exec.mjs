@@ -88,11 +88,8 @@ function withStart(original, output) {
   // Imports go before the other definitions.
   const at = wat.indexOf('\n (import');
   const withLog = log && at >= 0 ? `${wat.slice(0, at)}\n ${log}${wat.slice(at)}` : wat;
-  // No maximum memory size: the run-time code grows memory to write a snapshot. The reference
-  // run uses the same module, so a memory.grow the generator meant to fail cannot tell them apart.
-  const unbounded = withLog.replace(/^ \(memory (\$\S+) (\d+) \d+\)$/m, ' (memory $1 $2)');
-  const end = unbounded.lastIndexOf(')');
-  const text = `${unbounded.slice(0, end)} (func $wasm_ckpt_fuzz$start (export "_start") ${body.join(' ')})\n)\n`;
+  const end = withLog.lastIndexOf(')');
+  const text = `${withLog.slice(0, end)} (func $wasm_ckpt_fuzz$start (export "_start") ${body.join(' ')})\n)\n`;
   const watPath = `${output}.wat`;
   fs.writeFileSync(watPath, text);
   return run(args['wasm-opt'], [watPath, '--all-features', '-o', output]);
