@@ -4,8 +4,9 @@
 // Started by bench/run.sh (which builds the tools first); see bench/README.md for what is
 // measured and how.
 //
-// usage: node bench/harness.mjs [--quick] [--strategies full,lean] [--reps N] [--ckpt-reps N] [--tiers optimizing,default]
-//                               [--programs a,b,...] [--out DIR] [--tool PATH] [--baseline PATH]
+// usage: node bench/harness.mjs [--quick] [--strategies full,lean] [--reps N] [--max-reps N] [--ckpt-reps N]
+//                               [--tiers optimizing,default] [--programs a,b,...] [--out DIR] [--tool PATH]
+//                               [--baseline PATH]
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -22,6 +23,7 @@ const opt = {
   quick: false,
   strategies: ['full', 'lean'],
   reps: null,
+  maxReps: null,
   ckptReps: null,
   programs: null,
   out: path.join(benchDir, 'out'),
@@ -47,6 +49,7 @@ const TIER_FLAGS = { optimizing: ['--no-liftoff', '--no-wasm-lazy-compilation'],
       case '--quick': opt.quick = true; break;
       case '--strategies': opt.strategies = need(i).split(',').filter(Boolean); i++; break;
       case '--reps': opt.reps = parseInt(need(i), 10); i++; break;
+      case '--max-reps': opt.maxReps = parseInt(need(i), 10); i++; break;
       case '--ckpt-reps': opt.ckptReps = parseInt(need(i), 10); i++; break;
       case '--tiers': opt.tiers = need(i).split(',').filter(Boolean); i++; break;
       case '--programs': opt.programs = need(i).split(',').filter(Boolean); i++; break;
@@ -66,9 +69,14 @@ const TIER_FLAGS = { optimizing: ['--no-liftoff', '--no-wasm-lazy-compilation'],
   }
   if (!opt.tiers.length) opt.tiers = ['optimizing'];
   if (opt.reps === null) opt.reps = opt.quick ? 3 : 5;
+  if (opt.maxReps === null) opt.maxReps = opt.quick ? opt.reps : Math.max(opt.reps, 15);
   if (opt.ckptReps === null) opt.ckptReps = opt.quick ? 1 : 3;
   if (!(opt.reps >= 1) || !(opt.ckptReps >= 1)) {
     console.error('harness: --reps and --ckpt-reps must be at least 1');
+    process.exit(2);
+  }
+  if (!(opt.maxReps >= opt.reps)) {
+    console.error('harness: --max-reps must be at least --reps');
     process.exit(2);
   }
 }
@@ -117,6 +125,21 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+// The interquartile range of `xs` relative to their median (0 for fewer than 4 values).
+const relativeSpread = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length < 4) return 0;
+  const at = (q) => {
+    const i = q * (s.length - 1), lo = Math.floor(i);
+    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
+  };
+  return (at(0.75) - at(0.25)) / median(s);
+};
+// A program's per-rep ratios can fall in two clusters (this VM's neighbours, V8's code layout:
+// lcs under lean gave 1.04 in some reps and 1.25 in others); a median of 5 then says either.
+// Reps go on, up to --max-reps, while a strategy's ratios in the headline tier spread wider
+// than this (interquartile range over median).
+const SPREAD_LIMIT = 0.05;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.log(...a);
 const notes = [];
@@ -355,6 +378,8 @@ const resultsBase = () => ({
   machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavgAtEnd: os.loadavg() },
   tool: { version: tools.ckpt.version, sha: tools.ckpt.hash, baselineSha: tools.baseline.hash },
   reps: opt.reps,
+  maxReps: opt.maxReps,
+  spreadLimit: SPREAD_LIMIT,
   tiers: opt.tiers,
   ckptReps: opt.ckptReps,
   quick: opt.quick,
@@ -390,7 +415,11 @@ for (const p of programs) {
   }
   // Interleaved repetitions: ABC, CBA, ABC, ... so that drift in machine load hits every variant
   // alike; per-rep ratios compare runs made seconds apart.
-  for (let r = 0; r < opt.reps; r++) {
+  const headline = opt.tiers[0];
+  const ratios = (v, t) => p.variants[v].tiers[t].runMs.map((ms, i) => ms / p.variants.original.tiers[t].runMs[i]);
+  const spread = () => Math.max(0, ...strategies.filter((s) => live.includes(s)).map((s) => relativeSpread(ratios(s, headline))));
+  let r = 0;
+  for (; r < opt.reps || (r < opt.maxReps && spread() > SPREAD_LIMIT); r++) {
     const order = r % 2 === 0 ? live : [...live].reverse();
     for (const tier of opt.tiers) {
       for (const v of order) {
@@ -411,19 +440,22 @@ for (const p of programs) {
       }
     }
   }
+  p.reps = r;
+  if (r > opt.reps) note(`${p.name}: ${r} timing reps (ratios spread more than ${SPREAD_LIMIT * 100}% after ${opt.reps})`);
   const O = p.variants.original;
   for (const v of live) {
     const V = p.variants[v];
     for (const t of opt.tiers) {
       const T = V.tiers[t];
       T.medianMs = median(T.runMs);
-      T.runRatio = median(T.runMs.map((ms, i) => ms / O.tiers[t].runMs[i]));
+      T.runRatio = median(ratios(v, t));
+      T.runRatioSpread = relativeSpread(ratios(v, t));
     }
     // The headline tier's figures, under the names the report uses.
     Object.assign(V, { runMs: V.tiers[opt.tiers[0]].runMs, medianMs: V.tiers[opt.tiers[0]].medianMs, runRatio: V.tiers[opt.tiers[0]].runRatio });
     V.medianStartupMs = median(V.startupMs);
     V.codeRatio = V.codeBytes / O.codeBytes;
-    if (V.mismatches) note(`${p.name}: ${v}: ${V.mismatches} of ${opt.reps * opt.tiers.length} runs failed (${V.lastError})`);
+    if (V.mismatches) note(`${p.name}: ${v}: ${V.mismatches} of ${r * opt.tiers.length} runs failed (${V.lastError})`);
   }
   log(`${p.name}: original ${O.medianMs?.toFixed(0)} ms; ` + live.slice(1).map((v) => `${v} x${p.variants[v].runRatio?.toFixed(3)}`).join(', '));
 

@@ -55,7 +55,9 @@ export function markdown(r) {
   out.push('# wasm-ckpt benchmark results', '');
   out.push(`Command: \`${r.command}\` — ${r.started}, ${r.minutes.toFixed(1)} min; Node ${r.machine.node}, ${r.machine.cpus} CPUs (${r.machine.cpuModel}); ` +
     `load average ${r.loadavgAtStart.map((x) => x.toFixed(1)).join('/')} at start, ${r.machine.loadavgAtEnd.map((x) => x.toFixed(1)).join('/')} at end; ` +
-    `${r.tool.version} (binary sha256 ${r.tool.sha.slice(0, 12)}); ${r.reps} interleaved timing reps, ${r.ckptReps} checkpoint/restore trial(s) per strategy; ` +
+    `${r.tool.version} (binary sha256 ${r.tool.sha.slice(0, 12)}); ${r.reps} interleaved timing reps` +
+    (r.maxReps > r.reps ? ` (up to ${r.maxReps} for a program whose per-rep ratios of a strategy spread more than ${r.spreadLimit * 100}%, interquartile range over median; see the notes)` : '') +
+    `, ${r.ckptReps} checkpoint/restore trial(s) per strategy; ` +
     `${measured.length} programs measured.`, '');
   out.push('## Run time, code size, instrumentation time', '');
   const tiers = r.tiers ?? ['default'];
@@ -83,12 +85,13 @@ export function markdown(r) {
 
 export function csv(r) {
   const head = ['program', 'kind', 'variant', 'run_ratio', 'original_ms', 'variant_ms', 'failed_runs', 'code_bytes', 'code_ratio', 'instrument_s',
-    'memory_bytes', 'snapshot_bytes', 'snapshot_ratio', 'checkpoint_ms', 'stop_latency_ms', 'restore_ms', 'original_startup_ms', 'resumed_ok', 'trials'];
+    'memory_bytes', 'snapshot_bytes', 'snapshot_ratio', 'checkpoint_ms', 'stop_latency_ms', 'restore_ms', 'original_startup_ms', 'resumed_ok', 'trials',
+    'reps', 'run_ratio_spread'];
   const rows = [head.join(',')];
   const num = (x, d = 4) => (finite(x) ? String(+x.toFixed(d)) : '');
   for (const p of r.programs) {
     if (p.status !== 'measured') {
-      rows.push([p.name, p.kind, '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', ''].join(','));
+      rows.push([p.name, p.kind, ...Array(head.length - 2).fill('')].join(','));
       continue;
     }
     for (const v of r.variants) {
@@ -96,7 +99,8 @@ export function csv(r) {
       const c = p.ckpt?.[v];
       rows.push([p.name, p.kind, v, num(V?.runRatio), num(p.variants.original.medianMs, 2), num(V?.medianMs, 2), V?.mismatches ?? '', V?.codeBytes ?? '',
         num(V?.codeRatio), num(V?.seconds, 3), c?.memoryBytes ?? '', c?.snapshotBytes ?? '', num(c?.snapshotRatio), num(c?.ckptMs, 2), num(c?.stopMs, 2),
-        num(c?.restoreMs, 2), num(c?.origStartupMs, 2), c ? c.resumedOk : '', c ? c.trials.length : ''].join(','));
+        num(c?.restoreMs, 2), num(c?.origStartupMs, 2), c ? c.resumedOk : '', c ? c.trials.length : '',
+        p.reps ?? '', num(V?.tiers?.[r.tiers?.[0]]?.runRatioSpread)].join(','));
     }
   }
   return rows.join('\n') + '\n';
