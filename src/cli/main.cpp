@@ -54,9 +54,17 @@ int main(int argc, char** argv) {
     command->add_option("--strategy", strategy, "full (robust, everywhere) or lean (low overhead)")
       ->check(CLI::IsMember({"full", "lean"}))
       ->default_val("full");
+    // One pattern per flag, repeatable: a flag taking several values would also take the input
+    // file that follows it (`--exclude main in.wasm`).
     command->add_option("--functions", functions,
-                        "Put poll points only in these functions: names, export names, indices, globs (* ?)");
-    command->add_option("--exclude", exclude, "Put no poll points in these functions (same patterns)");
+                        "Put poll points only in these functions: a name, export name, index or glob (* ?); repeatable")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    command->add_option("--exclude", exclude, "Put no poll points in this function (same patterns); repeatable")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   };
   auto* instrument = app.add_subcommand("instrument", "Add checkpoint and restore support to a module");
   addSelectionOptions(instrument);

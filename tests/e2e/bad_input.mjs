@@ -370,6 +370,15 @@ expectUsageError('--strategy bogus', (o) => ['instrument', input(), '-o', o, '--
 expectUsageError('-O 9', (o) => ['instrument', input(), '-o', o, '-O', '9']);
 expectUsageError('-O abc', (o) => ['instrument', input(), '-o', o, '-O', 'abc']);
 expectUsageError('resume without snapshot', (o) => ['resume', input(), '-o', o]);
+expectUsageError('--exclude without a pattern', (o) => ['instrument', input(), '-o', o, '--exclude']);
+expectUsageError('--exclude with two patterns', (o) => ['instrument', input(), '-o', o, '--exclude', '4', '5']);
+check('options: --functions and --exclude before the input take one pattern each', () => {
+  const out = freshDir('out', 'opt_selection_first');
+  const r = tool(['instrument', '--functions', '*', '--exclude', '_start', '--exclude', '4', input(),
+                  '-o', path.join(out, 'out.wasm')]);
+  expectStatus(r, 0);
+  expect(fs.existsSync(path.join(out, 'out.wasm')), 'no output');
+});
 
 check('instrument: missing input file', () =>
   expectInstrumentFails('missing_input', path.join(IN, 'does-not-exist.wasm'), ['does-not-exist.wasm']));
