@@ -206,6 +206,8 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   if (!injected.hasStart)
     report.warnings.push_back("the module exports no _start function: the run-time contract (WASM_CKPT_*) is inactive");
   if (pollSites.empty()) report.warnings.push_back("no poll point was placed: the program can never be checkpointed");
+  if (injected.importedMemoryMax)
+    report.warnings.push_back("the module imports its memory with a maximum size: a checkpoint fails once the program has grown memory to it");
 
   Builder builder(module);
   module.addFunction(Builder::makeFunction(runtime::pollMarker(), Signature(Type::none, Type::none), {}, builder.makeNop()));

@@ -394,4 +394,7 @@ TEST(Instrument, LiftsTheMaximumMemorySizeAndKeepsTheProgramsLimit) {
   EXPECT_TRUE(imported.module->memory.hasMax());
   EXPECT_EQ(imported.module->memory.max, 4u);
   EXPECT_FALSE(hasFunction(*imported.module, "wasm_ckpt$grow_memory"));
+  ASSERT_EQ(imported.report.warnings.size(), 1u);
+  EXPECT_NE(imported.report.warnings[0].find("imports its memory with a maximum"), std::string::npos);
+  EXPECT_TRUE(bounded.report.warnings.empty());
 }

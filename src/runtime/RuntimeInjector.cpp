@@ -67,6 +67,7 @@ public:
     addSegments();
     redirectProcExit();
     bool limitKept = keepMemoryLimitWhileLiftingIt();
+    result.importedMemoryMax = module.memory.imported() && module.memory.hasMax();
     mapImports();
     findStart();
     copyFunctions();

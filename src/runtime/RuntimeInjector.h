@@ -15,6 +15,9 @@ namespace wasm_ckpt {
 struct InjectedRuntime {
   std::vector<SavedGlobal> savedGlobals; // the program's mutable globals, snapshot order
   bool hasStart = false;                 // whether the module exports _start
+  // The module imports its memory with a maximum size, which stays (the injector lifts the
+  // maximum of a memory the module defines): a checkpoint at that size cannot be written.
+  bool importedMemoryMax = false;
 };
 
 // Call before the passes run: they emit calls to the run-time functions and globals.
