@@ -579,6 +579,22 @@ for (const [name, make, inspect] of VARIANTS) {
   }
 }
 
+check('restore refuses: more memory than the program\'s declared maximum (checksum fixed)', () => {
+  const src = path.join(IN, 'fib_max.wasm');
+  expectStatus(run(opts.clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-Wl,--max-memory=4194304',
+                                path.join(opts.corpus, 'fib_rec.c'), '-o', src]), 0, 'clang: ');
+  expectStatus(tool(['instrument', src, '-o', path.join(RT, 'fib_max.inst.wasm')]), 0, 'instrument: ');
+  expectStatus(runModule('fib_max.inst.wasm', { WASM_CKPT_AT: '5000', WASM_CKPT_FILE: 'max.snap' }, { cwd: RT }), 75, 'checkpoint: ');
+  const snap = fs.readFileSync(path.join(RT, 'max.snap'));
+  fs.writeFileSync(path.join(RT, 'max65.snap'), edited(snap, (b) => b.writeUInt32LE(65, 40))); // 64 pages allowed
+  const r = runModule('fib_max.inst.wasm', { WASM_CKPT_RESTORE: 'max65.snap' }, { cwd: RT });
+  expectStatus(r, 65);
+  expectOneLine(r.stderr, 'wasm-ckpt: ');
+  expect(r.stderr.includes('more memory than the program may have'), `stderr ${show(r.stderr)}`);
+  expect(r.stdout === '', `the program ran: stdout ${show(r.stdout, 120)}`);
+  expectStatus(runModule('fib_max.inst.wasm', { WASM_CKPT_RESTORE: 'max.snap' }, { cwd: RT }), 0, 'unedited snapshot: ');
+});
+
 check('resume refuses: a module that is not instrumented', () => {
   const out = freshDir('out', 'resume_plain');
   const r = tool(['resume', need(fibWasm, 'fib_rec.wasm'), need(snapPath, 'snapshot'), '-o', path.join(out, 'r.wasm')]);
