@@ -2,7 +2,7 @@
 // from the local server, runs the module with wasi_core.mjs, and reports stdout/stderr, the
 // directory changes and the exit code back to the server. Runs on the page's main thread (default)
 // or in a dedicated worker (CKPT_CHROMIUM_WORKER=1), so it sticks to what both allow.
-import { runWasi } from './wasi_core.mjs';
+import { runWasiAsync } from './wasi_core.mjs';
 
 // Synchronous (WASI calls are synchronous). A window forbids responseType on a synchronous request,
 // so binary data comes as x-user-defined text: one char per byte, in 0xF780-0xF7FF above 0x7F.
@@ -33,7 +33,7 @@ try {
     stat(rel) { const k = syncGet(`/fs/stat?p=${q(rel)}`, false); return k === 'none' ? null : k; },
     read(rel) { return syncGet(`/fs/read?p=${q(rel)}`, true); },
   };
-  const r = runWasi({
+  const r = await runWasiAsync({
     module, args: config.args, env: config.env, host,
     writeStdout: (b) => out[1].push(b), writeStderr: (b) => out[2].push(b),
     stdio: config.stdio,

@@ -113,7 +113,25 @@ function collectChanges(map, prefix, out) {
 // Runs `module` (a compiled WebAssembly.Module). Returns {code, changes} or {fail, msg, changes}
 // (fail: 134 for a trap, link error or other run-time failure).
 // stdio: what the host's fd 0, 1, 2 are, [{kind, flags}, ...] (see stdioFdstat).
-export function runWasi({ module, args, env, host, writeStdout, writeStderr, stdio = [] }) {
+export function runWasi(options) {
+  const run = prepareWasi(options);
+  return run.finish(() => new WebAssembly.Instance(options.module, run.imports));
+}
+
+// The same, instantiating asynchronously: Chromium refuses `new WebAssembly.Instance` on its main
+// thread for a module over 8 MB (a module baked with a large snapshot).
+export async function runWasiAsync(options) {
+  const run = prepareWasi(options);
+  let instance;
+  try {
+    instance = await WebAssembly.instantiate(options.module, run.imports);
+  } catch (e) {
+    return run.finish(() => { throw e; });
+  }
+  return run.finish(() => instance);
+}
+
+function prepareWasi({ args, env, host, writeStdout, writeStderr, stdio = [] }) {
   const root = host ? new HostMap(host, '') : null;
   const fds = [
     new StdinEmpty(stdio[0]),
@@ -125,15 +143,20 @@ export function runWasi({ module, args, env, host, writeStdout, writeStderr, std
                         { debug: false });   // the shim logs every call when `debug` is absent
   const changes = () => (root ? collectChanges(root, '', { write: [], mkdir: [], remove: [] })
                               : { write: [], mkdir: [], remove: [] });
-  try {
-    const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport });
-    const code = wasi.start(instance);   // proc_exit is caught by the shim and returned
-    return { code, changes: changes() };
-  } catch (e) {
-    if (e instanceof WASIProcExit) return { code: e.code, changes: changes() };
-    const msg = String(e && e.message !== undefined ? e.message : e).split('\n')[0];
-    return { fail: 134, msg: `${e && e.name ? e.name + ': ' : ''}${msg}`, changes: changes() };
-  }
+  return {
+    imports: { wasi_snapshot_preview1: wasi.wasiImport },
+    // Starts the instance `instantiate` returns, and reports as runWasi does.
+    finish(instantiate) {
+      try {
+        const code = wasi.start(instantiate());   // proc_exit is caught by the shim and returned
+        return { code, changes: changes() };
+      } catch (e) {
+        if (e instanceof WASIProcExit) return { code: e.code, changes: changes() };
+        const msg = String(e && e.message !== undefined ? e.message : e).split('\n')[0];
+        return { fail: 134, msg: `${e && e.name ? e.name + ': ' : ''}${msg}`, changes: changes() };
+      }
+    },
+  };
 }
 
 // Command-line options shared by every engine runner (same shape as tests/tools/run_wasi.mjs):
