@@ -1,8 +1,9 @@
 // cflags: -Wl,--max-memory=4194304
 /* memory_limit.c - a program whose memory declares a maximum (4 MiB, 64 pages) and reaches it:
  * malloc grows memory until memory.grow fails, then the program computes over everything it
- * got, at its limit, frees every other block and allocates them again. Checks that an instrumented module fails
- * memory.grow exactly where the original does, and can be checkpointed at its maximum. */
+ * got, at its limit, frees every other block and allocates them again. Checks that an
+ * instrumented module fails memory.grow exactly where the original does, and can be
+ * checkpointed at its maximum. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
