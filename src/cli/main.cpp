@@ -56,15 +56,15 @@ int main(int argc, char** argv) {
       ->default_val("full");
     // One pattern per flag, repeatable: a flag taking several values would also take the input
     // file that follows it (`--exclude main in.wasm`).
-    command->add_option("--functions", functions,
-                        "Put poll points only in these functions: a name, export name, index or glob (* ?); repeatable")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    command->add_option("--exclude", exclude, "Put no poll points in this function (same patterns); repeatable")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    auto addPatternOption = [&](const char* name, std::vector<std::string>& patterns, const char* help) {
+      command->add_option(name, patterns, help)
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    };
+    addPatternOption("--functions", functions,
+                     "Put poll points only in these functions: a name, export name, index or glob (* ?); repeatable");
+    addPatternOption("--exclude", exclude, "Put no poll points in this function (same patterns); repeatable");
   };
   auto* instrument = app.add_subcommand("instrument", "Add checkpoint and restore support to a module");
   addSelectionOptions(instrument);
