@@ -187,6 +187,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     if (!f.instrumented) continue;
     plan.ordered.push_back(Name(f.irName));
     plan.canUnwind.insert(Name(f.irName));
+    if (f.huge) plan.huge.insert(Name(f.irName));
     if (f.entryPoll || f.loopPolls) {
       auto* func = module.getFunction(Name(f.irName));
       auto& sites = pollSites[func->name];
@@ -245,6 +246,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
 
   if (options.separateRewindCopies) {
     plan.threadedCountdown = functionsOnlyCalledDirectlyBy(module, plan);
+    for (auto name : plan.huge) plan.threadedCountdown.erase(name);
     if (!plan.threadedCountdown.empty()) module.features.enable(FeatureSet::Multivalue);
   }
 

@@ -326,6 +326,10 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     auto* func = module.getFunction(name);
     for (auto* call : FindAll<Call>(func->body).list) f.unwindingCalls += instrumented.count(call->target);
     for (auto* call : FindAll<CallIndirect>(func->body).list) f.unwindingCalls += unwindingTypes.count(call->heapType.toString());
+    f.expressions = Measurer::measure(func->body);
+    f.huge = f.expressions >= options.hugeFunctionSize;
+    if (f.huge)
+      f.reason += fmt::format("; huge ({} expressions): polls keep their slow path, the countdown stays in memory", f.expressions);
   }
   return plan;
 }
@@ -347,10 +351,10 @@ std::string describePlan(const InstrumentationPlan& plan, bool json) {
       auto& f = plan.functions[i];
       out += fmt::format("{}\n    {{\"index\": {}, \"name\": {}, \"selected\": {}, \"recursive\": {}, \"instrumented\": {}, "
                          "\"poll_points\": {}, \"poll_free_loops\": {}, \"call_polled_loops\": {}, \"chunked_loops\": {}, \"resume_points\": {}, "
-                         "\"reason\": {}}}",
+                         "\"expressions\": {}, \"huge\": {}, \"reason\": {}}}",
                          i ? "," : "", f.index, jsonQuote(f.name), f.selected, f.recursive, f.instrumented,
                          f.loopPolls + f.entryPoll, f.pollFreeLoops, f.callPolledLoops, f.chunkedLoops,
-                         f.loopPolls + f.entryPoll + f.unwindingCalls,
+                         f.loopPolls + f.entryPoll + f.unwindingCalls, f.expressions, f.huge,
                          jsonQuote(f.reason));
     }
     return out + "\n  ]\n}\n";

@@ -172,6 +172,21 @@ TEST(Plan, UnknownFunctionNamesTheClosestMatches) {
   EXPECT_THROW(planInstrumentation(*module, options), Error);
 }
 
+TEST(Plan, HugeFunctionsAreTheInstrumentedOnesFromTheSizeUp) {
+  auto module = parse();
+  auto options = lean();
+  for (auto& f : planInstrumentation(*module, options).functions) EXPECT_FALSE(f.huge) << f.name;
+  options.hugeFunctionSize = find(planInstrumentation(*module, options), "caller").expressions;
+  auto plan = planInstrumentation(*module, options);
+  for (auto& f : plan.functions) {
+    EXPECT_EQ(f.huge, f.instrumented && f.expressions >= options.hugeFunctionSize) << f.name;
+    EXPECT_EQ(f.reason.find("huge (") != std::string::npos, f.huge) << f.name;
+  }
+  EXPECT_TRUE(find(plan, "caller").huge);
+  EXPECT_FALSE(find(plan, "leaf").huge);
+  EXPECT_NE(describePlan(plan, true).find("\"huge\": true"), std::string::npos);
+}
+
 TEST(Plan, DescribeAsTextAndJson) {
   auto module = parse();
   auto plan = planInstrumentation(*module, lean());
@@ -199,6 +214,27 @@ TEST(Lean, HotLoopHasNoCallInside) {
     EXPECT_TRUE(wasm::FindAll<wasm::GlobalGet>(loop->body).list.empty()) << "global read inside the hot loop";
   }
   EXPECT_EQ(hotLoops, 1u);
+}
+
+// Huge functions (InstrumentOptions::hugeFunctionSize; 0 makes every one huge): one loop per
+// source loop, the poll's slow path inside it, the countdown read and written in the global, and
+// no countdown parameter added (looper is otherwise threaded: only caller calls it).
+TEST(Lean, HugeFunctionKeepsThePollInItsLoopAndTheCountdownInMemory) {
+  auto normal = parse();
+  instrumentModule(*normal, lean());
+  EXPECT_EQ(normal->getFunction("looper")->getNumParams(), 2u) << "the countdown is no longer threaded here";
+
+  auto module = parse();
+  auto options = lean();
+  options.hugeFunctionSize = 0;
+  instrumentModule(*module, options);
+  validateModule(*module, "lean output, huge form");
+  auto* looper = module->getFunction("looper");
+  EXPECT_EQ(looper->getNumParams(), 1u);
+  auto loops = wasm::FindAll<wasm::Loop>(looper->body).list;
+  ASSERT_EQ(loops.size(), 1u);
+  EXPECT_FALSE(wasm::FindAll<wasm::Call>(loops[0]->body).list.empty()) << "the slow path left the loop";
+  EXPECT_FALSE(wasm::FindAll<wasm::GlobalSet>(loops[0]->body).list.empty()) << "the countdown is not in the global";
 }
 
 size_t countExpressions(wasm::Expression* root) {

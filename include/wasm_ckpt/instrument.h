@@ -21,6 +21,13 @@ enum class Strategy { Full, Lean };
 constexpr uint64_t kDefaultPollFreeWork = uint64_t(1) << 20;
 const char* strategyName(Strategy strategy);
 
+// V8 compiles a function with more than 8192 virtual registers with a simpler register
+// allocator that keeps most values in memory, and instrumentation can double a function's
+// count: SQLite's largest functions (15,000-18,000 expressions) and bzip2's (11,400) fell to
+// that allocator only once instrumented. Functions from this many expressions up are
+// instrumented in a form that adds fewer registers (see UnwindRewindPlan::huge).
+constexpr uint32_t kDefaultHugeFunctionSize = 10000;
+
 struct InstrumentOptions {
   Strategy strategy = Strategy::Full;
   // Where poll points go: patterns matching function names (name section), export names or
@@ -37,6 +44,9 @@ struct InstrumentOptions {
   // polls: short counted loops within it go without a poll, and chunked loops poll once per
   // chunk of that much work. Less means a shorter stop latency and more polls.
   uint64_t pollFreeWork = kDefaultPollFreeWork;
+  // Instrumented functions of at least this many Binaryen expressions (before any change) are
+  // huge: their polls' slow paths stay in their loops and the countdown stays in memory. 0: all.
+  uint32_t hugeFunctionSize = kDefaultHugeFunctionSize;
 };
 
 struct InstrumentReport {

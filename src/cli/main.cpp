@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   std::string input, output, snapshotPath, modulePath, strategy = "full";
   std::vector<std::string> functions, exclude;
   unsigned optimizeLevel = 2;
+  uint32_t hugeFunctionSize = kDefaultHugeFunctionSize;
   bool json = false, dryRun = false, noRewindCopies = false;
 
   // instrument and plan share the options that decide what gets instrumented.
@@ -65,6 +66,10 @@ int main(int argc, char** argv) {
     addPatternOption("--functions", functions,
                      "Put poll points only in these functions: a name, export name, index or glob (* ?); repeatable");
     addPatternOption("--exclude", exclude, "Put no poll points in this function (same patterns); repeatable");
+    command->add_option("--huge-function-size", hugeFunctionSize,
+                        "Instrument functions of at least N expressions in the form that adds the fewest registers "
+                        "(loop polls inline, countdown in memory; 0: every function)")
+      ->default_val(kDefaultHugeFunctionSize);
   };
   auto* instrument = app.add_subcommand("instrument", "Add checkpoint and restore support to a module");
   addSelectionOptions(instrument);
@@ -122,6 +127,7 @@ int main(int argc, char** argv) {
     options.exclude = exclude;
     options.optimizeLevel = optimizeLevel;
     options.separateRewindCopies = !noRewindCopies;
+    options.hugeFunctionSize = hugeFunctionSize;
     if (planCommand->parsed() || (instrument->parsed() && dryRun)) {
       auto module = readModule(input);
       try {

@@ -33,6 +33,10 @@
 // resume point: the statements guarded by "$rid == 0" on the way there (outside loops, which
 // run again after a resume) are left out of it (lean's Code section: 4.21x -> 4.06x, bench).
 //
+// Huge functions (plan.huge) keep each loop poll's slow path in the loop and the countdown in
+// the global: fewer virtual registers for V8, which compiles a function past 8192 of them with a
+// much weaker register allocator (passes.h).
+//
 // At unwind sites (every resume point of a fast copy; the loop polls of other copies), the
 // frame locals whose value is dead there are zeroed before the branch to the epilogue: the
 // epilogue's stores would otherwise keep every frame local alive on every path to an unwind,
@@ -86,7 +90,8 @@ public:
   FunctionTransformer(Module& module, Function* func, Index ordinal, const UnwindRewindPlan& plan, FrameLayout& layout,
                       Role role = Role::Whole)
     : module(module), func(func), builder(module), ordinal(ordinal), plan(plan),
-      layout(role == Role::Fast ? fastNumbering : layout), role(role), guarded(role != Role::Fast) {}
+      layout(role == Role::Fast ? fastNumbering : layout), role(role), guarded(role != Role::Fast),
+      huge(plan.huge.count(plan.ordered[ordinal])) {}
 
   // The locals in the frame record, in record order (set by run()).
   const std::vector<Index>& frame() const { return frameLocals; }
@@ -106,7 +111,7 @@ public:
     // Worth it where polls sit in loops; loop-free (recursive) functions poll the global once,
     // unless the countdown comes in as a parameter.
     threaded = role == Role::Fast && plan.threadedCountdown.count(func->name);
-    localCountdown = threaded || !loopHeaderPolls.empty();
+    localCountdown = !huge && (threaded || !loopHeaderPolls.empty());
     if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
     expandChargeMarkers();
     // A fast copy with an entry poll hands a rewind over in that poll's slow path: the run-time
@@ -150,6 +155,7 @@ private:
   FrameLayout& layout;
   Role role;
   bool guarded; // normal execution passes the rewind guards
+  bool huge;    // UnwindRewindPlan::huge: loop polls inline, the countdown in the global
   Index rid = 0, framePtr = 0, countdownLocal = 0;
   bool localCountdown = false;
   bool threaded = false; // the countdown is this function's last parameter and last result
@@ -391,7 +397,7 @@ private:
     if (auto* loop = curr->dynCast<Loop>()) {
       surelyRewinding = false; // the body runs again after a resume inside it
       Expression* header = firstStatement(loop->body);
-      if (!isPollMarker(header)) {
+      if (!isPollMarker(header) || huge) {
         loop->body = transformBody(loop->body);
         return loop;
       }

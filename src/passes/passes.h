@@ -67,6 +67,15 @@ struct UnwindRewindPlan {
   // last result, so that calls between them keep it in registers: every caller is a transformed
   // function (no export, table, ref.func or start refers to them). Only with rewind copies.
   std::set<wasm::Name> threadedCountdown;
+  // Huge functions (InstrumentOptions::hugeFunctionSize) get the form that adds the fewest
+  // virtual registers in V8, which compiles a function past 8192 of them with a register
+  // allocator that keeps most values in memory. Their loop polls keep the slow path inline: the
+  // re-entry loop that takes it out of a hot loop adds a loop level, whose header needs a phi
+  // for every local the loop writes and which makes V8 unroll the loop inside more. Their
+  // countdown stays in the global: a local one needs a phi at every join after a call or poll.
+  // (bzip2's second largest function: 6,745 registers originally, 11,782 instrumented, 7,902 in
+  // this form; SQLite's sqlite3VdbeExec: 6,050, 11,051, 10,438.) Never threaded.
+  std::set<wasm::Name> huge;
   std::vector<FrameLayout>* layouts = nullptr;
   WorkerErrors* errors = nullptr; // required
 };

@@ -5,6 +5,8 @@
 //
 // usage: node checkpoint_resume.mjs --tool wasm-ckpt --runner run_wasi.mjs --corpus DIR --work DIR
 //            [--programs a,b] [--opt O0,O2] [--stops N] [--strategy full] [--jobs N]
+// --strategy takes a comma-separated list; an item may add instrument options after the strategy
+// ('lean --huge-function-size=0').
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -101,14 +103,15 @@ async function compile(source, opt, output) {
 }
 
 async function testProgram(program, opt, strategy) {
-  const tag = `${program}-${opt}-${strategy}`;
+  const tag = `${program}-${opt}-${strategy.replace(/[\s=]+/g, '_')}`;
   const dir = path.join(work, tag);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const original = path.join(dir, 'original.wasm');
   const instrumented = path.join(dir, 'instrumented.wasm');
   await compile(sources.get(program), opt, original);
-  await mustRun(tool, ['instrument', original, '-o', instrumented, '--strategy', strategy]);
+  const [strategyName, ...instrumentOptions] = strategy.split(/\s+/);
+  await mustRun(tool, ['instrument', original, '-o', instrumented, '--strategy', strategyName, ...instrumentOptions]);
 
   const importsOf = (file) => WebAssembly.Module.imports(new WebAssembly.Module(fs.readFileSync(file))).map((i) => `${i.module}.${i.name}`);
   const originalImports = new Set(importsOf(original));

@@ -4,7 +4,8 @@
 // For each seed: random bytes (a fixed PRNG, so a seed names one module on every machine) →
 // `wasm-opt -ttf` (Binaryen's random valid module, with its logging imports and invoker
 // exports) → `wasm-ckpt instrument` with each variant of options (both strategies; also
-// `--no-rewind-copies` and `-O0`, whose code differs most) → `wasm-opt --fuzz-exec-before` runs
+// `--no-rewind-copies`, `-O0` and `--huge-function-size=0`, whose code differs most) →
+// `wasm-opt --fuzz-exec-before` runs
 // every export of the original and of the instrumented module in Binaryen's interpreter, and the
 // printed calls, results and logged values must be the same. This part takes no checkpoint (the
 // modules have no _start): it checks that the rewritten code computes what the original did,
@@ -26,7 +27,7 @@ import path from 'node:path';
 
 const args = {
   seeds: '40', first: '1', 'wasm-opt': 'wasm-opt',
-  variants: '--strategy full;--strategy lean;--strategy full --no-rewind-copies;--strategy lean -O0',
+  variants: '--strategy full;--strategy lean;--strategy full --no-rewind-copies;--strategy lean -O0;--strategy lean --huge-function-size=0',
   'resume-seeds': '0',
 };
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
@@ -140,6 +141,8 @@ function instrument(input, options, output, what) {
   return false;
 }
 const variants = args.variants.split(';').map((v) => v.trim().split(/\s+/));
+// The stopped-and-resumed modules: both strategies, and lean's form for huge functions.
+const RESUME_VARIANTS = [['--strategy', 'full'], ['--strategy', 'lean'], ['--strategy', 'lean', '--huge-function-size=0']];
 for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seeds); seed++) {
   const dir = path.join(work, `seed-${seed}`);
   fs.mkdirSync(dir, { recursive: true });
@@ -175,12 +178,13 @@ for (let seed = Number(args.first); seed < Number(args.first) + Number(args.seed
     failed++;
     continue;
   }
-  for (const strategy of ['full', 'lean']) {
-    const instrumented = path.join(dir, `started.${strategy}.wasm`);
-    if (!instrument(started, ['--strategy', strategy], instrumented, `seed ${seed} (resume, ${strategy})`)) continue;
+  for (const [k, options] of RESUME_VARIANTS.entries()) {
+    const variant = options.join(' ');
+    const instrumented = path.join(dir, `started.${k}.wasm`);
+    if (!instrument(started, options, instrumented, `seed ${seed} (resume, ${variant})`)) continue;
     const problem = checkResume(started, instrumented);
     if (problem) {
-      console.log(`FAIL seed ${seed} (resume, ${strategy}): ${problem} (${instrumented})`);
+      console.log(`FAIL seed ${seed} (resume, ${variant}): ${problem} (${instrumented})`);
       failed++;
     } else {
       passed++;
