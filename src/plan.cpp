@@ -329,7 +329,7 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     f.expressions = Measurer::measure(func->body);
     f.huge = f.expressions >= options.hugeFunctionSize;
     if (f.huge)
-      f.reason += fmt::format("; huge ({} expressions): polls keep their slow path, the countdown stays in memory", f.expressions);
+      f.reason += fmt::format("; huge ({} expressions): loop polls keep their slow path in the loop, the countdown stays in memory", f.expressions);
   }
   return plan;
 }
