@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
                      "Put poll points only in these functions: a name, export name, index or glob (* ?); repeatable");
     addPatternOption("--exclude", exclude, "Put no poll points in this function (same patterns); repeatable");
     command->add_option("--huge-function-size", hugeFunctionSize,
-                        "Instrument functions of at least N expressions in the form that adds the fewest registers "
+                        "Instrument functions of at least N expressions in the form that adds fewer registers "
                         "(loop polls inline, countdown in memory; 0: every function)")
       ->default_val(kDefaultHugeFunctionSize);
   };
