@@ -6,8 +6,10 @@
 // time divided by the original's in the same rep. Run time is `_start` entry to return, read
 // from runner.mjs's report. Variants may come from different wasm-ckpt builds.
 //
-// usage: node bench/ab.mjs [--reps N] [--cwd DIR] original.wasm variant.wasm... [-- args...]
+// usage: node bench/ab.mjs [--reps N] [--cwd DIR] [--node-flag FLAG]... original.wasm variant.wasm... [-- args...]
 //   e.g. node bench/ab.mjs --reps 11 bench/out/build/c/sieve.wasm old/sieve.lean.wasm bench/out/build/inst/sieve.lean.wasm
+//   --node-flag: a V8/Node flag for every run (repeatable), e.g. --no-wasm-loop-unrolling, to see
+//   how much of a ratio an engine heuristic makes.
 // WASM_CKPT_* variables of the environment reach the modules (WASM_CKPT_TRIGGER, say).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,22 +22,24 @@ const argv = process.argv.slice(2);
 let reps = 9;
 let cwd = process.cwd();
 const modules = [];
+const nodeFlags = [];
 let args = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--reps') reps = Number(argv[++i]);
   else if (argv[i] === '--cwd') cwd = path.resolve(argv[++i]);
+  else if (argv[i] === '--node-flag') nodeFlags.push(argv[++i]);
   else if (argv[i] === '--') { args = argv.slice(i + 1); break; }
   else modules.push(path.resolve(argv[i]));
 }
 if (modules.length < 2 || !(reps >= 1)) {
-  console.error('usage: node bench/ab.mjs [--reps N] [--cwd DIR] original.wasm variant.wasm... [-- args...]');
+  console.error('usage: node bench/ab.mjs [--reps N] [--cwd DIR] [--node-flag FLAG]... original.wasm variant.wasm... [-- args...]');
   process.exit(2);
 }
 
 const report = path.join(os.tmpdir(), `ab-${process.pid}.json`);
 function runMs(module) {
   fs.rmSync(report, { force: true });
-  const run = spawnSync(process.execPath, ['--no-liftoff', '--no-wasm-lazy-compilation', '--no-warnings',
+  const run = spawnSync(process.execPath, ['--no-liftoff', '--no-wasm-lazy-compilation', '--no-warnings', ...nodeFlags,
     path.join(benchDir, 'runner.mjs'), '--report', report, module, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   const times = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : {};
   if (run.status !== 0 || times.startEnd === undefined) {
