@@ -154,6 +154,21 @@ TEST(Instrument, ReportsTimeByStage) {
   EXPECT_EQ(stages, expected) << "-O0 runs no optimization stage";
 }
 
+// Flattening shrinks its locals at every level: -O only changes the code optimized after the
+// transformation, so every level saves the same frames.
+TEST(Instrument, FramesDoNotDependOnTheOptimizationLevel) {
+  auto frames = [](unsigned level) {
+    auto metadata = ModuleMetadata::fromModule(*instrument(kProgram, level).module);
+    std::vector<std::vector<ValueKind>> locals;
+    for (auto& layout : metadata->functions) locals.push_back(layout.locals);
+    return locals;
+  };
+  auto optimized = frames(2);
+  for (unsigned level : {0u, 1u, 3u}) EXPECT_EQ(frames(level), optimized) << "-O" << level;
+  // $sum's frame: its parameter and a few of the locals flattening made, not one per value.
+  EXPECT_LE(optimized[2].size(), 8u);
+}
+
 TEST(Instrument, MetadataSection) {
   auto result = instrument(kProgram);
   auto metadata = ModuleMetadata::fromModule(*result.module);
