@@ -9,8 +9,11 @@ class Module;
 }
 
 namespace wasm_ckpt {
+// The path "-" is standard input, as for other command-line tools.
 std::vector<char> readFileBytes(const std::string& path);
-// Writes through a temporary file in the same directory and a rename: never a torn file.
+// Writes through a temporary file in the same directory and a rename: never a torn file. The
+// path "-" is standard output, written directly (there is no file to replace); refused when it
+// is a terminal, which binary output would only garble.
 void writeFileAtomically(const std::string& path, const std::vector<char>& bytes);
 
 // Reads a binary (.wasm) or text (.wat) module; throws Error for anything else or invalid input.

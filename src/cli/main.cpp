@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
 
   // instrument and plan share the options that decide what gets instrumented.
   auto addSelectionOptions = [&](CLI::App* command) {
-    command->add_option("input", input, "Module to instrument (.wasm or .wat)")->required();
+    command->add_option("input", input, "Module to instrument (.wasm or .wat; - for standard input)")->required();
     command->add_option("--strategy", strategy, "full (robust, everywhere) or lean (low overhead)")
       ->check(CLI::IsMember({"full", "lean"}))
       ->default_val("full");
@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   };
   auto* instrument = app.add_subcommand("instrument", "Add checkpoint and restore support to a module");
   addSelectionOptions(instrument);
-  instrument->add_option("-o,--output", output, "Where to write the instrumented module");
+  instrument->add_option("-o,--output", output, "Where to write the instrumented module (- for standard output)");
   instrument->add_option("-O,--optimize", optimizeLevel, "Optimization level for instrumented code (0-3)")
     ->check(CLI::Range(0, 3))
     ->default_val(2);
@@ -87,12 +87,12 @@ int main(int argc, char** argv) {
   planCommand->add_flag("--json", json, "Machine-readable output");
 
   auto* resume = app.add_subcommand("resume", "Bake a snapshot into a module that continues from it");
-  resume->add_option("module", input, "The instrumented module the snapshot was taken from")->required();
-  resume->add_option("snapshot", snapshotPath, "The snapshot")->required();
-  resume->add_option("-o,--output", output, "Where to write the resumable module")->required();
+  resume->add_option("module", input, "The instrumented module the snapshot was taken from (- for standard input)")->required();
+  resume->add_option("snapshot", snapshotPath, "The snapshot (- for standard input)")->required();
+  resume->add_option("-o,--output", output, "Where to write the resumable module (- for standard output)")->required();
 
   auto* inspect = app.add_subcommand("inspect", "Show what a snapshot holds");
-  inspect->add_option("snapshot", snapshotPath, "The snapshot")->required();
+  inspect->add_option("snapshot", snapshotPath, "The snapshot (- for standard input)")->required();
   inspect->add_option("-m,--module", modulePath, "The instrumented module, for names and types");
   inspect->add_flag("--json", json, "Machine-readable output");
 
@@ -162,12 +162,14 @@ int main(int argc, char** argv) {
       for (auto& [stage, seconds] : report.stageSeconds) stages += fmt::format("{}{} {:.2f} s", stages.empty() ? "" : ", ", stage, seconds);
       log->info("time by stage: {}", stages);
     } else if (resume->parsed()) {
+      if (input == "-" && snapshotPath == "-") throw UsageError("the module and the snapshot cannot both come from standard input");
       auto module = readModule(input);
       auto snapshot = readSnapshotFile(snapshotPath);
       bakeSnapshot(*module, snapshot);
       writeModule(*module, output);
       log->info("{}: resumes at poll {} with {} frames", output, snapshot.pollCount, snapshot.frames.size());
     } else if (inspect->parsed()) {
+      if (snapshotPath == "-" && modulePath == "-") throw UsageError("the snapshot and the module cannot both come from standard input");
       auto snapshot = readSnapshotFile(snapshotPath);
       std::optional<ModuleMetadata> metadata;
       if (!modulePath.empty()) {

@@ -21,6 +21,14 @@
 namespace wasm_ckpt {
 
 std::vector<char> readFileBytes(const std::string& path) {
+  if (path == "-") {
+    std::vector<char> bytes;
+    char buffer[1 << 16];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
+    if (std::ferror(stdin)) throw Error(std::string("cannot read standard input: ") + std::strerror(errno));
+    return bytes;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot read '" + path + "': " + std::strerror(errno));
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -29,6 +37,13 @@ std::vector<char> readFileBytes(const std::string& path) {
 }
 
 void writeFileAtomically(const std::string& path, const std::vector<char>& bytes) {
+  if (path == "-") {
+    if (::isatty(STDOUT_FILENO))
+      throw Error("refusing to write a binary module to a terminal: redirect standard output or give -o FILE");
+    bool ok = std::fwrite(bytes.data(), 1, bytes.size(), stdout) == bytes.size();
+    if (std::fflush(stdout) != 0 || !ok) throw Error(std::string("cannot write standard output: ") + std::strerror(errno));
+    return;
+  }
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw Error("cannot write '" + path + "': " + std::strerror(errno));

@@ -73,9 +73,9 @@ const show = (s, n = 300) => JSON.stringify(s.length > n ? s.slice(0, n) + '...'
 // The environment without WASM_CKPT_* of whoever started us: each run sets exactly what it tests.
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WASM_CKPT_')));
 
-function run(cmd, args, { cwd = W, env = {}, timeout = 60000 } = {}) {
+function run(cmd, args, { cwd = W, env = {}, timeout = 60000, input } = {}) {
   const r = spawnSync(cmd, args, { cwd, env: { ...baseEnv, ...env }, encoding: 'latin1', timeout,
-                                   maxBuffer: 64 << 20 });
+                                   maxBuffer: 64 << 20, input });
   if (r.error && r.error.code !== 'ETIMEDOUT') fail(`cannot run ${cmd}: ${r.error.message}`);
   return { status: r.status, signal: r.signal, stdout: r.stdout || '', stderr: r.stderr || '',
            timedOut: !!(r.error && r.error.code === 'ETIMEDOUT') };
@@ -441,6 +441,29 @@ check('resume/inspect: happy path (baked module continues; inspect works)', () =
   const j = tool(['inspect', '--json', snapPath]);
   expectStatus(j, 0, 'inspect --json: ');
   JSON.parse(j.stdout);
+});
+
+check('standard streams: "-" is standard input or output, and gives the same bytes as files', () => {
+  need(snapPath, 'snapshot');
+  const out = freshDir('out', 'streams');
+  const bytes = (r) => Buffer.from(r.stdout, 'latin1');
+  const inst = path.join(RT, 'fib.inst.wasm');
+  const viaFiles = tool(['instrument', '--strategy', 'lean', need(fibWasm, 'fib_rec.wasm'), '-o', path.join(out, 'lean.wasm')]);
+  expectStatus(viaFiles, 0, 'instrument to a file: ');
+  const viaStreams = tool(['instrument', '--strategy', 'lean', '-', '-o', '-'], { cwd: out, input: fs.readFileSync(fibWasm) });
+  expectStatus(viaStreams, 0, 'instrument - -o -: ');
+  expect(bytes(viaStreams).equals(fs.readFileSync(path.join(out, 'lean.wasm'))), 'instrument: stdout differs from the file');
+  expect(tool(['resume', inst, snapPath, '-o', path.join(out, 'baked.wasm')]).status === 0, 'resume to a file failed');
+  const resumed = tool(['resume', '-', snapPath, '-o', '-'], { cwd: out, input: fs.readFileSync(inst) });
+  expectStatus(resumed, 0, 'resume - SNAPSHOT -o -: ');
+  expect(bytes(resumed).equals(fs.readFileSync(path.join(out, 'baked.wasm'))), 'resume: stdout differs from the file');
+  const shown = tool(['inspect', '-m', inst, '-'], { input: fs.readFileSync(snapPath) });
+  expectStatus(shown, 0, 'inspect -m MODULE -: ');
+  expect(shown.stdout === tool(['inspect', '-m', inst, snapPath]).stdout, 'inspect: output differs from the file\'s');
+  expect(!fs.existsSync(path.join(out, '-')), 'wrote a file named "-"');
+  const both = tool(['resume', '-', '-', '-o', path.join(out, 'both.wasm')], { input: fs.readFileSync(inst) });
+  expectStatus(both, 2, 'resume - -: ');
+  expectOneLine(both.stderr, 'wasm-ckpt: error:');
 });
 
 check('setup: snapshot of another instrumented module (exit_code.c)', () => {
