@@ -6,7 +6,7 @@
 //
 // usage: node bench/harness.mjs [--quick] [--strategies full,lean] [--reps N] [--max-reps N] [--ckpt-reps N]
 //                               [--tiers optimizing,default] [--programs a,b,...] [--out DIR] [--tool PATH]
-//                               [--baseline PATH]
+//                               [--baseline PATH] [--replicate PATH] [--no-large]
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -29,6 +29,8 @@ const opt = {
   out: path.join(benchDir, 'out'),
   tool: path.join(repoDir, 'build', 'wasm-ckpt'),
   baseline: path.join(repoDir, 'build', 'asyncify-baseline'),
+  replicate: path.join(repoDir, 'build', 'replicate-module'),
+  large: true,
   tiers: ['optimizing', 'default'],
 };
 // V8 compiles wasm with Liftoff (baseline) first and tiers a function up to TurboFan only for
@@ -36,7 +38,7 @@ const opt = {
 // (main of most of the C programs) runs baseline code to the end under Node's defaults. The
 // optimizing tier (--no-liftoff: TurboFan; --no-wasm-lazy-compilation: all of it while the
 // module compiles, outside the timed region) is what AOT and JIT engines run; both are measured,
-// the first listed tier is the headline. Checkpoint trials run under the default tier.
+// the first listed tier is the headline. Checkpoint trials run under the default tier (the headline tier when the default one is not measured).
 const TIER_FLAGS = { optimizing: ['--no-liftoff', '--no-wasm-lazy-compilation'], default: [] };
 {
   const a = process.argv.slice(2);
@@ -56,6 +58,8 @@ const TIER_FLAGS = { optimizing: ['--no-liftoff', '--no-wasm-lazy-compilation'],
       case '--out': opt.out = path.resolve(need(i)); i++; break;
       case '--tool': opt.tool = path.resolve(need(i)); i++; break;
       case '--baseline': opt.baseline = path.resolve(need(i)); i++; break;
+      case '--replicate': opt.replicate = path.resolve(need(i)); i++; break;
+      case '--no-large': opt.large = false; break;
       default:
         console.error(`harness: unknown option ${a[i]}`);
         process.exit(2);
@@ -107,6 +111,7 @@ const dirs = {
   c: path.join(opt.out, 'build', 'c'),
   real: path.join(opt.out, 'build', 'real'),
   inst: path.join(opt.out, 'build', 'inst'),
+  large: path.join(opt.out, 'build', 'large'),
   run: path.join(opt.out, 'run'),
   logs: path.join(opt.out, 'logs'),
 };
@@ -285,6 +290,7 @@ function buildReal(name) {
 }
 
 // ---- 2. instrument ------------------------------------------------------------------------------
+const GNU_TIME = '/usr/bin/time';
 // Instrumentation is cached by (input, tool binary, strategy); the cache keeps the measured time.
 function instrument(name, input, variant, tools) {
   const outFile = path.join(dirs.inst, `${name}.${variant}.wasm`);
@@ -298,14 +304,21 @@ function instrument(name, input, variant, tools) {
     } catch {}
   }
   const argv = variant === 'asyncify' ? [input, '-o', outFile] : ['instrument', input, '-o', outFile, '--strategy', variant];
+  // GNU time, where installed, reports the peak resident memory.
+  const rssFile = `${outFile}.rss`;
+  fs.rmSync(rssFile, { force: true });
+  const timed = fs.existsSync(GNU_TIME) ? [GNU_TIME, ['-f', '%M', '-o', rssFile, tool.path, ...argv]] : [tool.path, argv];
   const t0 = now();
-  const r = spawnSync(tool.path, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(timed[0], timed[1], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (now() - t0) / 1000;
+  const peakKiB = fs.existsSync(rssFile) ? parseInt(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop(), 10) : null;
+  fs.rmSync(rssFile, { force: true });
   if (r.status !== 0 || !fs.existsSync(outFile)) {
     fs.rmSync(outFile, { force: true });
     return { ok: false, key, why: ((r.stderr || String(r.error)).trim().split('\n')[0] || `exit ${r.status}`).slice(0, 200), status: r.status };
   }
-  const m = { ok: true, key, path: outFile, seconds, codeBytes: codeSectionBytes(outFile), fileBytes: fs.statSync(outFile).size };
+  const m = { ok: true, key, path: outFile, seconds, peakKiB: Number.isFinite(peakKiB) ? peakKiB : null,
+              codeBytes: codeSectionBytes(outFile), fileBytes: fs.statSync(outFile).size };
   fs.writeFileSync(meta, JSON.stringify(m));
   return m;
 }
@@ -314,6 +327,7 @@ function instrument(name, input, variant, tools) {
 const tools = {
   ckpt: await snapshotTool(opt.tool, 'wasm-ckpt'),
   baseline: await snapshotTool(opt.baseline, 'asyncify-baseline'),
+  replicate: opt.large ? await snapshotTool(opt.replicate, 'replicate-module') : null,
 };
 log(`tool: ${tools.ckpt.version} (sha ${tools.ckpt.hash}); baseline sha ${tools.baseline.hash}`);
 
@@ -371,12 +385,45 @@ for (const p of programs) {
   }
 }
 
+// ---- 2b. a large module -------------------------------------------------------------------------
+// Instrumentation time at the size the targets name (10 MiB), measured rather than extrapolated:
+// SQLite's shell with its functions replicated (replicate_module.cpp) until the file is that big.
+const LARGE_BYTES = 10 * 1048576;
+let large = null;
+const sqlite = programs.find((p) => p.name === 'sqlite3' && p.status === 'built');
+if (opt.large && sqlite) {
+  const fileBytes = fs.statSync(sqlite.wasm).size, codeBytes = codeSectionBytes(sqlite.wasm);
+  const copies = Math.ceil((LARGE_BYTES - (fileBytes - codeBytes)) / codeBytes);
+  const name = `sqlite3x${copies}`;
+  const file = path.join(dirs.large, `${name}.wasm`);
+  const key = sha(fs.readFileSync(sqlite.wasm), tools.replicate.hash, String(copies));
+  const keyFile = `${file}.key`;
+  let built = fs.existsSync(file) && fs.existsSync(keyFile) && fs.readFileSync(keyFile, 'utf8') === key;
+  if (!built) {
+    const r = spawnSync(tools.replicate.path, [sqlite.wasm, '-o', file, '--copies', String(copies)], { encoding: 'utf8' });
+    if (r.status === 0 && fs.existsSync(file)) {
+      fs.writeFileSync(keyFile, key);
+      built = true;
+    } else note(`large module: replicate-module failed: ${(r.stderr || String(r.error)).trim().split('\n')[0]}`);
+  }
+  if (built) {
+    large = { name, from: 'sqlite3', copies, fileBytes: fs.statSync(file).size, codeBytes: codeSectionBytes(file), variants: {} };
+    for (const v of variants.slice(1)) {
+      const m = instrument(name, file, v, tools);
+      large.variants[v] = m;
+      if (!m.ok) note(`${name}: ${v} instrumentation failed: ${m.why}`);
+      else log(`instrumented ${name} (${(large.fileBytes / 1048576).toFixed(1)} MiB) ${v}: ${m.seconds.toFixed(1)} s`);
+    }
+  }
+}
+
 const resultsBase = () => ({
   started: started.toISOString(),
   minutes: (now() - startedAt) / 60000,
   command: `bash bench/run.sh ${process.argv.slice(2).join(' ')}`.trim(),
   machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavgAtEnd: os.loadavg() },
   tool: { version: tools.ckpt.version, sha: tools.ckpt.hash, baselineSha: tools.baseline.hash },
+  large,
   reps: opt.reps,
   maxReps: opt.maxReps,
   spreadLimit: SPREAD_LIMIT,
@@ -390,6 +437,9 @@ const resultsBase = () => ({
 });
 
 // ---- 3. run -------------------------------------------------------------------------------------
+// Checkpoint trials run under Node's defaults, or under the headline tier if the default one is
+// not measured: the trigger's timing comes from the start-up and run time of that tier.
+const trialTier = opt.tiers.includes('default') ? 'default' : opt.tiers[0];
 for (const p of programs) {
   if (p.status !== 'built') continue;
   const spec = REAL[p.name];
@@ -431,8 +481,8 @@ for (const p of programs) {
           V.tiers[tier].runMs.push(NaN);
           V.lastError = `exit ${x.code}${x.stdout.equals(ref.stdout) ? '' : ', output differs'}: ${x.stderr.trim().split('\n').pop() || ''}`.slice(0, 200);
         } else V.tiers[tier].runMs.push(x.rep.startEnd - x.rep.startBegin);
-        // Start-up figures are those of the tier the checkpoint trials run under (Node's defaults).
-        if (tier === 'default' || !opt.tiers.includes('default')) {
+        // Start-up figures are those of the tier the checkpoint trials run under (trialTier).
+        if (tier === trialTier) {
           V.wallMs.push(x.exitT - x.spawnT);
           V.startupMs.push(x.rep.startBegin - x.spawnT);
           V.compileMs.push(x.rep.compiled - x.rep.runnerStart);
@@ -469,9 +519,9 @@ for (const p of programs) {
     for (let t = 0; t < opt.ckptReps; t++) {
       const trigger = `stop-${s}`, snap = `${s}.snap`;
       for (const f of [trigger, snap]) fs.rmSync(path.join(cwd, f), { force: true });
-      // Mid-run of this tier's run (the trials run under Node's defaults).
+      // Mid-run of the trial tier's run.
       const afterMs = V.medianStartupMs + (V.tiers.default?.medianMs ?? V.medianMs) / 2;
-      const stop = await runModule(V.path, args, cwd, { env: { WASM_CKPT_TRIGGER: trigger, WASM_CKPT_FILE: snap, WASM_CKPT_VERBOSE: '1' }, probe: true, trigger: { file: trigger, afterMs } });
+      const stop = await runModule(V.path, args, cwd, { env: { WASM_CKPT_TRIGGER: trigger, WASM_CKPT_FILE: snap, WASM_CKPT_VERBOSE: '1' }, probe: true, trigger: { file: trigger, afterMs }, tier: trialTier });
       const trial = { stopExit: stop.code };
       if (stop.code !== 75) {
         trial.error = stop.code === 0 ? 'finished before the stop request was seen' : `stopped run exits ${stop.code}: ${stop.stderr.trim().split('\n').pop()}`;
@@ -489,7 +539,7 @@ for (const p of programs) {
         stopMs: stop.exitT - stop.createdT,
       });
       fs.rmSync(path.join(cwd, trigger), { force: true });
-      const resumed = await runModule(V.path, args, cwd, { env: { WASM_CKPT_RESTORE: snap, WASM_CKPT_VERBOSE: '1' }, probe: true });
+      const resumed = await runModule(V.path, args, cwd, { env: { WASM_CKPT_RESTORE: snap, WASM_CKPT_VERBOSE: '1' }, probe: true, tier: trialTier });
       trial.restoreExit = resumed.code;
       trial.restoreMs = resumed.rep.restored - resumed.spawnT;
       trial.restoreAfterStartMs = resumed.rep.restored - resumed.rep.startBegin;

@@ -49,6 +49,24 @@ function mdTable(programs, cols) {
   return lines.join('\n');
 }
 
+// The instrumentation of the large module (harness step 2b), one run per variant.
+function largeModule(l) {
+  const MiB = 1048576;
+  const lines = ['## Instrumenting a large module', '',
+    `\`${l.name}\`: SQLite's shell with each of its functions ${l.copies} times (\`bench/replicate_module.cpp\`), ` +
+    `${(l.fileBytes / MiB).toFixed(1)} MiB (Code section ${(l.codeBytes / MiB).toFixed(1)} MiB). One run per variant, wall time of one process ` +
+    '(read, instrument, optimize, write); peak memory: resident set size reported by GNU time.', '',
+    '| variant | time (s) | s per MiB of input | peak memory (MiB) | output (MiB) |', '| --- | ---: | ---: | ---: | ---: |'];
+  for (const [v, m] of Object.entries(l.variants)) {
+    if (!m.ok) {
+      lines.push(`| ${v} | failed: ${m.why} | | | |`);
+      continue;
+    }
+    lines.push(`| ${v} | ${m.seconds.toFixed(1)} | ${(m.seconds / (l.fileBytes / MiB)).toFixed(2)} | ${m.peakKiB ? (m.peakKiB / 1024).toFixed(0) : '—'} | ${(m.fileBytes / MiB).toFixed(1)} |`);
+  }
+  return lines;
+}
+
 export function markdown(r) {
   const measured = r.programs.filter((p) => p.status === 'measured');
   const out = [];
@@ -66,6 +84,7 @@ export function markdown(r) {
     (tiers.length > 1 ? `; "(${tiers.slice(1).join(', ')} tier)" columns: ${tiers.includes('default') ? "Node's default tiering, under which a function that does all its work in one long call (main of most C programs here) stays in Liftoff baseline code, V8 having no on-stack replacement for wasm" : 'other V8 flags'}. ` : '. ') +
     'Code: Code-section bytes / original. Instr.: wall time of `wasm-ckpt instrument` / of `asyncify-baseline` (safepoints + Asyncify + -O2). Geomean over the programs in the table. See bench/README.md.', '');
   out.push(mdTable(r.programs, runColumns(r)), '');
+  if (r.large) out.push(...largeModule(r.large), '');
   for (const s of r.strategies) {
     out.push(`## Checkpoint and restore — strategy \`${s}\``, '');
     out.push('Medians over trials. A trigger file is created halfway through the run. Checkpoint: the poll point that saw the trigger file → snapshot durable (renamed after fd_sync). ' +

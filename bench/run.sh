@@ -19,10 +19,10 @@ need cmake
 if [ ! -f build/CMakeCache.txt ] || [ ! -x build/wasm-ckpt ]; then
   bash scripts/build.sh
 fi
-# The baseline target is outside the default build; (re)configure so CMake knows it.
-if ! cmake --build build --target asyncify-baseline -j2 >/dev/null 2>&1; then
+# The bench tools are outside the default build; (re)configure so CMake knows them.
+if ! cmake --build build --target bench-tools -j2 >/dev/null 2>&1; then
   cmake -S . -B build >/dev/null
-  cmake --build build --target asyncify-baseline -j2
+  cmake --build build --target bench-tools -j2
 fi
 
 exec node --no-warnings "$here/harness.mjs" "$@"
