@@ -38,7 +38,8 @@ const opt = {
 // (main of most of the C programs) runs baseline code to the end under Node's defaults. The
 // optimizing tier (--no-liftoff: TurboFan; --no-wasm-lazy-compilation: all of it while the
 // module compiles, outside the timed region) is what AOT and JIT engines run; both are measured,
-// the first listed tier is the headline. Checkpoint trials run under the default tier (the headline tier when the default one is not measured).
+// the first listed tier is the headline. Checkpoint trials run under the default tier (the
+// headline tier when the default one is not measured).
 const TIER_FLAGS = { optimizing: ['--no-liftoff', '--no-wasm-lazy-compilation'], default: [] };
 {
   const a = process.argv.slice(2);
