@@ -32,6 +32,8 @@ constexpr uint64_t kPollFreeWorkBudget = kDefaultPollFreeWork;
 // constants, $i set to a constant before the loop (or a never-written var) and written nowhere
 // else in it; a loop that nothing branches back to runs once. Calls count as one expression: a
 // callee with loops or recursion polls on its own, and a callee without them does bounded work.
+// (Not quite under lean: a callee whose loops are short or finish in their first chunk does up
+// to the budget without a poll, so a counted loop of such calls can exceed it; limits.md.)
 std::unordered_set<wasm::Loop*> loopsNeedingPolls(wasm::Function* func, uint64_t budget = kPollFreeWorkBudget);
 
 // A loop that needs a poll but can run in chunks instead (ChunkLoops; polledLoops finds them): a counted loop, of the
