@@ -251,15 +251,16 @@ function runModule(modulePath, args, cwd, { env = {}, probe = false, trigger = n
 
 // ---- 1. build the suite -------------------------------------------------------------------------
 const clangVersion = spawnSync(CLANG, ['--version'], { encoding: 'utf8' }).stdout || '';
+// Builds are cached: `file` is current when its `.key` file holds the key of its inputs.
+const builtFrom = (file, key) => fs.existsSync(file) && fs.existsSync(`${file}.key`) && fs.readFileSync(`${file}.key`, 'utf8') === key;
 function buildC(name) {
   const src = path.join(benchDir, 'programs', `${name}.c`);
   const outFile = path.join(dirs.c, `${name}.wasm`);
   const key = sha(fs.readFileSync(src), fs.readFileSync(path.join(benchDir, 'programs', 'bench.h')), CFLAGS.join(' '), clangVersion);
-  const keyFile = `${outFile}.key`;
-  if (fs.existsSync(outFile) && fs.existsSync(keyFile) && fs.readFileSync(keyFile, 'utf8') === key) return { ok: true, path: outFile, cached: true };
+  if (builtFrom(outFile, key)) return { ok: true, path: outFile, cached: true };
   const r = spawnSync(CLANG, [...CFLAGS, src, '-lm', '-o', outFile], { encoding: 'utf8' });
   if (r.status !== 0) return { ok: false, why: `compile failed: ${(r.stderr || String(r.error)).split('\n')[0]}` };
-  fs.writeFileSync(keyFile, key);
+  fs.writeFileSync(`${outFile}.key`, key);
   return { ok: true, path: outFile, cached: false };
 }
 function buildReal(name) {
@@ -276,8 +277,7 @@ function buildReal(name) {
   };
   walk(supportDir);
   const key = sha(...parts);
-  const keyFile = `${outFile}.key`;
-  if (fs.existsSync(outFile) && fs.existsSync(keyFile) && fs.readFileSync(keyFile, 'utf8') === key) return { ok: true, path: outFile, cached: true };
+  if (builtFrom(outFile, key)) return { ok: true, path: outFile, cached: true };
   const logFile = path.join(dirs.logs, `build-${name}.log`);
   log(`building ${name} from its Debian source package (log: ${path.relative(repoDir, logFile)})`);
   const r = spawnSync('bash', [path.join(benchDir, 'real', 'build_real.sh'), name, opt.out], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -286,7 +286,7 @@ function buildReal(name) {
     const last = (r.stderr || '').trim().split('\n').filter(Boolean).pop() || `exit ${r.status}`;
     return { ok: false, why: `build from Debian source failed (${last}); see ${path.relative(repoDir, logFile)}` };
   }
-  fs.writeFileSync(keyFile, key);
+  fs.writeFileSync(`${outFile}.key`, key);
   return { ok: true, path: outFile, cached: false };
 }
 
@@ -398,12 +398,11 @@ if (opt.large && sqlite) {
   const name = `sqlite3x${copies}`;
   const file = path.join(dirs.large, `${name}.wasm`);
   const key = sha(fs.readFileSync(sqlite.wasm), tools.replicate.hash, String(copies));
-  const keyFile = `${file}.key`;
-  let built = fs.existsSync(file) && fs.existsSync(keyFile) && fs.readFileSync(keyFile, 'utf8') === key;
+  let built = builtFrom(file, key);
   if (!built) {
     const r = spawnSync(tools.replicate.path, [sqlite.wasm, '-o', file, '--copies', String(copies)], { encoding: 'utf8' });
     if (r.status === 0 && fs.existsSync(file)) {
-      fs.writeFileSync(keyFile, key);
+      fs.writeFileSync(`${file}.key`, key);
       built = true;
     } else note(`large module: replicate-module failed: ${(r.stderr || String(r.error)).trim().split('\n')[0]}`);
   }
