@@ -13,6 +13,9 @@
 //       exitCalled   proc_exit was called (with exitCalledCode)
 //       restored     first write to stderr containing "restored" (WASM_CKPT_VERBOSE=1 message,
 //                    written once the rewound stack reached its poll point and memory is back)
+//       slowPaths    calls to clock_time_get: with WASM_CKPT_TRIGGER set, one per slow path of a
+//                    poll (plus the program's own, if it reads a clock)
+//       slowPathGaps the ten longest times between two of them, in ms, longest first
 //     The wrappers cost a JS call per WASI call; the timing runs (no --probe) have none.
 //
 // usage: node --no-warnings bench/runner.mjs [--report FILE] [--probe] module.wasm [args...]
@@ -78,6 +81,19 @@ try {
       }
       return orig.fd_write(fd, iovs, n, nwritten);
     };
+    let lastClock = null;
+    const gaps = (times.slowPathGaps = []); // the longest so far, cut back to ten now and then
+    times.slowPaths = 0;
+    w.clock_time_get = (...a) => {
+      const t = now();
+      if (lastClock !== null) {
+        gaps.push(t - lastClock);
+        if (gaps.length > 64) gaps.sort((x, y) => y - x).length = 10;
+      }
+      lastClock = t;
+      times.slowPaths++;
+      return orig.clock_time_get(...a);
+    };
     w.proc_exit = (c) => {
       times.exitCalled = now();
       times.exitCalledCode = c;
@@ -97,5 +113,6 @@ try {
   code = 134;
 }
 times.exitCode = code;
+if (times.slowPathGaps) times.slowPathGaps = times.slowPathGaps.sort((x, y) => y - x).slice(0, 10);
 report();
 process.exitCode = code;

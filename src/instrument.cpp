@@ -191,10 +191,11 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     if (f.entryPoll || f.loopPolls) {
       auto* func = module.getFunction(Name(f.irName));
       auto& sites = pollSites[func->name];
+      auto loops = polledLoops(func, options.strategy, entryPolled, options.pollFreeWork);
       sites.entry = f.entryPoll;
+      sites.entryWeight = loops.entryWeight;
       if (f.loopPolls) {
-        auto loops = polledLoops(func, options.strategy, entryPolled, options.pollFreeWork);
-        sites.loops = std::move(loops.polled);
+        sites.loops = std::move(loops.weights);
         sites.chunked = std::move(loops.chunked);
       }
     }
@@ -211,8 +212,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     report.warnings.push_back("the module imports its memory with a maximum size: a checkpoint fails once the program has grown memory to it");
 
   Builder builder(module);
-  module.addFunction(Builder::makeFunction(runtime::pollMarker(), Signature(Type::none, Type::none), {}, builder.makeNop()));
-  module.addFunction(Builder::makeFunction(runtime::chargeMarker(), Signature(Type::i32, Type::none), {}, builder.makeNop()));
+  module.addFunction(Builder::makeFunction(runtime::pollMarker(), Signature(Type::i32, Type::none), {}, builder.makeNop()));
   {
     PassRunner runner(&module);
     runner.setIsNested(true);
@@ -262,7 +262,6 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   }
   errors.rethrow();
   module.removeFunction(runtime::pollMarker()); // UnwindRewind expanded every call to them
-  module.removeFunction(runtime::chargeMarker());
   clock.finished("unwind-rewind");
   if (options.optimizeLevel > 0) {
     // The rewind copies run once per restore: a short pipeline that still removes most of what

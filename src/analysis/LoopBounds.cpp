@@ -242,6 +242,7 @@ std::optional<ChunkedLoop> chunkableLoop(Loop* loop, uint64_t iterationWork, uin
   trips = std::min(trips, Wide(1) << 24); // a chunk's poll charges the countdown (an i32) with it
   if (trips < 2) return std::nullopt; // one iteration per chunk: no better than a poll
   chunked.chunkTrips = uint64_t(trips);
+  chunked.weight = pollWeight(uint64_t(std::min<Wide>(trips * iterationWork, Wide(UINT64_MAX))));
   return chunked;
 }
 
@@ -252,6 +253,15 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
   // Per loop: what its nested loops add to its plain expression count (their effective work
   // minus their size), filled in as the nested loops are visited.
   std::unordered_map<Loop*, Wide> nestedAdjustment;
+  // What a poll weighs (pollWeight) is the work it usually stands for, not the bound: a first
+  // chunk counts as one iteration, since the chunk is the bound but most runs of a loop with a
+  // run-time trip count are short (counted as the budget, a recursive merge sort's entry poll
+  // weighed 16,000 for a call that mostly returns at once). Per loop, and for the body, what
+  // nested loops add to the plain expression count in that measure, and the work of an
+  // iteration.
+  std::unordered_map<Loop*, Wide> nestedUsualAdjustment;
+  Wide bodyUsualAdjustment = 0;
+  std::unordered_map<Loop*, Wide> usualIterationWork;
 
   // With `chunk` (lean), a loop that needs a poll and can run in chunks does (chunked): its
   // first chunk, which runs without a poll, counts as its work in enclosing loops.
@@ -312,25 +322,28 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
   void visitLoop(Loop* curr) {
     Wide size = Measurer::measure(curr);
     Wide body = size + nestedAdjustment[curr];
+    Wide usualBody = size + nestedUsualAdjustment[curr];
+    usualIterationWork[curr] = usualBody;
     Wide effective = 1; // polled: its poll comes first
+    Wide usual = 1;
     auto count = trips(curr);
     if (count && *count <= Wide(budget) && *count * body <= Wide(budget)) {
       effective = *count * body;
+      usual = *count * usualBody;
     } else {
       std::optional<ChunkedLoop> chunks;
       if (chunk && !pollInside(curr)) chunks = chunkableLoop(curr, uint64_t(std::min<Wide>(body, Wide(UINT64_MAX))), budget);
       if (chunks) {
         effective = Wide(chunks->chunkTrips) * body;
+        usual = usualBody;
         chunked[curr] = *chunks;
       }
       needPolls.insert(curr);
     }
-    for (Index depth = expressionStack.size() - 1; depth-- > 0;) {
-      if (auto* outer = expressionStack[depth]->dynCast<Loop>()) {
-        nestedAdjustment[outer] += effective - size;
-        break;
-      }
-    }
+    Loop* outer = nullptr;
+    for (Index depth = expressionStack.size() - 1; depth-- > 0 && !outer;) outer = expressionStack[depth]->dynCast<Loop>();
+    if (outer) nestedAdjustment[outer] += effective - size;
+    (outer ? nestedUsualAdjustment[outer] : bodyUsualAdjustment) += usual - size;
   }
 };
 } // namespace
@@ -377,22 +390,28 @@ bool callsEntryPolledEachIteration(Loop* loop, const std::set<Name>& entryPolled
 }
 } // namespace
 
+uint32_t pollWeight(uint64_t work) { return uint32_t(std::clamp<uint64_t>(work / kWorkPerPoll, 1, kMaxPollWeight)); }
+
 LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& entryPolled, uint64_t budget) {
   auto loops = FindAll<Loop>(func->body).list;
   LoopPolls result;
-  if (strategy == Strategy::Full) {
-    result.polled.insert(loops.begin(), loops.end());
-    return result;
-  }
-  LoopWork work(func, budget, true);
+  // Under full every loop polls: with no budget, no loop is short, and each counts as one
+  // expression in the work around it.
+  bool lean = strategy == Strategy::Lean;
+  LoopWork work(func, lean ? budget : 0, lean);
   work.walk(func->body);
+  auto weigh = [](Wide work) { return pollWeight(uint64_t(std::min<Wide>(work, Wide(UINT64_MAX)))); };
+  result.entryWeight = weigh(Wide(Measurer::measure(func->body)) + work.bodyUsualAdjustment);
+  for (auto* loop : work.needPolls) result.weights[loop] = weigh(work.usualIterationWork.at(loop));
   result.polled = std::move(work.needPolls);
+  if (!lean) return result;
   result.chunked = std::move(work.chunked);
   result.shortCounted = uint32_t(loops.size() - result.polled.size());
   for (auto* loop : loops) {
     if (!result.polled.count(loop)) continue;
     if (callsEntryPolledEachIteration(loop, entryPolled)) {
       result.polled.erase(loop);
+      result.weights.erase(loop);
       result.chunked.erase(loop); // not one: chunked loops have no call
       result.callPolled++;
     }

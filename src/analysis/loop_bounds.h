@@ -23,6 +23,19 @@ namespace wasm_ckpt {
 // (InstrumentOptions::pollFreeWork).
 constexpr uint64_t kPollFreeWorkBudget = kDefaultPollFreeWork;
 
+// What a poll point counts for, in polls passed: the work it usually stands for (the code that
+// runs from it to the next poll: an iteration of its loop, with the poll-free loops inside; a
+// chunk; a function body around its loops; a first chunk counting as one iteration) in units of
+// this many expressions, at least 1. The run-time
+// code sizes the number of polls between two slow paths from how long the last ones took
+// (runtime-contract.md); counted as one each, a stretch of cheap polls (a loop filling an
+// array) followed by costly ones (a row loop whose inner loop needs no poll of its own, 3,000
+// times the work) made that interval 3,000 times too long, and editdist's stop up to 77 ms late.
+constexpr uint64_t kWorkPerPoll = 64;
+// A poll's weight is subtracted from the countdown, an i32.
+constexpr uint64_t kMaxPollWeight = uint64_t(1) << 24;
+uint32_t pollWeight(uint64_t work);
+
 // Loops of `func` that keep a poll point. A loop goes without one only when it is a counted loop
 // and its total work, `trips * (body expressions + work of poll-free inner loops)`, is at most
 // `budget`. A counted loop's single back edge is its last statement,
@@ -62,6 +75,7 @@ struct ChunkedLoop {
   bool inclusive = false;                 // <= or >=
   bool isSigned = false;
   uint64_t chunkTrips = 0;                // at most this many iterations per chunk (work budget / iteration work)
+  uint32_t weight = 1;                    // what the poll between two chunks counts for: pollWeight(a chunk's work)
 };
 
 // The loops that get a poll point under `strategy`: every loop for full; for lean, those of
@@ -73,6 +87,8 @@ struct ChunkedLoop {
 // agree by construction.
 struct LoopPolls {
   std::unordered_set<wasm::Loop*> polled;
+  std::unordered_map<wasm::Loop*, uint32_t> weights; // of `polled` loops' header polls: pollWeight(an iteration's usual work)
+  uint32_t entryWeight = 1; // of an entry poll: pollWeight(the body's usual work, a polled loop counting as one expression)
   std::unordered_map<wasm::Loop*, ChunkedLoop> chunked; // lean: some of `polled`, which run in chunks
   uint32_t shortCounted = 0; // loops without a poll: short counted loops
   uint32_t callPolled = 0;   // loops without a poll: polled by a call in every iteration

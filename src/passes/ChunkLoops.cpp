@@ -4,11 +4,11 @@
 //   (loop $chunk
 //     (local.set $end CHUNK_END)        ;; where this chunk stops, computed from the counter
 //     (loop $l ... (br_if $l (CMP' (local.tee $i ...) (local.get $end))))   ;; no poll
-//     (if TEST (then CHARGE POLL (br $chunk))))  ;; TEST: the loop's own test, on the counter it left
+//     (if TEST (then POLL (br $chunk))))  ;; TEST: the loop's own test, on the counter it left
 // TEST is the original back edge's test, read again: the next chunk starts exactly when the
 // loop would have gone on, so the iterations are the original ones, only grouped. A run that
 // fits in one chunk (most runs of a short inner loop) costs CHUNK_END and TEST, and no poll.
-// CHARGE takes chunkTrips - 1 more polls off the countdown (the poll takes the last one).
+// POLL counts for the work of a chunk (loop_bounds.h: pollWeight).
 // CMP' is the original comparison (!=) or its strict form (< for <=, > for >=), and CHUNK_END
 // is chosen so that `i CMP' end` implies `i CMP limit` and fails within chunkTrips steps:
 //   - the counter plus chunkTrips steps, when the limit is farther (or, for !=, when the counter
@@ -76,12 +76,9 @@ struct ChunkLoops : public WalkerPass<PostWalker<ChunkLoops>> {
     backEdge->condition = builder.makeBinary(chunkComparison(loop), update, builder.makeLocalGet(end, loop.type));
 
     Name chunk("wasm_ckpt$chunk");
-    // The poll counts as one per iteration of the chunk, as if every iteration had polled: the
-    // run-time code sizes the number of polls between two slow paths to about a millisecond, so
-    // a poll must stand for about the same work wherever it is (counted as one, a chunk's poll
-    // after a stretch of cheap polls stretched radixsort's stop latency from 53 to 115 ms).
-    auto* charge = builder.makeCall(runtime::chargeMarker(), {builder.makeConst(int32_t(loop.chunkTrips - 1))}, Type::none);
-    auto* nextChunk = builder.makeBlock({charge, builder.makeCall(runtime::pollMarker(), {}, Type::none), builder.makeBreak(chunk)});
+    // The poll counts for a chunk's work: counted as one, a chunk's poll after a stretch of
+    // cheap polls stretched radixsort's stop latency from 53 to 115 ms (loop_bounds.h: kWorkPerPoll).
+    auto* nextChunk = builder.makeSequence(makePollMarker(builder, loop.weight), builder.makeBreak(chunk));
     auto* chunks = builder.makeLoop(
       chunk, builder.makeBlock({builder.makeLocalSet(end, chunkEnd(loop, builder)), curr, builder.makeIf(testAgain, nextChunk)}));
     current->loops.erase(curr);

@@ -113,7 +113,6 @@ public:
     threaded = role == Role::Fast && plan.threadedCountdown.count(func->name);
     localCountdown = !huge && (threaded || !loopHeaderPolls.empty());
     if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
-    expandChargeMarkers();
     // A fast copy with an entry poll hands a rewind over in that poll's slow path: the run-time
     // code keeps the countdown at or below zero while rewinding, so every frame entered then
     // takes it. Each call saves the load of the state.
@@ -466,8 +465,8 @@ private:
     if (!ids.count(call)) throw Error("internal error: unexpected non-flat code in function '" + std::string(func->name.str) + "'");
     if (isPollMarker(call)) {
       auto cold = coldPolls.find(call);
-      if (cold != coldPolls.end()) return makeFastPoll(cold->second);
-      return makePoll(id, call == entryPoll ? handOverAtEntryPoll : nullptr);
+      if (cold != coldPolls.end()) return makeFastPoll(cold->second, pollMarkerWeight(call));
+      return makePoll(id, pollMarkerWeight(call), call == entryPoll ? handOverAtEntryPoll : nullptr);
     }
     auto* set = stmt->dynCast<LocalSet>();
     Index destination = set ? set->index : 0;
@@ -582,8 +581,9 @@ private:
     if (localCountdown) return builder.makeLocalSet(countdownLocal, value);
     return extra ? (Expression*)builder.makeGlobalSet(runtime::countdownGlobal(), value) : builder.makeNop();
   }
-  Expression* decrementCountdown() {
-    return setCountdown(builder.makeBinary(SubInt32, getCountdown(), builder.makeConst(int32_t(1))));
+  // A poll: the countdown counts down by what the poll counts for (its marker's weight).
+  Expression* decrementCountdown(int32_t weight) {
+    return setCountdown(builder.makeBinary(SubInt32, getCountdown(), builder.makeConst(weight)));
   }
   Expression* callSlowPath(Index id) {
     auto* start = resumePointStart(id);
@@ -613,29 +613,15 @@ private:
     return resultLocals[type] = Builder::addVar(func, type);
   }
 
-  // The countdown ran out: at or below zero, as a charge (ChunkLoops) may take it past zero.
+  // The countdown ran out: at or below zero, as a poll of weight above one may take it past zero.
   Expression* countdownRanOut() { return builder.makeBinary(LeSInt32, getCountdown(), builder.makeConst(int32_t(0))); }
 
-  // countdown -= 1; if it ran out, the slow path decides (checkpoint, restore done, or not),
-  // after `handOver`, if any, has taken a frame to rewind to the rewind copy.
-  Expression* makePoll(Index id, Expression* handOver = nullptr) {
+  // countdown -= weight; if it ran out, the slow path decides (checkpoint, restore done, or
+  // not), after `handOver`, if any, has taken a frame to rewind to the rewind copy.
+  Expression* makePoll(Index id, int32_t weight, Expression* handOver = nullptr) {
     auto* slowPath = builder.makeSequence(callSlowPath(id), reloadCountdown(0));
     if (handOver) slowPath = builder.makeSequence(handOver, slowPath);
-    return builder.makeSequence(decrementCountdown(), builder.makeIf(countdownRanOut(), slowPath));
-  }
-
-  // A charge marker takes polls off the countdown.
-  void expandChargeMarkers() {
-    struct Expander : PostWalker<Expander> {
-      FunctionTransformer* self;
-      void visitCall(Call* curr) {
-        if (curr->target != runtime::chargeMarker()) return;
-        auto& builder = self->builder;
-        replaceCurrent(self->setCountdown(builder.makeBinary(SubInt32, self->getCountdown(), curr->operands[0])));
-      }
-    } expander;
-    expander.self = this;
-    expander.walk(func->body);
+    return builder.makeSequence(decrementCountdown(weight), builder.makeIf(countdownRanOut(), slowPath));
   }
 
   static bool isPollMarker(Expression* curr) {
@@ -655,7 +641,7 @@ private:
   //   (block $done (loop $reenter (block $cold (loop $L <poll: br_if $cold> ...) (br $done))
   //                               <slow path> (br $reenter)))
   // After the slow path the loop is re-entered from the top, so its poll runs again: the
-  // countdown is raised by one first, so that the same poll is not counted twice.
+  // countdown is raised by the poll's weight first, so that the same poll is not counted twice.
   Expression* makeLoopWithColdPoll(Loop* loop, Expression* header) {
     Index id = ids.at(header);
     std::string suffix = std::to_string(id);
@@ -666,12 +652,12 @@ private:
     coldBlock->list.push_back(builder.makeBreak(done));
     coldBlock->finalize();
     auto* slowPath =
-      builder.makeBlock(std::vector<Expression*>{coldBlock, callSlowPath(id), reloadCountdown(1), builder.makeBreak(reenter)});
+      builder.makeBlock(std::vector<Expression*>{coldBlock, callSlowPath(id), reloadCountdown(pollMarkerWeight(header)), builder.makeBreak(reenter)});
     return builder.makeBlock(done, builder.makeLoop(reenter, slowPath));
   }
 
-  Expression* makeFastPoll(Name cold) {
-    return builder.makeSequence(decrementCountdown(),
+  Expression* makeFastPoll(Name cold, int32_t weight) {
+    return builder.makeSequence(decrementCountdown(weight),
                                 builder.makeBreak(cold, nullptr, countdownRanOut()));
   }
 

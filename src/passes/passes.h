@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pass.h"
+#include "wasm-builder.h"
 #include "wasm.h"
 
 #include "analysis/loop_bounds.h"
@@ -20,14 +21,21 @@ namespace wasm_ckpt {
 // Throws Error naming the first feature (and function) the strategies cannot handle yet.
 void checkSupported(wasm::Module& module);
 
-// Marks poll points: a call to runtime::pollMarker() at the entry and/or at the header of the
-// given loops of the given functions. Chunked loops get theirs between chunks (ChunkLoops).
+// Marks poll points: a poll marker at the entry and/or at the header of the given loops of the
+// given functions. Chunked loops get theirs between chunks (ChunkLoops).
 struct PollSites {
   bool entry = false;
-  std::unordered_set<wasm::Loop*> loops;
+  uint32_t entryWeight = 1;
+  std::unordered_map<wasm::Loop*, uint32_t> loops; // the loops with a header poll, and its weight
   std::unordered_map<wasm::Loop*, ChunkedLoop> chunked; // some of `loops`
 };
 std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, PollSites>* sites);
+
+// A poll marker: a call to runtime::pollMarker() with the poll's weight (loop_bounds.h:
+// pollWeight), a constant operand that flattening leaves in place. UnwindRewind expands it.
+wasm::Expression* makePollMarker(wasm::Builder& builder, uint32_t weight);
+// The weight of a poll marker.
+int32_t pollMarkerWeight(wasm::Expression* marker);
 
 // Runs the chunked loops in chunks, with a poll marker between two chunks, and takes them out of
 // `loops`. Runs before InsertPolls.

@@ -16,11 +16,9 @@ inline wasm::Name frameReserve() { return functionName("frame_reserve"); }
 inline wasm::Name start() { return functionName("start"); }
 inline wasm::Name procExit() { return functionName("proc_exit"); }
 inline wasm::Name growMemory() { return functionName("grow_memory"); }
-// A call to this no-op function marks a poll point until UnwindRewind expands it.
+// `(call $poll_marker (i32.const WEIGHT))`, a call to a no-op function, marks a poll point that
+// counts for WEIGHT polls until UnwindRewind expands it.
 inline wasm::Name pollMarker() { return wasm::Name("wasm_ckpt$poll_marker"); }
-// `(call $charge_marker N)` takes N polls off the countdown until UnwindRewind expands it: a
-// chunked loop's poll stands for the iterations of a chunk (ChunkLoops).
-inline wasm::Name chargeMarker() { return wasm::Name("wasm_ckpt$charge_marker"); }
 // The copy of an instrumented function that rewinds its frames (UnwindRewind's Role::Rewind).
 inline wasm::Name rewindCopyName(wasm::Name function) { return wasm::Name("wasm_ckpt$rewind$" + std::string(function.str)); }
 

@@ -171,6 +171,64 @@ TEST(LoopBounds, NestedWorkMultipliesAndPolledInnerLoopsReset) {
   EXPECT_EQ(loopsNeedingPolls(f, outerAlone - 1), (std::unordered_set<wasm::Loop*>{inner, outer}));
 }
 
+// A poll counts for the work up to the next poll, in units of kWorkPerPoll expressions: the
+// run-time code sizes the interval between slow paths in polls, which must stand for about the
+// same time everywhere.
+TEST(LoopBounds, PollsWeighTheWorkTheyStandFor) {
+  // An outer loop of unknown trip count (not one that can run in chunks) around a short inner
+  // loop (5000 trips, no poll), after a short loop at the top level (100 trips).
+  std::string func = "(func $f (param $n i32) (local $j i32) (local $k i32) (local $acc i32)\n"
+                     "  (loop $top\n"
+                     "    (local.set $acc (i32.add (local.get $acc) (local.get $k)))\n"
+                     "    (br_if $top (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.const 100))))\n"
+                     "  (loop $outer\n"
+                     "    (local.set $j (i32.const 0))\n"
+                     "    (loop $inner\n"
+                     "      (local.set $acc (i32.add (local.get $acc) (local.get $j)))\n"
+                     "      (br_if $inner (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 5000))))\n"
+                     "    (br_if $outer (i32.load (local.get $acc)))))";
+  auto module = parseFunction("(memory 1) " + func);
+  auto* f = module->functions[0].get();
+  auto* top = loopNamed(f, "$top");
+  auto* outer = loopNamed(f, "$outer");
+  auto* inner = loopNamed(f, "$inner");
+  uint64_t innerSize = wasm::Measurer::measure(inner), outerSize = wasm::Measurer::measure(outer);
+  uint64_t iteration = outerSize - innerSize + 5000 * innerSize;
+  auto lean = polledLoops(f, Strategy::Lean, {});
+  EXPECT_EQ(lean.polled, std::unordered_set<wasm::Loop*>{outer});
+  EXPECT_EQ(lean.weights.at(outer), iteration / kWorkPerPoll);
+  EXPECT_GT(lean.weights.at(outer), 1000u);
+  // The body around the polled loop: the top-level short loop's 100 trips, the outer loop as one.
+  uint64_t body = wasm::Measurer::measure(f->body) - outerSize + 1 - wasm::Measurer::measure(top) + 100 * wasm::Measurer::measure(top);
+  EXPECT_EQ(lean.entryWeight, body / kWorkPerPoll);
+  // Under full every loop polls, and each counts as one expression around it.
+  auto full = polledLoops(f, Strategy::Full, {});
+  EXPECT_EQ(full.weights.at(inner), 1u);
+  EXPECT_EQ(full.weights.at(outer), 1u);
+  EXPECT_EQ(full.entryWeight, 1u);
+  // With a counter, the outer loop runs in chunks of a budget's work; its poll between two chunks
+  // counts for a chunk.
+  std::string counted = func;
+  counted.replace(counted.find("(i32.load (local.get $acc))"), 27, "(local.tee $n (i32.sub (local.get $n) (i32.const 1)))");
+  module = parseFunction(counted);
+  f = module->functions[0].get();
+  auto polls = polledLoops(f, Strategy::Lean, {});
+  auto* chunkedOuter = loopNamed(f, "$outer");
+  auto chunked = polls.chunked.at(chunkedOuter);
+  uint64_t chunkedSize = wasm::Measurer::measure(chunkedOuter);
+  uint64_t chunkedIteration = chunkedSize - innerSize + 5000 * innerSize;
+  EXPECT_EQ(chunked.chunkTrips, kPollFreeWorkBudget / chunkedIteration);
+  EXPECT_EQ(chunked.weight, chunked.chunkTrips * chunkedIteration / kWorkPerPoll);
+  // Around it, its first chunk counts as one iteration: most runs of such loops are short.
+  uint64_t topSize = wasm::Measurer::measure(loopNamed(f, "$top"));
+  uint64_t around = wasm::Measurer::measure(f->body) - chunkedSize + chunkedIteration - topSize + 100 * topSize;
+  EXPECT_EQ(polls.entryWeight, around / kWorkPerPoll);
+  // A weight is at least one and at most kMaxPollWeight.
+  EXPECT_EQ(pollWeight(0), 1u);
+  EXPECT_EQ(pollWeight(kWorkPerPoll * 3 + 1), 3u);
+  EXPECT_EQ(pollWeight(UINT64_MAX), kMaxPollWeight);
+}
+
 TEST(LoopBounds, FullPollsEveryLoop) {
   auto module = parseFunction(counted("i32", "0", "add (local.get $i) (i32.const 1)", "ne", "100"));
   auto* f = module->functions[0].get();
