@@ -254,11 +254,8 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
   // minus their size), filled in as the nested loops are visited.
   std::unordered_map<Loop*, Wide> nestedAdjustment;
   // What a poll weighs (pollWeight) is the work it usually stands for, not the bound: a first
-  // chunk counts as one iteration, since the chunk is the bound but most runs of a loop with a
-  // run-time trip count are short (counted as the budget, a recursive merge sort's entry poll
-  // weighed 16,000 for a call that mostly returns at once). Per loop, and for the body, what
-  // nested loops add to the plain expression count in that measure, and the work of an
-  // iteration.
+  // chunk counts as kUsualFirstChunkTrips iterations. Per loop, and for the body, what nested
+  // loops add to the plain expression count in that measure, and the work of an iteration.
   std::unordered_map<Loop*, Wide> nestedUsualAdjustment;
   Wide bodyUsualAdjustment = 0;
   std::unordered_map<Loop*, Wide> usualIterationWork;
@@ -335,7 +332,7 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
       if (chunk && !pollInside(curr)) chunks = chunkableLoop(curr, uint64_t(std::min<Wide>(body, Wide(UINT64_MAX))), budget);
       if (chunks) {
         effective = Wide(chunks->chunkTrips) * body;
-        usual = usualBody;
+        usual = std::min<Wide>(Wide(chunks->chunkTrips), Wide(kUsualFirstChunkTrips)) * usualBody;
         chunked[curr] = *chunks;
       }
       needPolls.insert(curr);

@@ -25,8 +25,8 @@ constexpr uint64_t kPollFreeWorkBudget = kDefaultPollFreeWork;
 
 // What a poll point counts for, in polls passed: the work it usually stands for (the code that
 // runs from it to the next poll: an iteration of its loop, with the poll-free loops inside; a
-// chunk; a function body around its loops; a first chunk counting as one iteration) in units of
-// this many expressions, at least 1. The run-time
+// chunk; a function body around its loops; a first chunk counting as kUsualFirstChunkTrips
+// iterations) in units of this many expressions, at least 1. The run-time
 // code sizes the number of polls between two slow paths from how long the last ones took
 // (runtime-contract.md); counted as one each, a stretch of cheap polls (a loop filling an
 // array) followed by costly ones (a row loop whose inner loop needs no poll of its own, 3,000
@@ -34,6 +34,15 @@ constexpr uint64_t kPollFreeWorkBudget = kDefaultPollFreeWork;
 constexpr uint64_t kWorkPerPoll = 64;
 // A poll's weight is subtracted from the countdown, an i32.
 constexpr uint64_t kMaxPollWeight = uint64_t(1) << 24;
+// In a weight, a chunked loop's first chunk (which has no poll) counts as this many iterations
+// (or its chunk, if smaller): its trip count is only known at run time. Counted as its chunk,
+// the bound, a recursive merge sort's entry poll weighed 16,000 for calls that mostly return at
+// once; as one iteration, bfs's loop over a vertex's 8 edges weighed an eighth of its work, and
+// cholesky's loops over a row far less. The longest gap between two slow paths over the 31 C
+// programs under lean (bench/slow_path_gaps.mjs), geomean and worst: 2.77 and 25 ms (bfs) with
+// one iteration, 2.45 and 20 ms (sieve, memory-bound) with 16, 2.56 and 21 ms (merge sort)
+// with 128.
+constexpr uint64_t kUsualFirstChunkTrips = 16;
 uint32_t pollWeight(uint64_t work);
 
 // Loops of `func` that keep a poll point. A loop goes without one only when it is a counted loop
