@@ -261,7 +261,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     runner.run();
   }
   errors.rethrow();
-  module.removeFunction(runtime::pollMarker()); // UnwindRewind expanded every call to them
+  module.removeFunction(runtime::pollMarker()); // UnwindRewind expanded every call to it
   clock.finished("unwind-rewind");
   if (options.optimizeLevel > 0) {
     // The rewind copies run once per restore: a short pipeline that still removes most of what

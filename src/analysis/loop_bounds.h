@@ -26,11 +26,11 @@ constexpr uint64_t kPollFreeWorkBudget = kDefaultPollFreeWork;
 // What a poll point counts for, in polls passed: the work it usually stands for (the code that
 // runs from it to the next poll: an iteration of its loop, with the poll-free loops inside; a
 // chunk; a function body around its loops; a first chunk counting as kUsualFirstChunkTrips
-// iterations) in units of this many expressions, at least 1. The run-time
-// code sizes the number of polls between two slow paths from how long the last ones took
-// (runtime-contract.md); counted as one each, a stretch of cheap polls (a loop filling an
-// array) followed by costly ones (a row loop whose inner loop needs no poll of its own, 3,000
-// times the work) made that interval 3,000 times too long, and editdist's stop up to 77 ms late.
+// iterations) in units of this many expressions, at least 1. The run-time code sizes the
+// number of polls between two slow paths from how long the last ones took (runtime-contract.md);
+// counted as one each, a stretch of cheap polls (a loop filling an array) followed by costly
+// ones (a row loop whose 5,000-cell inner loop needs no poll of its own: weight about 3,700)
+// made that interval thousands of times too long, and editdist's stop up to 77 ms late.
 constexpr uint64_t kWorkPerPoll = 64;
 // A poll's weight is subtracted from the countdown, an i32.
 constexpr uint64_t kMaxPollWeight = uint64_t(1) << 24;
