@@ -39,21 +39,24 @@ try {
   for (let run = 0; run < runs; run++) {
     modules.forEach((module, m) => {
       const reportFile = path.join(dir, 'report.json');
+      fs.rmSync(reportFile, { force: true });
       const result = spawnSync(process.execPath, ['--no-warnings', path.join(benchDir, 'runner.mjs'), '--report', reportFile,
                                                   '--probe', module, ...args],
                                { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WASM_CKPT_TRIGGER: path.join(dir, 'never') } });
-      const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-      if (result.status !== 0 || !report.slowPaths) {
-        console.error(`${module}: exit ${result.status}, ${report.slowPaths || 0} slow paths: ${String(result.stderr).trim()}`);
-        process.exit(1);
-      }
+      const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : {};
+      if (result.status !== 0 || !report.slowPaths)
+        throw new Error(`${module}: exit ${result.status}, ${report.slowPaths || 0} slow paths: ${String(result.stderr).trim()}`);
       longest[m].push(report.slowPathGaps[0] || 0);
       slowPaths[m].push(report.slowPaths);
     });
   }
+} catch (e) {
+  console.error(`slow_path_gaps: ${e.message}`);
+  process.exitCode = 1;
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
+if (process.exitCode) process.exit();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log('| module | slow paths | longest gap, median (ms) | longest gap, max (ms) |');
 console.log('| --- | ---: | ---: | ---: |');

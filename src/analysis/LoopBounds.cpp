@@ -323,7 +323,8 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
     usualIterationWork[curr] = usualBody;
     Wide effective = 1; // polled: its poll comes first
     Wide usual = 1;
-    auto count = trips(curr);
+    // With no budget (full) no loop is short: its trip count is not needed.
+    auto count = budget ? trips(curr) : std::nullopt;
     if (count && *count <= Wide(budget) && *count * body <= Wide(budget)) {
       effective = *count * body;
       usual = *count * usualBody;
