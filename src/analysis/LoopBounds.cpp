@@ -111,13 +111,7 @@ struct BackEdge {
   CounterTest test;
   Expression* limit = nullptr;
 };
-std::optional<BackEdge> decodeBackEdgeShape(Loop* loop) {
-  Expression* last = loop->body;
-  if (auto* block = last->dynCast<Block>()) {
-    if (block->list.empty()) return std::nullopt;
-    last = block->list.back();
-  }
-  auto* backEdge = last->dynCast<Break>();
+std::optional<BackEdge> decodeBackEdge(Loop* loop, Break* backEdge) {
   if (!backEdge || backEdge->name != loop->name || !backEdge->condition || backEdge->value) return std::nullopt;
   if (auto test = decodeUpdate(backEdge->condition)) {
     test->limit = Literal::makeZero(backEdge->condition->type);
@@ -141,10 +135,40 @@ std::optional<BackEdge> decodeBackEdgeShape(Loop* loop) {
   return BackEdge{*decoded, limit};
 }
 
-// The back edge of `loop`, decoded, if the loop has the counted shape with a constant limit and
-// a constant step.
-std::optional<CounterTest> decodeBackEdge(Loop* loop) {
-  auto edge = decodeBackEdgeShape(loop);
+// The back edge of a loop in the shape ChunkLoops rewrites: the last statement of the body.
+std::optional<BackEdge> decodeBackEdgeShape(Loop* loop) {
+  Expression* last = loop->body;
+  if (auto* block = last->dynCast<Block>()) {
+    if (block->list.empty()) return std::nullopt;
+    last = block->list.back();
+  }
+  return decodeBackEdge(loop, last->dynCast<Break>());
+}
+
+// The loop's only branch back to its header, wherever it is in the body (say in an `if`, the
+// loop leaving early on other paths), if it is a `br_if` outside any loop nested in this one:
+// evaluated at most once per iteration, it is then the only way to start the next one, so the
+// trip count is bounded as if it ended the body.
+Break* onlyBackEdgeOutsideInnerLoops(Loop* loop) {
+  struct Finder : ExpressionStackWalker<Finder> {
+    Name target;
+    std::vector<Break*> found;
+    bool inInnerLoop = false;
+    void visitBreak(Break* curr) {
+      if (curr->name != target) return;
+      found.push_back(curr);
+      for (auto* enclosing : expressionStack) inInnerLoop |= enclosing->is<Loop>();
+    }
+  } finder;
+  finder.target = loop->name;
+  finder.walk(loop->body);
+  return finder.found.size() == 1 && !finder.inInnerLoop ? finder.found[0] : nullptr;
+}
+
+// The back edge of `loop`, decoded, if the loop has the counted shape (anywhere in the body) with
+// a constant limit and a constant step.
+std::optional<CounterTest> decodeCountedBackEdge(Loop* loop) {
+  auto edge = decodeBackEdge(loop, onlyBackEdgeOutsideInnerLoops(loop));
   if (!edge || edge->test.stepLocal) return std::nullopt;
   if (!edge->limit) return edge->test;
   auto* limit = edge->limit->dynCast<Const>();
@@ -184,6 +208,118 @@ std::optional<Wide> tripCount(const CounterTest& test, const Literal& init) {
   Wide last = start + trips * step; // the value that ends the loop must not have wrapped
   if (last < lo || last > hi) return std::nullopt;
   return trips;
+}
+
+// The values an integer expression can take, as unsigned numbers of its type, from what every
+// evaluation of it guarantees: a loop counter that starts from a loaded byte, a masked value, or
+// the larger of such a value and a constant (clang's max idiom) has a bounded trip count too.
+struct ValueRange {
+  Wide lo = 0, hi = 0;
+};
+
+ValueRange valueRange(Expression* expr);
+
+// Whether `reread`, evaluated after `first` with no write to `first`'s local in between, reads the
+// value `first` produced: the same local read twice, a tee and a read of its local, or the same
+// constant.
+bool sameValue(Expression* first, Expression* reread) {
+  auto* get = reread->dynCast<LocalGet>();
+  if (auto* set = first->dynCast<LocalSet>()) return get && set->index == get->index;
+  if (auto* firstGet = first->dynCast<LocalGet>()) return get && firstGet->index == get->index;
+  auto* constant = first->dynCast<Const>();
+  auto* again = reread->dynCast<Const>();
+  return constant && again && constant->value == again->value;
+}
+
+// (select A B (A > B)) is the larger of A and B, and so on: clang's max and min. Signed compares
+// only where neither operand can be negative.
+std::optional<ValueRange> maxOrMinRange(Select* select, ValueRange aRange, ValueRange bRange, Wide signBit) {
+  auto* compare = select->condition->dynCast<Binary>();
+  if (!compare) return std::nullopt;
+  // The arms run first, then the condition: B must leave A's local alone.
+  Expression* a = select->ifTrue;
+  Index aLocal = a->is<LocalSet>() ? a->cast<LocalSet>()->index : a->is<LocalGet>() ? a->cast<LocalGet>()->index : Index(-1);
+  for (auto* set : FindAll<LocalSet>(select->ifFalse).list) {
+    if (set->index == aLocal) return std::nullopt;
+  }
+  bool direct = sameValue(select->ifTrue, compare->left) && sameValue(select->ifFalse, compare->right);
+  bool mirrored = sameValue(select->ifTrue, compare->right) && sameValue(select->ifFalse, compare->left);
+  if (!direct && !mirrored) return std::nullopt;
+  bool nonNegative = aRange.hi < signBit && bRange.hi < signBit;
+  std::optional<bool> picksLarger; // picks A when A is larger (max) or when it is smaller (min)
+  switch (compare->op) {
+    case GtUInt32: case GtUInt64: case GeUInt32: case GeUInt64: picksLarger = true; break;
+    case LtUInt32: case LtUInt64: case LeUInt32: case LeUInt64: picksLarger = false; break;
+    case GtSInt32: case GtSInt64: case GeSInt32: case GeSInt64: if (nonNegative) picksLarger = true; break;
+    case LtSInt32: case LtSInt64: case LeSInt32: case LeSInt64: if (nonNegative) picksLarger = false; break;
+    default: break;
+  }
+  if (!picksLarger) return std::nullopt;
+  bool max = *picksLarger == direct;
+  if (max) return ValueRange{std::max(aRange.lo, bRange.lo), std::max(aRange.hi, bRange.hi)};
+  return ValueRange{std::min(aRange.lo, bRange.lo), std::min(aRange.hi, bRange.hi)};
+}
+
+ValueRange valueRange(Expression* expr) {
+  unsigned bits = expr->type == Type::i64 ? 64 : 32;
+  ValueRange full{0, (Wide(1) << bits) - 1};
+  if (auto* constant = expr->dynCast<Const>()) {
+    Wide value = asInterpreted(constant->value, false);
+    return {value, value};
+  }
+  if (auto* tee = expr->dynCast<LocalSet>()) return valueRange(tee->value);
+  if (auto* load = expr->dynCast<Load>()) {
+    if (load->signed_ || load->bytes * 8 >= bits) return full;
+    return {0, (Wide(1) << (8 * load->bytes)) - 1};
+  }
+  if (auto* unary = expr->dynCast<Unary>()) {
+    if (unary->op == ExtendUInt32) return valueRange(unary->value);
+    if (unary->op == WrapInt64) {
+      auto range = valueRange(unary->value);
+      return range.hi <= full.hi ? range : full;
+    }
+    return full;
+  }
+  if (auto* binary = expr->dynCast<Binary>()) {
+    auto left = valueRange(binary->left), right = valueRange(binary->right);
+    switch (binary->op) {
+      case AndInt32: case AndInt64: return {0, std::min(left.hi, right.hi)};
+      case ShrUInt32: case ShrUInt64:
+        if (right.lo != right.hi) return {0, left.hi};
+        return {left.lo >> int(right.lo % bits), left.hi >> int(right.lo % bits)};
+      case RemUInt32: case RemUInt64: // x % 0 traps: no value
+        return right.hi == 0 ? full : ValueRange{0, std::min(left.hi, right.hi - 1)};
+      case AddInt32: case AddInt64:
+        return left.hi + right.hi <= full.hi ? ValueRange{left.lo + right.lo, left.hi + right.hi} : full;
+      default: return full;
+    }
+  }
+  if (auto* select = expr->dynCast<Select>()) {
+    auto a = valueRange(select->ifTrue), b = valueRange(select->ifFalse);
+    if (auto picked = maxOrMinRange(select, a, b, Wide(1) << (bits - 1))) return *picked;
+    return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)};
+  }
+  return full;
+}
+
+// The largest trip count over the counter's possible starting values, if each has one. Between
+// the ends of the range, the count is monotonic in the start (for `ne`, with a step of one, when
+// the range does not hold the limit, where the count jumps from 0 to all the way round).
+std::optional<Wide> largestTripCount(const CounterTest& test, ValueRange start, Type type) {
+  auto at = [&](Wide value) {
+    Literal init = type == Type::i32 ? Literal(int32_t(uint32_t(value))) : Literal(int64_t(uint64_t(value)));
+    return tripCount(test, init);
+  };
+  if (start.lo == start.hi) return at(start.lo);
+  if (test.compare == Compare::Ne) {
+    Wide limit = asInterpreted(test.limit, false);
+    if ((test.step != 1 && test.step != -1) || (start.lo <= limit && limit <= start.hi)) return std::nullopt;
+  } else if (test.isSigned && start.hi >= (Wide(1) << (test.bits - 1))) {
+    return std::nullopt; // the range is not contiguous as signed numbers
+  }
+  auto first = at(start.lo), last = at(start.hi);
+  if (!first || !last) return std::nullopt;
+  return std::max(*first, *last);
 }
 
 // The chunked-loop description of `loop` (loop_bounds.h), if it has that shape; the caller
@@ -276,10 +412,10 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
     return false;
   }
 
-  // The counter's value when control reaches the loop: a constant set earlier in the enclosing
-  // blocks with no write in between, or zero for a var never written before the loop in a
-  // function whose body encloses the loop in blocks only.
-  std::optional<Literal> entryValue(Index counter, Type type) {
+  // The counter's possible values when control reaches the loop: those of the value it was last
+  // set to earlier in the enclosing blocks, with no write in between (valueRange), or zero for a
+  // var never written before the loop in a function whose body encloses the loop in blocks only.
+  std::optional<ValueRange> entryRange(Index counter) {
     for (Index depth = expressionStack.size() - 1; depth > 0; depth--) {
       Expression* child = expressionStack[depth];
       auto* block = expressionStack[depth - 1]->dynCast<Block>();
@@ -288,17 +424,14 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
       while (block->list[position] != child) position++;
       while (position-- > 0) {
         Expression* before = block->list[position];
-        if (auto* set = before->dynCast<LocalSet>(); set && set->index == counter) {
-          if (auto* value = set->value->dynCast<Const>()) return value->value;
-          return std::nullopt;
-        }
+        if (auto* set = before->dynCast<LocalSet>(); set && set->index == counter) return valueRange(set->value);
         for (auto* set : FindAll<LocalSet>(before).list) {
           if (set->index == counter) return std::nullopt;
         }
       }
     }
     if (func->isParam(counter)) return std::nullopt;
-    return Literal::makeZero(type);
+    return ValueRange{};
   }
 
   std::optional<Wide> trips(Loop* loop) {
@@ -306,14 +439,14 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
     seeker.walk(loop->body);
     if (seeker.found == 0) return 1; // nothing branches back: the body runs once
     if (seeker.found != 1) return std::nullopt;
-    auto test = decodeBackEdge(loop);
+    auto test = decodeCountedBackEdge(loop);
     if (!test) return std::nullopt;
     Index writes = 0;
     for (auto* set : FindAll<LocalSet>(loop->body).list) writes += set->index == test->counter;
     if (writes != 1) return std::nullopt;
-    auto init = entryValue(test->counter, func->getLocalType(test->counter));
-    if (!init) return std::nullopt;
-    return tripCount(*test, *init);
+    auto start = entryRange(test->counter);
+    if (!start) return std::nullopt;
+    return largestTripCount(*test, *start, func->getLocalType(test->counter));
   }
 
   void visitLoop(Loop* curr) {

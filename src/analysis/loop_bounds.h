@@ -47,12 +47,15 @@ uint32_t pollWeight(uint64_t work);
 
 // Loops of `func` that keep a poll point. A loop goes without one only when it is a counted loop
 // and its total work, `trips * (body expressions + work of poll-free inner loops)`, is at most
-// `budget`. A counted loop's single back edge is its last statement,
+// `budget`. A counted loop has a single back edge,
 //   br_if $loop (CMP (local.tee $i (ADD|SUB (local.get $i) STEP)) LIMIT)
-// (or `br_if $loop (local.tee ...)`, a test against zero)
-// with CMP one of ne, lt, le, gt, ge (signed or unsigned, either operand order), STEP and LIMIT
-// constants, $i set to a constant before the loop (or a never-written var) and written nowhere
-// else in it; a loop that nothing branches back to runs once. Calls count as one expression: a
+// (or `br_if $loop (local.tee ...)`, a test against zero), anywhere in its body outside nested
+// loops (other paths leave the loop), with CMP one of ne, lt, le, gt, ge (signed or unsigned,
+// either operand order), STEP and LIMIT constants, $i written nowhere else in the loop and, before
+// it, set to a value of known range (a constant, a never-written var's zero, a loaded byte or
+// halfword, a value masked, shifted or taken modulo a constant, the larger or smaller of such
+// values: the trip count is the largest over the range); a loop that nothing branches back to
+// runs once. Calls count as one expression: a
 // callee with loops or recursion polls on its own, and a callee without them does bounded work.
 // (Not quite under lean: a callee whose loops are short or finish in their first chunk does up
 // to the budget without a poll, so a counted loop of such calls can exceed it; limits.md.)

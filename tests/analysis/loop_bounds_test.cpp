@@ -135,6 +135,63 @@ TEST(LoopBounds, StartValueFoundThroughEnclosingBlocks) {
                   "(loop $l (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 9)))))))"), 0u);
 }
 
+// A counter that starts from a value whose range is known: the largest trip count over it.
+std::string fromStart(const std::string& start, const std::string& backEdge) {
+  return "(memory 1) (func $f (param $p i32) (local $i i32) (local $acc i32)\n"
+         "  (local.set $i " + start + ")\n"
+         "  (loop $l (local.set $acc (i32.add (local.get $acc) (i32.const 3))) " + backEdge + "))";
+}
+const char* kDownToZero = "(br_if $l (local.tee $i (i32.sub (local.get $i) (i32.const 1))))";
+const char* kUpTo100 = "(br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100)))";
+
+TEST(LoopBounds, StartFromAValueOfKnownRange) {
+  // max(byte, 1) down to zero: at most 255 iterations (clang's max idiom, either order).
+  const std::string byte = "(i32.load8_u (local.get $p))";
+  EXPECT_EQ(trips(fromStart("(select (local.tee $acc " + byte + ") (i32.const 1) (i32.gt_u (local.get $acc) (i32.const 1)))", kDownToZero)), 255u);
+  EXPECT_EQ(trips(fromStart("(select (i32.const 1) (local.tee $acc " + byte + ") (i32.lt_u (local.get $acc) (i32.const 1)))", kDownToZero)), 255u);
+  // Not the idiom when the second arm overwrites the local the first one set: the condition then
+  // compares 100 with itself and picks 100, not min(1..4, 100).
+  EXPECT_EQ(trips(fromStart("(select (local.tee $acc (i32.add (i32.and (local.get $p) (i32.const 3)) (i32.const 1))) "
+                            "(local.tee $acc (i32.const 100)) (i32.lt_u (local.get $acc) (local.get $acc)))", kDownToZero)), 100u);
+  EXPECT_EQ(trips(fromStart("(select (local.tee $acc " + byte + ") (i32.const 1) (i32.lt_u (i32.const 1) (local.get $acc)))", kDownToZero)), 255u);
+  // The byte alone can be zero: down from zero goes all the way round.
+  EXPECT_EQ(trips(fromStart(byte, kDownToZero)), 0u);
+  // Counting up from a masked, shifted or remaindered value: the smallest start is the longest run.
+  EXPECT_EQ(trips(fromStart("(i32.and (local.get $p) (i32.const 15))", kUpTo100)), 100u);
+  EXPECT_EQ(trips(fromStart("(i32.add (i32.shr_u (local.get $p) (i32.const 28)) (i32.const 50))", kUpTo100)), 50u);
+  EXPECT_EQ(trips(fromStart("(i32.rem_u (local.get $p) (i32.const 7))", kUpTo100)), 100u);
+  EXPECT_EQ(trips(fromStart("(i32.load16_u (local.get $p))", "(br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) "
+                            "(i32.const 1))) (i32.const 70000)))")), 70000u);
+  // min(halfword, 10) counting down past zero (signed, non-negative operands).
+  EXPECT_EQ(trips(fromStart("(select (local.tee $acc (i32.load16_u (local.get $p))) (i32.const 10) (i32.lt_s "
+                            "(local.get $acc) (i32.const 10)))", "(br_if $l (i32.gt_s (local.tee $i (i32.sub "
+                            "(local.get $i) (i32.const 1))) (i32.const 0)))")), 10u);
+  // Unknown or unbounded starts keep the poll: a parameter, a signed byte, a full-width load.
+  EXPECT_EQ(trips(fromStart("(local.get $p)", kUpTo100)), 0u);
+  EXPECT_EQ(trips(fromStart("(i32.load8_s (local.get $p))", kUpTo100)), 0u);
+  EXPECT_EQ(trips(fromStart("(i32.load (local.get $p))", kDownToZero)), 0u);
+  // A step other than one with `ne`: whether the counter meets the limit depends on the start.
+  EXPECT_EQ(trips(fromStart("(i32.and (local.get $p) (i32.const 15))", "(br_if $l (i32.ne (local.tee $i (i32.add "
+                            "(local.get $i) (i32.const 2))) (i32.const 100)))")), 0u);
+}
+
+TEST(LoopBounds, BackEdgeInsideTheBody) {
+  // do { if (a[i] != b[i]) break-out; } while (--n): the back edge in an `if`, exits elsewhere.
+  std::string func = "(memory 1) (func $f (param $p i32) (local $n i32) (local $acc i32)\n"
+                     "  (local.set $n (i32.const 40))\n"
+                     "  (block $out (loop $l (if (i32.eqz (i32.load8_u (local.get $p))) (then\n"
+                     "    (local.set $p (i32.add (local.get $p) (i32.const 1)))\n"
+                     "    (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))\n"
+                     "    (br $out))))))";
+  EXPECT_EQ(smallestBudget(func, "$l"), 40 * loopSize(func, "$l"));
+  // Inside a loop nested in this one, it can be evaluated many times per iteration.
+  std::string nested = "(func $f (param $p i32) (local $n i32)\n"
+                       "  (local.set $n (i32.const 40))\n"
+                       "  (loop $l (loop $inner (br_if $inner (local.get $p))\n"
+                       "    (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))";
+  EXPECT_EQ(smallestBudget(nested, "$l"), 0u);
+}
+
 TEST(LoopBounds, LoopWithoutBackEdgeRunsOnce) {
   EXPECT_EQ(trips("(func $f (param $p i32) (loop $l (drop (local.get $p))))"), 1u);
 }
