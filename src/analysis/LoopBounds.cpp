@@ -261,8 +261,9 @@ std::optional<ValueRange> maxOrMinRange(Select* select, ValueRange aRange, Value
 }
 
 ValueRange valueRange(Expression* expr) {
-  unsigned bits = expr->type == Type::i64 ? 64 : 32;
+  unsigned bits = expr->type == Type::i32 ? 32 : 64;
   ValueRange full{0, (Wide(1) << bits) - 1};
+  if (expr->type != Type::i32 && expr->type != Type::i64) return full; // a float compared, say
   if (auto* constant = expr->dynCast<Const>()) {
     Wide value = asInterpreted(constant->value, false);
     return {value, value};

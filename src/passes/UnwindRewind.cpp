@@ -592,13 +592,13 @@ private:
     Expression* decremented = builder.makeBinary(SubInt32, getCountdown(), builder.makeConst(weight));
     Expression* remaining = getCountdown();
     if (!localCountdown) {
-      if (!decrementedGlobal) decrementedGlobal = Builder::addVar(func, Name("wasm_ckpt$decremented"), Type::i32);
-      decremented = builder.makeLocalTee(*decrementedGlobal, decremented, Type::i32);
-      remaining = builder.makeLocalGet(*decrementedGlobal, Type::i32);
+      if (!decrementedCountdown) decrementedCountdown = Builder::addVar(func, Name("wasm_ckpt$decremented"), Type::i32);
+      decremented = builder.makeLocalTee(*decrementedCountdown, decremented, Type::i32);
+      remaining = builder.makeLocalGet(*decrementedCountdown, Type::i32);
     }
     return {setCountdown(decremented), builder.makeBinary(LeSInt32, remaining, builder.makeConst(int32_t(0)))};
   }
-  std::optional<Index> decrementedGlobal; // the scratch local of decrementCountdown
+  std::optional<Index> decrementedCountdown; // decrementCountdown's local, with the countdown in the global
   Expression* callSlowPath(Index id) {
     auto* start = resumePointStart(id);
     return builder.makeBlock({start, flushCountdown(), setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),

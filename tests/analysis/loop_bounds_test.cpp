@@ -170,6 +170,7 @@ TEST(LoopBounds, StartFromAValueOfKnownRange) {
   EXPECT_EQ(trips(fromStart("(local.get $p)", kUpTo100)), 0u);
   EXPECT_EQ(trips(fromStart("(i32.load8_s (local.get $p))", kUpTo100)), 0u);
   EXPECT_EQ(trips(fromStart("(i32.load (local.get $p))", kDownToZero)), 0u);
+  EXPECT_EQ(trips(fromStart("(f64.lt (f64.load (local.get $p)) (f64.const 1))", kDownToZero)), 0u); // 0 or 1
   // A step other than one with `ne`: whether the counter meets the limit depends on the start.
   EXPECT_EQ(trips(fromStart("(i32.and (local.get $p) (i32.const 15))", "(br_if $l (i32.ne (local.tee $i (i32.add "
                             "(local.get $i) (i32.const 2))) (i32.const 100)))")), 0u);
