@@ -38,7 +38,8 @@ for (const name of positional.slice(1)) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'v8-registers-'));
   try {
     const run = spawnSync(process.execPath, ['--no-liftoff', '--no-wasm-lazy-compilation', '--no-warnings', '--trace-turbo',
-      `--trace-turbo-path=${dir}`, `--trace-turbo-filter=${name}`, path.join(benchDir, 'runner.mjs'), module, ...args],
+      // The C1 visualizer file goes in the work directory too (by default: turbo-PID-*.cfg in cwd).
+      `--trace-turbo-path=${dir}`, `--trace-turbo-cfg-file=${path.join(dir, 'turbo.cfg')}`, `--trace-turbo-filter=${name}`, path.join(benchDir, 'runner.mjs'), module, ...args],
     { cwd, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
     const traces = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
     if (traces.length === 0) {
