@@ -191,7 +191,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     if (f.entryPoll || f.loopPolls) {
       auto* func = module.getFunction(Name(f.irName));
       auto& sites = pollSites[func->name];
-      auto loops = polledLoops(func, options.strategy, entryPolled, options.pollFreeWork);
+      auto loops = polledLoops(func, options.strategy, entryPolled, options.pollFreeWork, selection.callWork.get());
       sites.entry = f.entryPoll;
       sites.entryWeight = loops.entryWeight;
       if (f.loopPolls) {

@@ -110,21 +110,19 @@ struct IndexedGraph {
   }
 };
 
-// The strongly connected components of the graph restricted to the functions not `removed`
-// that contain a cycle (several functions, or one that calls itself), by Tarjan's algorithm.
-std::vector<std::vector<int>> callCycles(const IndexedGraph& graph, const std::vector<bool>& removed) {
+// The strongly connected components of the graph restricted to the functions not `removed`, by
+// Tarjan's algorithm, which finds a component after every component it calls.
+std::vector<std::vector<int>> components(const IndexedGraph& graph, const std::vector<bool>& removed) {
   int n = int(graph.names.size()), next = 0;
   std::vector<int> index(n, -1), low(n, 0), stack;
   std::vector<bool> onStack(n, false);
-  std::vector<std::vector<int>> cycles;
+  std::vector<std::vector<int>> found;
   std::function<void(int)> visit = [&](int f) {
     index[f] = low[f] = next++;
     stack.push_back(f);
     onStack[f] = true;
-    bool callsItself = false;
     for (int g : graph.callees[f]) {
       if (removed[g]) continue;
-      callsItself |= g == f;
       if (index[g] < 0) {
         visit(g);
         low[f] = std::min(low[f], low[g]);
@@ -141,12 +139,48 @@ std::vector<std::vector<int>> callCycles(const IndexedGraph& graph, const std::v
       onStack[g] = false;
       component.push_back(g);
     } while (g != f);
-    if (component.size() > 1 || callsItself) cycles.push_back(std::move(component));
+    found.push_back(std::move(component));
   };
   for (int f = 0; f < n; f++) {
     if (!removed[f] && index[f] < 0) visit(f);
   }
+  return found;
+}
+
+// The components that contain a cycle: several functions, or one that calls itself.
+std::vector<std::vector<int>> callCycles(const IndexedGraph& graph, const std::vector<bool>& removed) {
+  std::vector<std::vector<int>> cycles;
+  for (auto& component : components(graph, removed)) {
+    int only = component[0];
+    auto& callees = graph.callees[only];
+    if (component.size() > 1 || std::find(callees.begin(), callees.end(), only) != callees.end())
+      cycles.push_back(std::move(component));
+  }
   return cycles;
+}
+
+// lean: the work each defined function's calls count for (loop_bounds.h: CallWork), measured
+// callees first, and the loop polls of each, found on the way.
+std::shared_ptr<CallWork> measureCallWork(Module& module, const CallGraph& graph, const std::set<Name>& entryPolled,
+                                          uint64_t budget, std::map<Name, LoopPolls>& loopsOf) {
+  auto calls = std::make_shared<CallWork>();
+  calls->tableTargets = graph.tableTargets;
+  std::set<Name> defined;
+  for (auto& [f, _] : graph.callees) defined.insert(f);
+  IndexedGraph indexed(graph, defined);
+  auto ordered = components(indexed, std::vector<bool>(indexed.names.size(), false));
+  for (size_t c = 0; c < ordered.size(); c++) {
+    for (int f : ordered[c]) calls->component[indexed.names[f]] = int(c);
+  }
+  for (auto& component : ordered) {
+    for (int f : component) {
+      Name name = indexed.names[f];
+      auto loops = polledLoops(module.getFunction(name), Strategy::Lean, entryPolled, budget, calls.get());
+      calls->work[name] = loops.callWork;
+      loopsOf[name] = std::move(loops);
+    }
+  }
+  return calls;
 }
 
 std::set<Name> recursiveFunctions(const CallGraph& graph) {
@@ -268,11 +302,13 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     f.entryPoll = f.selected && (options.strategy == Strategy::Full || breakers.count(name));
     if (f.entryPoll) entryPolled.insert(name);
   }
+  std::map<Name, LoopPolls> loopsOf;
+  if (options.strategy == Strategy::Lean) plan.callWork = measureCallWork(module, graph, entryPolled, options.pollFreeWork, loopsOf);
   for (auto& f : plan.functions) {
     Name name(f.irName);
     auto* func = module.getFunction(name);
     if (!f.selected) continue;
-    auto loops = polledLoops(func, options.strategy, entryPolled, options.pollFreeWork);
+    auto loops = plan.callWork ? std::move(loopsOf.at(name)) : polledLoops(func, options.strategy, entryPolled, options.pollFreeWork);
     f.loopPolls = uint32_t(loops.polled.size());
     f.pollFreeLoops = loops.shortCounted;
     f.callPolledLoops = loops.callPolled;

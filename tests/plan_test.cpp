@@ -133,6 +133,50 @@ TEST(Plan, LeanPollsAtTheEntryOfOneFunctionPerCallCycle) {
   EXPECT_EQ(polled, (std::set<std::string>{"small1", "small3", "self"}));
 }
 
+// A short loop counts what its calls do without a poll: 50 rows, each a call to a 100-iteration
+// fill loop, are about 60,000 expressions, not 50 times the row loop's own few.
+TEST(Plan, ShortLoopsCountTheWorkOfTheirCalls) {
+  std::string text = R"((module
+    (type $fillType (func (param i32)))
+    (memory 1)
+    (table 1 1 funcref)
+    (elem (i32.const 0) $fill)
+    (func $fill (param $p i32) (local $i i32)
+      (loop $l
+        (i32.store8 (i32.add (local.get $p) (local.get $i)) (i32.const 0))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100)))))
+    (func $rows (local $r i32)
+      (loop $row
+        (call $fill (i32.mul (local.get $r) (i32.const 100)))
+        (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 50)))))
+    (func $indirectRows (local $r i32)
+      (loop $row
+        (call_indirect (type $fillType) (i32.mul (local.get $r) (i32.const 100)) (i32.const 0))
+        (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 50)))))
+    (func $_start (call $rows) (call $indirectRows))
+    (export "memory" (memory 0))
+    (export "_start" (func $_start))))";
+  auto module = readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+  auto options = lean();
+  options.pollFreeWork = 100000;
+  auto plan = planInstrumentation(*module, options);
+  for (auto name : {"fill", "rows", "indirectRows"}) {
+    EXPECT_EQ(find(plan, name).loopPolls, 0u) << name;
+    EXPECT_EQ(find(plan, name).pollFreeLoops, 1u) << name;
+  }
+  options.pollFreeWork = 10000;
+  plan = planInstrumentation(*module, options);
+  EXPECT_EQ(find(plan, "fill").loopPolls, 0u);
+  EXPECT_EQ(find(plan, "rows").loopPolls, 1u);
+  EXPECT_EQ(find(plan, "indirectRows").loopPolls, 1u);
+  // What the plan counts is what gets placed.
+  auto instrumented = readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+  instrumentModule(*instrumented, options);
+  unsigned polls = 0;
+  for (auto* call : wasm::FindAll<wasm::Call>(instrumented->getFunction("rows")->body).list) polls += call->target == runtime::pollSlow();
+  EXPECT_EQ(polls, 1u);
+}
+
 TEST(Plan, SelectionByNameExportIndexAndGlob) {
   auto module = parse();
   auto options = lean();

@@ -2,6 +2,7 @@
 // to the module, used by the instrumentation pipeline and shown by `wasm-ckpt plan`.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ class Module;
 }
 
 namespace wasm_ckpt {
+
+struct CallWork; // analysis/loop_bounds.h
 
 struct FunctionPlan {
   std::string name;            // as shown to users (displayName)
@@ -39,6 +42,9 @@ struct InstrumentationPlan {
   // call_indirect signatures (as type strings) whose possible targets include an instrumented
   // function: such calls are resume points.
   std::vector<std::string> unwindingSignatures;
+  // lean: what calls count for in the work between two polls (analysis/loop_bounds.h), which the
+  // instrumentation needs to place the same polls.
+  std::shared_ptr<const CallWork> callWork;
 };
 
 // The function's name from the name section, or "func[INDEX]" when it has none (Binaryen then

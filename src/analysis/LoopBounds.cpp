@@ -402,7 +402,51 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
   bool chunk = false;
   std::unordered_map<Loop*, ChunkedLoop> chunked;
 
-  LoopWork(Function* func, uint64_t budget, bool chunk = false) : func(func), budget(budget), chunk(chunk) {}
+  // With `calls`, a call counts the work CallWork gives its callee, in the bound, and the
+  // function's own such work (LoopPolls::callWork) is measured: per loop and for the body, what
+  // nested loops and calls add to the plain expression count, a polled loop counting one
+  // iteration.
+  const CallWork* calls = nullptr;
+  std::unordered_map<Loop*, Wide> nestedCallWorkAdjustment;
+  Wide bodyCallWorkAdjustment = 0;
+
+  LoopWork(Function* func, uint64_t budget, bool chunk = false, const CallWork* calls = nullptr)
+    : func(func), budget(budget), chunk(chunk), calls(calls) {}
+
+  Loop* enclosingLoop() {
+    for (Index depth = expressionStack.size() - 1; depth-- > 0;) {
+      if (auto* loop = expressionStack[depth]->dynCast<Loop>()) return loop;
+    }
+    return nullptr;
+  }
+
+  Wide workOfCallTo(Name target) {
+    auto work = calls->work.find(target);
+    if (work == calls->work.end()) return 1;
+    auto mine = calls->component.find(func->name), theirs = calls->component.find(target);
+    bool sameCycle = mine != calls->component.end() && theirs != calls->component.end() && mine->second == theirs->second;
+    return sameCycle ? 1 : Wide(work->second);
+  }
+  void addCallWork(Wide work) {
+    if (work <= 1) return; // a call is one expression of the plain count already
+    if (Loop* loop = enclosingLoop()) {
+      nestedAdjustment[loop] += work - 1;
+      nestedCallWorkAdjustment[loop] += work - 1;
+    } else {
+      bodyCallWorkAdjustment += work - 1;
+    }
+  }
+  void visitCall(Call* curr) {
+    if (calls) addCallWork(workOfCallTo(curr->target));
+  }
+  void visitCallIndirect(CallIndirect* curr) {
+    if (!calls) return;
+    Wide most = 1;
+    if (auto targets = calls->tableTargets.find(curr->heapType); targets != calls->tableTargets.end()) {
+      for (auto target : targets->second) most = std::max(most, workOfCallTo(target));
+    }
+    addCallWork(most);
+  }
 
   // A loop with a polled loop inside gains nothing from chunks: that loop's poll comes at least
   // once per iteration that enters it.
@@ -455,27 +499,31 @@ struct LoopWork : public ExpressionStackWalker<LoopWork> {
     Wide body = size + nestedAdjustment[curr];
     Wide usualBody = size + nestedUsualAdjustment[curr];
     usualIterationWork[curr] = usualBody;
+    Wide callWorkBody = size + nestedCallWorkAdjustment[curr];
     Wide effective = 1; // polled: its poll comes first
     Wide usual = 1;
+    Wide callWork = callWorkBody; // polled: one iteration from its poll on
     // With no budget (full) no loop is short: its trip count is not needed.
     auto count = budget ? trips(curr) : std::nullopt;
     if (count && *count <= Wide(budget) && *count * body <= Wide(budget)) {
       effective = *count * body;
       usual = *count * usualBody;
+      callWork = *count * callWorkBody;
     } else {
       std::optional<ChunkedLoop> chunks;
       if (chunk && !pollInside(curr)) chunks = chunkableLoop(curr, uint64_t(std::min<Wide>(body, Wide(UINT64_MAX))), budget);
       if (chunks) {
         effective = Wide(chunks->chunkTrips) * body;
         usual = std::min<Wide>(Wide(chunks->chunkTrips), Wide(kUsualFirstChunkTrips)) * usualBody;
+        callWork = Wide(chunks->chunkTrips) * callWorkBody;
         chunked[curr] = *chunks;
       }
       needPolls.insert(curr);
     }
-    Loop* outer = nullptr;
-    for (Index depth = expressionStack.size() - 1; depth-- > 0 && !outer;) outer = expressionStack[depth]->dynCast<Loop>();
+    Loop* outer = enclosingLoop();
     if (outer) nestedAdjustment[outer] += effective - size;
     (outer ? nestedUsualAdjustment[outer] : bodyUsualAdjustment) += usual - size;
+    (outer ? nestedCallWorkAdjustment[outer] : bodyCallWorkAdjustment) += callWork - size;
   }
 };
 } // namespace
@@ -524,14 +572,17 @@ bool callsEntryPolledEachIteration(Loop* loop, const std::set<Name>& entryPolled
 
 uint32_t pollWeight(uint64_t work) { return uint32_t(std::clamp<uint64_t>(work / kWorkPerPoll, 1, kMaxPollWeight)); }
 
-LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& entryPolled, uint64_t budget) {
+LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& entryPolled, uint64_t budget,
+                      const CallWork* calls) {
   auto loops = FindAll<Loop>(func->body).list;
   LoopPolls result;
   // Under full every loop polls: with no budget, no loop is short, and each counts as one
   // expression in the work around it.
   bool lean = strategy == Strategy::Lean;
-  LoopWork work(func, lean ? budget : 0, lean);
+  LoopWork work(func, lean ? budget : 0, lean, lean ? calls : nullptr);
   work.walk(func->body);
+  // Capped: past the budget, a call is enough to make any loop around it poll.
+  result.callWork = uint64_t(std::min<Wide>(Wide(Measurer::measure(func->body)) + work.bodyCallWorkAdjustment, Wide(budget) + 1));
   auto weigh = [](Wide work) { return pollWeight(uint64_t(std::min<Wide>(work, Wide(UINT64_MAX)))); };
   result.entryWeight = weigh(Wide(Measurer::measure(func->body)) + work.bodyUsualAdjustment);
   for (auto* loop : work.needPolls) result.weights[loop] = weigh(work.usualIterationWork.at(loop));

@@ -8,6 +8,7 @@
 // next poll after the function returns, comes after at most that much work.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <unordered_map>
 #include <set>
@@ -55,10 +56,8 @@ uint32_t pollWeight(uint64_t work);
 // it, set to a value of known range (a constant, a never-written var's zero, a loaded byte or
 // halfword, a value masked, shifted or taken modulo a constant, the larger or smaller of such
 // values: the trip count is the largest over the range); a loop that nothing branches back to
-// runs once. Calls count as one expression: a
-// callee with loops or recursion polls on its own, and a callee without them does bounded work.
-// (Not quite under lean: a callee whose loops are short or finish in their first chunk does up
-// to the budget without a poll, so a counted loop of such calls can exceed it; limits.md.)
+// runs once. A call counts as one expression, or, given a CallWork (polledLoops under lean), as
+// the work its callee can do without a poll.
 std::unordered_set<wasm::Loop*> loopsNeedingPolls(wasm::Function* func, uint64_t budget = kPollFreeWorkBudget);
 
 // A loop that needs a poll but can run in chunks instead (ChunkLoops; polledLoops finds them): a counted loop, of the
@@ -90,6 +89,20 @@ struct ChunkedLoop {
   uint32_t weight = 1;                    // what the poll between two chunks counts for: pollWeight(a chunk's work)
 };
 
+// What calls add to the work between two polls, for lean's short loops. A call to `f` does at
+// most `work[f]` expressions before it passes one of f's polls or returns, and at most as many
+// after its last poll (LoopPolls::callWork); a short loop counts that instead of one expression
+// per call, so that a counted loop of calls to, say, a memcpy whose first chunk has no poll
+// stays within the budget. A call_indirect counts the most of the functions the table holds of
+// its type. Imports count one, and so do calls within a call-graph cycle (same `component`),
+// whose work is not known yet when the cycle's functions are measured: there, returns out of a
+// recursion run each frame's remaining work without a poll.
+struct CallWork {
+  std::map<wasm::Name, uint64_t> work;
+  std::map<wasm::Name, int> component; // strongly connected component in the call graph
+  std::unordered_map<wasm::HeapType, std::set<wasm::Name>> tableTargets;
+};
+
 // The loops that get a poll point under `strategy`: every loop for full; for lean, those of
 // loopsNeedingPolls except the loops whose every iteration directly calls a function of
 // `entryPolled` (the functions that poll at their entry): that call's poll bounds the time
@@ -104,8 +117,12 @@ struct LoopPolls {
   std::unordered_map<wasm::Loop*, ChunkedLoop> chunked; // lean: some of `polled`, which run in chunks
   uint32_t shortCounted = 0; // loops without a poll: short counted loops
   uint32_t callPolled = 0;   // loops without a poll: polled by a call in every iteration
+  // lean: the most work a call to the function does from its entry or from one of its polls to
+  // its next poll or its return: its code, a polled loop counting one iteration, a short loop or
+  // a first chunk all its iterations, calls what CallWork says (CallWork::work).
+  uint64_t callWork = 1;
 };
 LoopPolls polledLoops(wasm::Function* func, Strategy strategy, const std::set<wasm::Name>& entryPolled,
-                      uint64_t budget = kPollFreeWorkBudget);
+                      uint64_t budget = kPollFreeWorkBudget, const CallWork* calls = nullptr);
 
 } // namespace wasm_ckpt
