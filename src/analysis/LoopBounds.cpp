@@ -217,7 +217,11 @@ struct ValueRange {
   Wide lo = 0, hi = 0;
 };
 
-ValueRange valueRange(Expression* expr);
+// How deep valueRange looks into an expression: below, any value. It recurses, and a counter's
+// start is a small expression in practice; a generated one can be nested arbitrarily deep.
+constexpr int kValueRangeDepth = 16;
+
+ValueRange valueRange(Expression* expr, int depth = 0);
 
 // Whether `reread`, evaluated after `first` with no write to `first`'s local in between, reads the
 // value `first` produced: the same local read twice, a tee and a read of its local, or the same
@@ -260,43 +264,50 @@ std::optional<ValueRange> maxOrMinRange(Select* select, ValueRange aRange, Value
   return ValueRange{std::min(aRange.lo, bRange.lo), std::min(aRange.hi, bRange.hi)};
 }
 
-ValueRange valueRange(Expression* expr) {
+ValueRange valueRange(Expression* expr, int depth) {
   unsigned bits = expr->type == Type::i32 ? 32 : 64;
   ValueRange full{0, (Wide(1) << bits) - 1};
   if (expr->type != Type::i32 && expr->type != Type::i64) return full; // a float compared, say
+  if (depth > kValueRangeDepth) return full;
+  auto rangeOf = [&](Expression* operand) { return valueRange(operand, depth + 1); };
   if (auto* constant = expr->dynCast<Const>()) {
     Wide value = asInterpreted(constant->value, false);
     return {value, value};
   }
-  if (auto* tee = expr->dynCast<LocalSet>()) return valueRange(tee->value);
+  if (auto* tee = expr->dynCast<LocalSet>()) return rangeOf(tee->value);
   if (auto* load = expr->dynCast<Load>()) {
     if (load->signed_ || load->bytes * 8 >= bits) return full;
     return {0, (Wide(1) << (8 * load->bytes)) - 1};
   }
   if (auto* unary = expr->dynCast<Unary>()) {
-    if (unary->op == ExtendUInt32) return valueRange(unary->value);
+    if (unary->op == ExtendUInt32) return rangeOf(unary->value);
     if (unary->op == WrapInt64) {
-      auto range = valueRange(unary->value);
+      auto range = rangeOf(unary->value);
       return range.hi <= full.hi ? range : full;
     }
     return full;
   }
   if (auto* binary = expr->dynCast<Binary>()) {
-    auto left = valueRange(binary->left), right = valueRange(binary->right);
     switch (binary->op) {
-      case AndInt32: case AndInt64: return {0, std::min(left.hi, right.hi)};
-      case ShrUInt32: case ShrUInt64:
-        if (right.lo != right.hi) return {0, left.hi};
-        return {left.lo >> int(right.lo % bits), left.hi >> int(right.lo % bits)};
-      case RemUInt32: case RemUInt64: // x % 0 traps: no value
-        return right.hi == 0 ? full : ValueRange{0, std::min(left.hi, right.hi - 1)};
-      case AddInt32: case AddInt64:
+      case AndInt32: case AndInt64: return {0, std::min(rangeOf(binary->left).hi, rangeOf(binary->right).hi)};
+      case ShrUInt32: case ShrUInt64: {
+        auto value = rangeOf(binary->left), shift = rangeOf(binary->right);
+        if (shift.lo != shift.hi) return {0, value.hi};
+        return {value.lo >> int(shift.lo % bits), value.hi >> int(shift.lo % bits)};
+      }
+      case RemUInt32: case RemUInt64: { // x % 0 traps: no value
+        auto divisor = rangeOf(binary->right);
+        return divisor.hi == 0 ? full : ValueRange{0, std::min(rangeOf(binary->left).hi, divisor.hi - 1)};
+      }
+      case AddInt32: case AddInt64: {
+        auto left = rangeOf(binary->left), right = rangeOf(binary->right);
         return left.hi + right.hi <= full.hi ? ValueRange{left.lo + right.lo, left.hi + right.hi} : full;
+      }
       default: return full;
     }
   }
   if (auto* select = expr->dynCast<Select>()) {
-    auto a = valueRange(select->ifTrue), b = valueRange(select->ifFalse);
+    auto a = rangeOf(select->ifTrue), b = rangeOf(select->ifFalse);
     if (auto picked = maxOrMinRange(select, a, b, Wide(1) << (bits - 1))) return *picked;
     return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)};
   }
@@ -581,10 +592,11 @@ LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& e
   bool lean = strategy == Strategy::Lean;
   LoopWork work(func, lean ? budget : 0, lean, lean ? calls : nullptr);
   work.walk(func->body);
+  Wide bodySize = Measurer::measure(func->body);
   // Capped: past the budget, a call is enough to make any loop around it poll.
-  result.callWork = uint64_t(std::min<Wide>(Wide(Measurer::measure(func->body)) + work.bodyCallWorkAdjustment, Wide(budget) + 1));
+  result.callWork = uint64_t(std::min<Wide>(bodySize + work.bodyCallWorkAdjustment, Wide(budget) + 1));
   auto weigh = [](Wide work) { return pollWeight(uint64_t(std::min<Wide>(work, Wide(UINT64_MAX)))); };
-  result.entryWeight = weigh(Wide(Measurer::measure(func->body)) + work.bodyUsualAdjustment);
+  result.entryWeight = weigh(bodySize + work.bodyUsualAdjustment);
   for (auto* loop : work.needPolls) result.weights[loop] = weigh(work.usualIterationWork.at(loop));
   result.polled = std::move(work.needPolls);
   if (!lean) return result;
