@@ -474,6 +474,49 @@ TEST(Threading, CountdownIsThreadedThroughDirectCallsOnly) {
   }
 }
 
+// How often `func` reads and writes the countdown global.
+std::pair<int, int> countdownAccesses(wasm::Function* func) {
+  struct Counter : wasm::PostWalker<Counter> {
+    int gets = 0, sets = 0;
+    void visitGlobalGet(wasm::GlobalGet* curr) { gets += curr->name == runtime::countdownGlobal(); }
+    void visitGlobalSet(wasm::GlobalSet* curr) { sets += curr->name == runtime::countdownGlobal(); }
+  } counter;
+  counter.walk(func->body);
+  return {counter.gets, counter.sets};
+}
+
+// $work, loop-free and in the table, so not threaded, makes three threaded calls: it keeps the
+// countdown in a local, loaded once at entry and stored once on return, instead of reading the
+// global for each call and storing each result. $mostlyIndirect's calls through the table, which
+// need the global up to date before and after, outnumber its threaded call: it works on the
+// global, read for that call and stored after it.
+TEST(Threading, LoopFreeCallersKeepALocalCountdownWhereThatSavesAccesses) {
+  for (unsigned level : {0u, 2u}) {
+    SCOPED_TRACE("-O" + std::to_string(level));
+    auto module = parseWithLooper(R"(
+      (type $unary (func (param i32) (result i32)))
+      (table 2 funcref)
+      (elem (i32.const 0) $work $indirect)
+      (func $indirect (param $n i32) (result i32) (call $looper (local.get $n)))
+      (func $work (param $n i32) (result i32)
+        (i32.add (call $looper (local.get $n))
+          (i32.add (call $looper (i32.const 7)) (call $looper (i32.const 9)))))
+      (func $mostlyIndirect (export "mostlyIndirect") (param $n i32) (result i32)
+        (drop (call $looper (local.get $n)))
+        (drop (call_indirect (type $unary) (i32.const 5) (i32.const 1)))
+        (drop (call_indirect (type $unary) (i32.const 6) (i32.const 1)))
+        (call_indirect (type $unary) (i32.const 7) (i32.const 1))))");
+    auto options = lean();
+    options.optimizeLevel = level;
+    instrumentModule(*module, options);
+    validateModule(*module, "lean output");
+    ASSERT_EQ(module->getFunction("looper")->getParams(), wasm::Type({wasm::Type::i32, wasm::Type::i32}));
+    ASSERT_EQ(module->getFunction("work")->getParams(), wasm::Type::i32);
+    EXPECT_EQ(countdownAccesses(module->getFunction("work")), std::make_pair(1, 1));
+    EXPECT_EQ(countdownAccesses(module->getFunction("mostlyIndirect")), std::make_pair(1, 1));
+  }
+}
+
 // $a and $b are dead at the second and third calls (one shared zeroing block), and $a, $b and
 // $c at the fourth: that site zeroes $c and then branches to the shared block, so $a is zeroed
 // once in the code, not twice. ($spin takes no operand, which flattening would put in a

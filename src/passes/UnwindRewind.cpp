@@ -109,10 +109,11 @@ public:
     number(func->body);
     rid = Builder::addVar(func, Name("wasm_ckpt$rid"), Type::i32);
     framePtr = Builder::addVar(func, Name("wasm_ckpt$frame"), Type::i32);
-    // Worth it where polls sit in loops; loop-free (recursive) functions poll the global once,
-    // unless the countdown comes in as a parameter.
+    // Worth it where polls sit in loops, where the countdown comes in as a parameter, and where
+    // calls pass it around more than they write it back; otherwise a loop-free function polls
+    // the global once.
     threaded = role == Role::Fast && plan.threadedCountdown.count(func->name);
-    localCountdown = !huge && (threaded || !loopHeaderPolls.empty());
+    localCountdown = !huge && (threaded || !loopHeaderPolls.empty() || callsPreferLocalCountdown());
     if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
     // A fast copy with an entry poll hands a rewind over in that poll's slow path: the run-time
     // code keeps the countdown at or below zero while rewinding, so every frame entered then
@@ -181,6 +182,24 @@ private:
     }
     auto* indirect = curr->dynCast<CallIndirect>();
     return indirect && plan.unwindingIndirect.count(indirect->heapType.toString());
+  }
+
+  // Whether this function's calls touch the countdown in memory less often with a local copy,
+  // which costs a load at entry and a store per return. With the countdown in the global, a
+  // call to a threaded function reads it for the argument and stores the result (the unwind
+  // test reads the returned value); with a local copy, the call needs neither, but every other
+  // call that may poll needs a store before it and a load after it, where the global form only
+  // loads the state. Counted per call site. Lua's C library functions are such functions:
+  // loop-free, entered through the table, each making a handful of threaded calls.
+  bool callsPreferLocalCountdown() const {
+    size_t threadedCalls = 0, otherCalls = 0;
+    for (auto& [curr, _] : ids) {
+      if (isPollMarker(curr)) continue;
+      auto* call = curr->dynCast<Call>();
+      if (call && plan.threadedCountdown.count(call->target)) threadedCalls++;
+      else otherCalls++;
+    }
+    return threadedCalls > 0 && 2 * threadedCalls > 2 + otherCalls;
   }
 
   // Numbers resume points in execution order (post-order is execution order in flat IR).
@@ -266,7 +285,16 @@ private:
     unwindSites.push_back({start});
     return start;
   }
-  // After a resume point: if the state says "unwinding", leave through the epilogue.
+  // The run-time code sets the countdown global to COUNTDOWN_UNWINDING when it sets the state
+  // to "unwinding", and no code writes the global again before the stack is unwound (a threaded
+  // callee returns that value, which its caller stores), while the countdown never gets there
+  // otherwise. So a countdown just read back after a call says as much as the state, without
+  // loading it.
+  Expression* countdownSaysUnwinding(Expression* countdown) {
+    return builder.makeBinary(EqInt32, countdown, builder.makeConst(int32_t(COUNTDOWN_UNWINDING)));
+  }
+  // After a resume point: if the state (or `unwinding`) says "unwinding", leave through the
+  // epilogue.
   Expression* unwindIfRequested(Index id, Expression* unwinding = nullptr) {
     if (!unwinding) unwinding = builder.makeGlobalGet(runtime::stateGlobal(), Type::i32);
     auto* exit = builder.makeBreak(unwindLabel);
@@ -474,8 +502,13 @@ private:
     auto* direct = call->dynCast<Call>();
     if (direct && plan.threadedCountdown.count(direct->target)) return callThreaded(direct, set, id);
     // The callee may poll: it sees and updates the countdown in the global.
-    std::vector<Expression*> code = {resumePointStart(id), guarded ? setRid(0) : builder.makeNop(), flushCountdown(), stmt,
-                                     unwindIfRequested(id), reloadCountdown(0)};
+    std::vector<Expression*> code = {resumePointStart(id), guarded ? setRid(0) : builder.makeNop(), flushCountdown(), stmt};
+    if (localCountdown) {
+      code.push_back(reloadCountdown(0));
+      code.push_back(unwindIfRequested(id, countdownSaysUnwinding(getCountdown())));
+    } else {
+      code.push_back(unwindIfRequested(id));
+    }
     if (set && call->type != Type::unreachable) {
       // The result goes to a fresh local and reaches its destination only if the call did not
       // unwind: the destination may also be an operand of the call (after local coalescing),
@@ -505,10 +538,10 @@ private:
       auto* whole = builder.makeLocalGet(both, call->type);
       return results == Type::none ? (Expression*)whole : builder.makeTupleExtract(whole, index);
     };
-    auto* unwinding = builder.makeBinary(EqInt32, getCountdown(), builder.makeConst(int32_t(COUNTDOWN_UNWINDING)));
+    auto [store, returned] = storeCountdown(part(results == Type::none ? 0 : 1));
     std::vector<Expression*> code = {resumePointStart(id), guarded ? setRid(0) : builder.makeNop(),
-                                     builder.makeLocalSet(both, call), setCountdown(part(results == Type::none ? 0 : 1)),
-                                     unwindIfRequested(id, unwinding)};
+                                     builder.makeLocalSet(both, call), store,
+                                     unwindIfRequested(id, countdownSaysUnwinding(returned))};
     // As in transformStatement: the destination is written only if the callee did not unwind.
     if (set) code.push_back(builder.makeLocalSet(set->index, part(0)));
     return builder.makeBlock(code);
@@ -582,23 +615,25 @@ private:
     if (localCountdown) return builder.makeLocalSet(countdownLocal, value);
     return extra ? (Expression*)builder.makeGlobalSet(runtime::countdownGlobal(), value) : builder.makeNop();
   }
+  // Sets the countdown to `value` and returns the store and a read of the value stored. With
+  // the countdown in the global, the read is of a scratch local the value was teed into, not of
+  // the global: V8 loads a global again after storing it, which in a huge function's loop adds
+  // a load to the store-to-load chain the countdown carries from one iteration to the next
+  // (bzip2 under lean: 1.177x -> 1.140x, 15 interleaved pairs).
+  std::pair<Expression*, Expression*> storeCountdown(Expression* value) {
+    if (localCountdown) return {setCountdown(value), getCountdown()};
+    if (!countdownStored) countdownStored = Builder::addVar(func, Name("wasm_ckpt$countdown_stored"), Type::i32);
+    return {setCountdown(builder.makeLocalTee(*countdownStored, value, Type::i32)),
+            builder.makeLocalGet(*countdownStored, Type::i32)};
+  }
+  std::optional<Index> countdownStored; // storeCountdown's scratch local, with the countdown in the global
   // A poll: the countdown counts down by what the poll counts for (its marker's weight), and
   // has run out at or below zero (a poll of weight above one may take it past zero). Returns the
-  // decrement and the test. The test of a countdown in the global reads the decremented value
-  // from a scratch local, not from the global: V8 loads a global again after storing it, which
-  // in a huge function's loop adds a load to the store-to-load chain the countdown carries from
-  // one iteration to the next (bzip2 under lean: 1.177x -> 1.140x, 15 interleaved pairs).
+  // decrement and the test.
   std::pair<Expression*, Expression*> decrementCountdown(int32_t weight) {
-    Expression* decremented = builder.makeBinary(SubInt32, getCountdown(), builder.makeConst(weight));
-    Expression* remaining = getCountdown();
-    if (!localCountdown) {
-      if (!decrementedCountdown) decrementedCountdown = Builder::addVar(func, Name("wasm_ckpt$decremented"), Type::i32);
-      decremented = builder.makeLocalTee(*decrementedCountdown, decremented, Type::i32);
-      remaining = builder.makeLocalGet(*decrementedCountdown, Type::i32);
-    }
-    return {setCountdown(decremented), builder.makeBinary(LeSInt32, remaining, builder.makeConst(int32_t(0)))};
+    auto [decrement, remaining] = storeCountdown(builder.makeBinary(SubInt32, getCountdown(), builder.makeConst(weight)));
+    return {decrement, builder.makeBinary(LeSInt32, remaining, builder.makeConst(int32_t(0)))};
   }
-  std::optional<Index> decrementedCountdown; // decrementCountdown's local, with the countdown in the global
   Expression* callSlowPath(Index id) {
     auto* start = resumePointStart(id);
     return builder.makeBlock({start, flushCountdown(), setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),
