@@ -197,6 +197,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
       if (f.loopPolls) {
         sites.loops = std::move(loops.weights);
         sites.chunked = std::move(loops.chunked);
+        sites.unrolled = std::move(loops.unrolled);
       }
     }
   }
@@ -217,6 +218,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     PassRunner runner(&module);
     runner.setIsNested(true);
     runner.add(createChunkLoopsPass(&pollSites));
+    runner.add(createUnrollPolledLoopsPass(&pollSites));
     runner.add(createInsertPollsPass(&pollSites));
     runner.run();
   }

@@ -19,6 +19,7 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "ir/find_all.h"
 #include "ir/utils.h"
@@ -313,9 +314,13 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     f.pollFreeLoops = loops.shortCounted;
     f.callPolledLoops = loops.callPolled;
     f.chunkedLoops = uint32_t(loops.chunked.size());
+    f.unrolledLoops = uint32_t(loops.unrolled.size());
     if (f.loopPolls || f.entryPoll) {
       instrumented.insert(name);
-      std::string chunked = f.chunkedLoops ? fmt::format(" ({} per chunk of iterations)", f.chunkedLoops) : "";
+      std::vector<std::string> rates;
+      if (f.chunkedLoops) rates.push_back(fmt::format("{} per chunk of iterations", f.chunkedLoops));
+      if (f.unrolledLoops) rates.push_back(fmt::format("{} every two iterations", f.unrolledLoops));
+      std::string chunked = rates.empty() ? "" : fmt::format(" ({})", fmt::join(rates, ", "));
       f.reason = fmt::format("selected: {} loop poll{}{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s", chunked,
                              f.entryPoll ? (f.recursive ? ", entry poll (recursive)" : ", entry poll") : "",
                              pollFreeNote(f));
@@ -386,10 +391,10 @@ std::string describePlan(const InstrumentationPlan& plan, bool json) {
     for (size_t i = 0; i < plan.functions.size(); i++) {
       auto& f = plan.functions[i];
       out += fmt::format("{}\n    {{\"index\": {}, \"name\": {}, \"selected\": {}, \"recursive\": {}, \"instrumented\": {}, "
-                         "\"poll_points\": {}, \"poll_free_loops\": {}, \"call_polled_loops\": {}, \"chunked_loops\": {}, \"resume_points\": {}, "
+                         "\"poll_points\": {}, \"poll_free_loops\": {}, \"call_polled_loops\": {}, \"chunked_loops\": {}, \"unrolled_loops\": {}, \"resume_points\": {}, "
                          "\"expressions\": {}, \"huge\": {}, \"reason\": {}}}",
                          i ? "," : "", f.index, jsonQuote(f.name), f.selected, f.recursive, f.instrumented,
-                         f.loopPolls + f.entryPoll, f.pollFreeLoops, f.callPolledLoops, f.chunkedLoops,
+                         f.loopPolls + f.entryPoll, f.pollFreeLoops, f.callPolledLoops, f.chunkedLoops, f.unrolledLoops,
                          f.loopPolls + f.entryPoll + f.unwindingCalls, f.expressions, f.huge,
                          jsonQuote(f.reason));
     }

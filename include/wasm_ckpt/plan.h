@@ -30,6 +30,7 @@ struct FunctionPlan {
   uint32_t pollFreeLoops = 0;  // lean: short counted loops left without a poll (loop_bounds.h)
   uint32_t callPolledLoops = 0; // lean: loops without a poll whose every iteration calls a function polling at entry
   uint32_t chunkedLoops = 0;   // lean: polled loops that poll once per chunk of iterations (loop_bounds.h)
+  uint32_t unrolledLoops = 0;  // lean: polled loops that poll once every two iterations (loop_bounds.h)
   uint32_t unwindingCalls = 0; // calls that may unwind (resume points besides polls)
   uint32_t expressions = 0;    // instrumented functions: Binaryen expressions in the input
   bool huge = false;           // instrumented in the form that adds fewer registers (InstrumentOptions)

@@ -579,6 +579,15 @@ bool callsEntryPolledEachIteration(Loop* loop, const std::set<Name>& entryPolled
   }
   return false;
 }
+// Whether lean may run the loop's body twice per poll (LoopPolls::unrolled): a loop that can
+// branch back to its header, of no value type, with a small body holding no call (whose resume
+// point would be copied) and no loop.
+bool unrollable(Loop* loop) {
+  if (!loop->name.is() || loop->type.isConcrete() || Measurer::measure(loop->body) > kMaxUnrolledBody) return false;
+  if (!BranchUtils::BranchSeeker::has(loop->body, loop->name)) return false;
+  return FindAll<Call>(loop->body).list.empty() && FindAll<CallIndirect>(loop->body).list.empty() &&
+         FindAll<CallRef>(loop->body).list.empty() && FindAll<Loop>(loop->body).list.empty();
+}
 } // namespace
 
 uint32_t pollWeight(uint64_t work) { return uint32_t(std::clamp<uint64_t>(work / kWorkPerPoll, 1, kMaxPollWeight)); }
@@ -609,6 +618,12 @@ LoopPolls polledLoops(Function* func, Strategy strategy, const std::set<Name>& e
       result.weights.erase(loop);
       result.chunked.erase(loop); // not one: chunked loops have no call
       result.callPolled++;
+    }
+  }
+  for (auto* loop : loops) {
+    if (result.polled.count(loop) && !result.chunked.count(loop) && unrollable(loop)) {
+      result.unrolled.insert(loop);
+      result.weights[loop] = weigh(2 * work.usualIterationWork.at(loop));
     }
   }
   return result;

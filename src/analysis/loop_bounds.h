@@ -110,11 +110,20 @@ struct CallWork {
 // around its recursive call, like a compiled fib's); and, for lean, which of them run in chunks
 // (their poll comes between chunks). The plan counts them and the passes place them, so both
 // agree by construction.
+// The largest loop body, in expressions, that lean runs twice per poll (LoopPolls::unrolled).
+// The poll's decrement and branch matter in a loop of a few instructions (a sixth of a scan
+// loop's); past a few dozen expressions they are a small part, and the copy would only add code.
+constexpr uint64_t kMaxUnrolledBody = 32;
+
 struct LoopPolls {
   std::unordered_set<wasm::Loop*> polled;
   std::unordered_map<wasm::Loop*, uint32_t> weights; // of `polled` loops' header polls: pollWeight(an iteration's usual work)
   uint32_t entryWeight = 1; // of an entry poll: pollWeight(the body's usual work, a polled loop counting as one expression)
   std::unordered_map<wasm::Loop*, ChunkedLoop> chunked; // lean: some of `polled`, which run in chunks
+  // lean: some of `polled`, none chunked, whose body runs twice per poll (UnrollPolledLoops): at
+  // most kMaxUnrolledBody expressions, no call and no loop inside; their weight counts two
+  // iterations.
+  std::unordered_set<wasm::Loop*> unrolled;
   uint32_t shortCounted = 0; // loops without a poll: short counted loops
   uint32_t callPolled = 0;   // loops without a poll: polled by a call in every iteration
   // lean: the most work a call to the function does from its entry or from one of its polls to

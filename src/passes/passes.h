@@ -28,6 +28,7 @@ struct PollSites {
   uint32_t entryWeight = 1;
   std::unordered_map<wasm::Loop*, uint32_t> loops; // the loops with a header poll, and its weight
   std::unordered_map<wasm::Loop*, ChunkedLoop> chunked; // some of `loops`
+  std::unordered_set<wasm::Loop*> unrolled;              // some of `loops`, none chunked: two iterations per poll
 };
 std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, PollSites>* sites);
 
@@ -40,6 +41,10 @@ int32_t pollMarkerWeight(wasm::Expression* marker);
 // Runs the chunked loops in chunks, with a poll marker between two chunks, and takes them out of
 // `loops`. Runs before InsertPolls.
 std::unique_ptr<wasm::Pass> createChunkLoopsPass(std::map<wasm::Name, PollSites>* sites);
+
+// Runs the body of each loop in `unrolled` twice per trip around the loop (both iterations then
+// share the poll InsertPolls puts at the header). Runs after ChunkLoops and before InsertPolls.
+std::unique_ptr<wasm::Pass> createUnrollPolledLoopsPass(const std::map<wasm::Name, PollSites>* sites);
 
 // An Error raised on one of Binaryen's worker threads, where a function-parallel pass runs,
 // would end the process: the pass records it here instead, and the pipeline throws it once the

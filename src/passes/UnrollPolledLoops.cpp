@@ -1,0 +1,112 @@
+// Runs the body of each small, call-free polled loop twice per trip around the loop, so that
+// its poll (which InsertPolls then puts at the loop header) comes once every two iterations:
+//
+//   (loop $l B)   =>   (block $exit
+//                        (loop $l
+//                          (block $next B[br $l -> br $next] (br $exit))
+//                          B'))
+//
+// B' is a copy of B with fresh labels. The first copy continues into the second by branching to
+// $next where B branched back to $l, and leaves the loop where B fell through its end; the second
+// copy is B itself, back edges and all. A loop whose body never falls through (type unreachable:
+// `loop { ...; br $l }`) needs no $exit, and keeps its type.
+//
+// Why: a loop whose trip count is not known on entry (a scan `while (x[i] < p) i++`, a hash
+// probe, an insertion sort's shifting loop) polls per iteration. Its body is a handful of
+// instructions, to which the poll adds a decrement and a branch, and the loop carries the
+// countdown in a register: a sixth of such a loop's instructions. Two iterations per poll halve
+// that. The poll's weight counts both (loop_bounds.h, LoopPolls::unrolled), and the work between
+// two polls stays that of a few dozen expressions. Only small bodies (kMaxUnrolledBody) are
+// copied, so the code grows little; a body with a call or a loop is never copied, so the loop's
+// poll stays its only resume point.
+#include <map>
+
+#include "ir/branch-utils.h"
+#include "ir/label-utils.h"
+#include "ir/utils.h"
+#include "passes/passes.h"
+#include "wasm-builder.h"
+#include "wasm-traversal.h"
+
+namespace wasm_ckpt {
+
+namespace {
+using namespace wasm;
+
+// Gives every label that `copy` defines a new name, unique in the function, and makes the
+// branches inside `copy` follow: labels are unique in Binaryen IR, so a copy of code that
+// defines labels must not keep them.
+void freshenLabels(Expression* copy, LabelUtils::LabelManager& labels) {
+  struct Defined : public PostWalker<Defined, UnifiedExpressionVisitor<Defined>> {
+    std::map<Name, Name> renamed;
+    LabelUtils::LabelManager* labels = nullptr;
+    void visitExpression(Expression* curr) {
+      BranchUtils::operateOnScopeNameDefs(curr, [&](Name& name) {
+        if (name.is()) renamed[name] = labels->getUnique("wasm_ckpt$unrolled");
+      });
+    }
+  } defined;
+  defined.labels = &labels;
+  defined.walk(copy);
+  if (defined.renamed.empty()) return;
+  struct Renamer : public PostWalker<Renamer, UnifiedExpressionVisitor<Renamer>> {
+    const std::map<Name, Name>* renamed = nullptr;
+    void visitExpression(Expression* curr) {
+      auto rename = [&](Name& name) {
+        if (auto found = renamed->find(name); found != renamed->end()) name = found->second;
+      };
+      BranchUtils::operateOnScopeNameDefs(curr, rename);
+      BranchUtils::operateOnScopeNameUses(curr, rename);
+    }
+  } renamer;
+  renamer.renamed = &defined.renamed;
+  renamer.walk(copy);
+}
+
+struct UnrollPolledLoops : public WalkerPass<PostWalker<UnrollPolledLoops>> {
+  const std::map<Name, PollSites>* sites;
+  explicit UnrollPolledLoops(const std::map<Name, PollSites>* sites) : sites(sites) {}
+
+  bool isFunctionParallel() override { return true; }
+  Pass* create() override { return new UnrollPolledLoops(sites); }
+
+  const PollSites* current = nullptr;
+  std::unique_ptr<LabelUtils::LabelManager> labels;
+
+  void visitLoop(Loop* curr) {
+    if (!current->unrolled.count(curr)) return;
+    Builder builder(*getModule());
+    bool fallsThrough = curr->type == Type::none;
+    Name next = labels->getUnique("wasm_ckpt$next_iteration");
+    Name exit = fallsThrough ? labels->getUnique("wasm_ckpt$loop_exit") : Name();
+    auto* second = ExpressionManipulator::copy(curr->body, *getModule());
+    freshenLabels(second, *labels);
+    auto* first = curr->body;
+    BranchUtils::replaceBranchTargets(first, curr->name, next);
+    auto* firstBlock = builder.makeBlock(next, first);
+    if (fallsThrough) firstBlock->list.push_back(builder.makeBreak(exit));
+    firstBlock->finalize(Type::none);
+    curr->body = builder.makeSequence(firstBlock, second);
+    curr->finalize();
+    if (fallsThrough) {
+      auto* outside = builder.makeBlock(exit, curr);
+      outside->finalize(Type::none);
+      replaceCurrent(outside);
+    }
+  }
+
+  void doWalkFunction(Function* func) {
+    auto found = sites->find(func->name);
+    if (found == sites->end() || found->second.unrolled.empty()) return;
+    current = &found->second;
+    labels = std::make_unique<LabelUtils::LabelManager>(func);
+    PostWalker<UnrollPolledLoops>::doWalkFunction(func);
+  }
+};
+} // namespace
+
+std::unique_ptr<Pass> createUnrollPolledLoopsPass(const std::map<Name, PollSites>* sites) {
+  return std::make_unique<UnrollPolledLoops>(sites);
+}
+
+} // namespace wasm_ckpt
