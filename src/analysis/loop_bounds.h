@@ -103,18 +103,18 @@ struct CallWork {
   std::unordered_map<wasm::HeapType, std::set<wasm::Name>> tableTargets;
 };
 
-// The loops that get a poll point under `strategy`: every loop for full; for lean, those of
-// loopsNeedingPolls except the loops whose every iteration directly calls a function of
-// `entryPolled` (the functions that poll at their entry): that call's poll bounds the time
-// between polls just as well, without a countdown in the loop (a recursive function's loop
-// around its recursive call, like a compiled fib's); and, for lean, which of them run in chunks
-// (their poll comes between chunks). The plan counts them and the passes place them, so both
-// agree by construction.
 // The largest loop body, in expressions, that lean runs twice per poll (LoopPolls::unrolled).
 // The poll's decrement and branch matter in a loop of a few instructions (a sixth of a scan
 // loop's); past a few dozen expressions they are a small part, and the copy would only add code.
 constexpr uint64_t kMaxUnrolledBody = 32;
 
+// The loops that get a poll point under `strategy`: every loop for full; for lean, those of
+// loopsNeedingPolls except the loops whose every iteration directly calls a function of
+// `entryPolled` (the functions that poll at their entry): that call's poll bounds the time
+// between polls just as well, without a countdown in the loop (a recursive function's loop
+// around its recursive call, like a compiled fib's); and, for lean, which of them run in chunks
+// (their poll comes between chunks) or run their body twice per poll (unrolled). The plan
+// counts them and the passes place them, so both agree by construction.
 struct LoopPolls {
   std::unordered_set<wasm::Loop*> polled;
   std::unordered_map<wasm::Loop*, uint32_t> weights; // of `polled` loops' header polls: pollWeight(an iteration's usual work)

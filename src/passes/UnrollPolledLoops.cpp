@@ -6,10 +6,10 @@
 //                          (block $next B[br $l -> br $next] (br $exit))
 //                          B'))
 //
-// B' is a copy of B with fresh labels. The first copy continues into the second by branching to
-// $next where B branched back to $l, and leaves the loop where B fell through its end; the second
-// copy is B itself, back edges and all. A loop whose body never falls through (type unreachable:
-// `loop { ...; br $l }`) needs no $exit, and keeps its type.
+// B' is a copy of B with fresh labels. The first iteration goes on to the second by branching to
+// $next where B branched back to $l, and leaves the loop where B fell through its end; the
+// second, B', keeps B's back edges and its end. A loop whose body never falls through (type
+// unreachable: `loop { ...; br $l }`) needs no $exit, and keeps its type.
 //
 // Why: a loop whose trip count is not known on entry (a scan `while (x[i] < p) i++`, a hash
 // probe, an insertion sort's shifting loop) polls per iteration. Its body is a handful of

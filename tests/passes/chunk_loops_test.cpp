@@ -16,12 +16,12 @@
 #include <vector>
 
 #include "shell-interface.h"
-#include "wasm-builder.h"
 #include "wasm-interpreter.h"
 #include "wasm.h"
 
+#include "countdown_probe.h"
+
 #include "analysis/loop_bounds.h"
-#include "runtime/runtime_names.h"
 #include "wasm_ckpt/instrument.h"
 #include "wasm_ckpt/module_io.h"
 #include "wasm_ckpt/plan.h"
@@ -113,16 +113,11 @@ TEST(ChunkLoops, ChunksRunTheLoopsIterationsAndPollBetweenThem) {
     weight[shape.name] = int32_t(chunked.begin()->second.weight);
   }
   instrumentModule(*instrumented, options);
-  // Start with a countdown far from running out and read it back through an export.
-  auto* countdown = instrumented->getGlobal(runtime::countdownGlobal());
-  const int32_t full = 1 << 30;
-  countdown->init = wasm::Builder(*instrumented).makeConst(full);
-  instrumented->addExport(wasm::Builder::makeExport("countdown", countdown->name, wasm::ExternalKind::Global));
+  int32_t before = exportCountdown(*instrumented);
 
   wasm::ShellExternalInterface originalHost, instrumentedHost;
   wasm::ModuleRunner originalRunner(*original, &originalHost);
   wasm::ModuleRunner instrumentedRunner(*instrumented, &instrumentedHost);
-  int32_t before = full;
   int split = 0;
   for (auto& shape : kShapes) {
     auto& edges = shape.type == "i32" ? kEdges32 : kEdges64;

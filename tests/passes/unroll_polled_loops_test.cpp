@@ -14,12 +14,12 @@
 #include <vector>
 
 #include "shell-interface.h"
-#include "wasm-builder.h"
 #include "wasm-interpreter.h"
 #include "wasm.h"
 
+#include "countdown_probe.h"
+
 #include "analysis/loop_bounds.h"
-#include "runtime/runtime_names.h"
 #include "wasm_ckpt/instrument.h"
 #include "wasm_ckpt/module_io.h"
 #include "wasm_ckpt/plan.h"
@@ -101,15 +101,11 @@ TEST(UnrollPolledLoops, TwoIterationsPerPollComputeWhatTheLoopDid) {
     weight[name] = int32_t(loops.weights.begin()->second);
   }
   instrumentModule(*instrumented, options);
-  auto* countdown = instrumented->getGlobal(runtime::countdownGlobal());
-  const int32_t full = 1 << 30;
-  countdown->init = wasm::Builder(*instrumented).makeConst(full);
-  instrumented->addExport(wasm::Builder::makeExport("countdown", countdown->name, wasm::ExternalKind::Global));
+  int32_t before = exportCountdown(*instrumented);
 
   wasm::ShellExternalInterface originalHost, instrumentedHost;
   wasm::ModuleRunner originalRunner(*original, &originalHost);
   wasm::ModuleRunner instrumentedRunner(*instrumented, &instrumentedHost);
-  int32_t before = full;
   for (auto& [name, _] : kLoops) {
     for (int32_t n = 0; n <= 21; n++) {
       wasm::Literals args = {wasm::Literal(n)};
