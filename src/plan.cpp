@@ -320,8 +320,8 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
       std::vector<std::string> rates;
       if (f.chunkedLoops) rates.push_back(fmt::format("{} per chunk of iterations", f.chunkedLoops));
       if (f.unrolledLoops) rates.push_back(fmt::format("{} every two iterations", f.unrolledLoops));
-      std::string chunked = rates.empty() ? "" : fmt::format(" ({})", fmt::join(rates, ", "));
-      f.reason = fmt::format("selected: {} loop poll{}{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s", chunked,
+      std::string pace = rates.empty() ? "" : fmt::format(" ({})", fmt::join(rates, ", "));
+      f.reason = fmt::format("selected: {} loop poll{}{}{}{}", f.loopPolls, f.loopPolls == 1 ? "" : "s", pace,
                              f.entryPoll ? (f.recursive ? ", entry poll (recursive)" : ", entry poll") : "",
                              pollFreeNote(f));
     } else if (f.recursive) {

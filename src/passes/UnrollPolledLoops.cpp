@@ -6,9 +6,10 @@
 //                          (block $next B[br $l -> br $next] (br $exit))
 //                          B'))
 //
-// B' is a copy of B with fresh labels. The first iteration goes on to the second by branching to
-// $next where B branched back to $l, and leaves the loop where B fell through its end; the
-// second, B', keeps B's back edges and its end. A loop whose body never falls through (type
+// B' is a copy of B, its labels made unique afterwards (Binaryen's UniqueNameMapper, as its
+// parsers do). The first iteration goes on to the second by branching to $next where B branched
+// back to $l, and leaves the loop where B fell through its end; the second, B', keeps B's back
+// edges and its end. A loop whose body never falls through (type
 // unreachable: `loop { ...; br $l }`) needs no $exit, and keeps its type.
 //
 // Why: a loop whose trip count is not known on entry (a scan `while (x[i] < p) i++`, a hash
@@ -20,48 +21,19 @@
 // copied, so the code grows little; a body with a call or a loop is never copied, so the loop's
 // poll stays its only resume point.
 #include <map>
+#include <memory>
 
 #include "ir/branch-utils.h"
 #include "ir/label-utils.h"
 #include "ir/utils.h"
+#include "parsing.h"
 #include "passes/passes.h"
 #include "wasm-builder.h"
-#include "wasm-traversal.h"
 
 namespace wasm_ckpt {
 
 namespace {
 using namespace wasm;
-
-// Gives every label that `copy` defines a new name, unique in the function, and makes the
-// branches inside `copy` follow: labels are unique in Binaryen IR, so a copy of code that
-// defines labels must not keep them.
-void freshenLabels(Expression* copy, LabelUtils::LabelManager& labels) {
-  struct Defined : public PostWalker<Defined, UnifiedExpressionVisitor<Defined>> {
-    std::map<Name, Name> renamed;
-    LabelUtils::LabelManager* labels = nullptr;
-    void visitExpression(Expression* curr) {
-      BranchUtils::operateOnScopeNameDefs(curr, [&](Name& name) {
-        if (name.is()) renamed[name] = labels->getUnique("wasm_ckpt$unrolled");
-      });
-    }
-  } defined;
-  defined.labels = &labels;
-  defined.walk(copy);
-  if (defined.renamed.empty()) return;
-  struct Renamer : public PostWalker<Renamer, UnifiedExpressionVisitor<Renamer>> {
-    const std::map<Name, Name>* renamed = nullptr;
-    void visitExpression(Expression* curr) {
-      auto rename = [&](Name& name) {
-        if (auto found = renamed->find(name); found != renamed->end()) name = found->second;
-      };
-      BranchUtils::operateOnScopeNameDefs(curr, rename);
-      BranchUtils::operateOnScopeNameUses(curr, rename);
-    }
-  } renamer;
-  renamer.renamed = &defined.renamed;
-  renamer.walk(copy);
-}
 
 struct UnrollPolledLoops : public WalkerPass<PostWalker<UnrollPolledLoops>> {
   const std::map<Name, PollSites>* sites;
@@ -80,7 +52,6 @@ struct UnrollPolledLoops : public WalkerPass<PostWalker<UnrollPolledLoops>> {
     Name next = labels->getUnique("wasm_ckpt$next_iteration");
     Name exit = fallsThrough ? labels->getUnique("wasm_ckpt$loop_exit") : Name();
     auto* second = ExpressionManipulator::copy(curr->body, *getModule());
-    freshenLabels(second, *labels);
     auto* first = curr->body;
     BranchUtils::replaceBranchTargets(first, curr->name, next);
     auto* firstBlock = builder.makeBlock(next, first);
@@ -101,6 +72,8 @@ struct UnrollPolledLoops : public WalkerPass<PostWalker<UnrollPolledLoops>> {
     current = &found->second;
     labels = std::make_unique<LabelUtils::LabelManager>(func);
     PostWalker<UnrollPolledLoops>::doWalkFunction(func);
+    // Each copy repeats the labels its original defines: Binaryen IR wants them unique.
+    UniqueNameMapper::uniquify(func->body);
   }
 };
 } // namespace
