@@ -1,5 +1,6 @@
-// The instrumentation pipeline (src/instrument.cpp and the passes) on small text modules:
-// valid and deterministic output, the metadata it records, and the features it refuses.
+// The instrumentation pipeline (src/instrument.cpp) on small text modules: valid and
+// deterministic output, the metadata it records, unusual but legal modules, and what it leaves
+// alone.
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -18,8 +19,11 @@
 #include "wasm_ckpt/instrument.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/module_io.h"
+#include "common/test_modules.h"
 
 using namespace wasm_ckpt;
+using test::parseText;
+using test::withStart;
 
 namespace {
 // A WASI-shaped program: memory, a mutable global, recursion, a loop, a call through a table.
@@ -59,11 +63,6 @@ const char* kProgram = R"((module
 )";
 const std::vector<std::string> kDefinedFunctions = {"double", "fib", "sum", "_start"};
 
-std::unique_ptr<wasm::Module> parse(const std::string& text) {
-  auto module = readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
-  return module;
-}
-
 struct Instrumented {
   std::unique_ptr<wasm::Module> module;
   InstrumentReport report;
@@ -72,7 +71,7 @@ struct Instrumented {
 
 Instrumented instrument(const std::string& text, unsigned optimizeLevel = 2) {
   Instrumented out;
-  out.module = parse(text);
+  out.module = parseText(text);
   validateModule(*out.module, "input");
   InstrumentOptions options;
   options.optimizeLevel = optimizeLevel;
@@ -81,22 +80,6 @@ Instrumented instrument(const std::string& text, unsigned optimizeLevel = 2) {
   return out;
 }
 
-// Expects instrumenting `text` to throw an Error whose message contains each of `needles`.
-void expectRefused(const std::string& text, const std::vector<std::string>& needles) {
-  auto module = parse(text);
-  try {
-    instrumentModule(*module, InstrumentOptions{});
-    ADD_FAILURE() << "instrumented; expected an error";
-  } catch (const Error& e) {
-    std::string msg = e.what();
-    for (auto& n : needles) EXPECT_NE(msg.find(n), std::string::npos) << "'" << n << "' not in: " << msg;
-    EXPECT_EQ(msg.find('\n'), std::string::npos) << "multi-line message: " << msg;
-  }
-}
-
-std::string withStart(const std::string& body) {
-  return "(module " + body + " (func $_start) (export \"_start\" (func $_start)))";
-}
 } // namespace
 
 TEST(Instrument, OutputValidates) {
@@ -257,54 +240,6 @@ TEST(Instrument, AlreadyInstrumentedWithoutMetadataSection) {
       << "expected Error(\"...already instrumented...\")";
 }
 
-TEST(Instrument, RefusesSharedMemory) {
-  expectRefused(withStart("(memory (shared 1 1))"), {"shared memory"});
-}
-
-TEST(Instrument, RefusesMemory64) {
-  expectRefused(withStart("(memory i64 1)"), {"memory64"});
-}
-
-TEST(Instrument, RefusesAtomics) {
-  expectRefused(withStart("(memory 1 1) (func $atom (result i32) (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))"),
-                {"atomic", "'atom'"});
-  expectRefused(withStart("(memory 1 1) (func $aload (result i32) (i32.atomic.load (i32.const 0)))"),
-                {"atomic", "'aload'"});
-  expectRefused(withStart("(memory 1 1) (func $astore (i32.atomic.store (i32.const 0) (i32.const 1)))"),
-                {"atomic", "'astore'"});
-}
-
-TEST(Instrument, RefusesExceptionHandling) {
-  expectRefused(withStart(R"((tag $e (param i32))
-      (func $catcher (result i32)
-        (try (result i32) (do (throw $e (i32.const 1))) (catch $e (pop i32)))))"),
-                {"exception handling", "'catcher'"});
-  expectRefused(withStart("(tag $e) (func $thrower (throw $e))"), {"exception handling", "'thrower'"});
-}
-
-TEST(Instrument, RefusesTailCalls) {
-  expectRefused(withStart("(func $g (result i32) (i32.const 1)) (func $tailer (result i32) (return_call $g))"),
-                {"tail call", "'tailer'"});
-  expectRefused(withStart(R"((type $t (func)) (table 1 funcref)
-      (func $tail_indirect (return_call_indirect (type $t) (i32.const 0))))"),
-                {"tail call", "'tail_indirect'"});
-}
-
-TEST(Instrument, RefusesReferenceTypedState) {
-  expectRefused(withStart("(global $r (mut externref) (ref.null extern))"), {"mutable global", "'r'"});
-  expectRefused(withStart("(func $holder (local $x externref))"), {"local of type", "'holder'"});
-}
-
-TEST(Instrument, RefusesDataDrop) {
-  expectRefused(withStart(R"((memory 1) (data $d "hi") (func $dropper (data.drop $d)))"), {"data.drop", "'dropper'"});
-}
-
-TEST(Instrument, RefusalLeavesNoMetadata) {
-  auto module = parse(withStart("(func $g (result i32) (i32.const 1)) (func $tailer (result i32) (return_call $g))"));
-  EXPECT_THROW(instrumentModule(*module, InstrumentOptions{}), Error);
-  EXPECT_FALSE(ModuleMetadata::fromModule(*module).has_value());
-}
-
 // Unusual but legal modules: instrumented into a valid module, or refused with an Error that is
 // a diagnosis rather than an "internal error". Run in a child process because Binaryen's Fatal()
 // exits instead of throwing. Child exit codes: 0 instrumented and valid, 42 a clean Error,
@@ -314,7 +249,7 @@ void expectHandled(const std::string& text) {
   EXPECT_EXIT(
       {
         try {
-          auto module = parse(text);
+          auto module = parseText(text);
           instrumentModule(*module, InstrumentOptions{});
           try {
             validateModule(*module, "instrumented");
@@ -350,25 +285,6 @@ TEST(Instrument, NamesOfTheRuntimeInTheInput) {
 TEST(Instrument, NoMemory) {
   auto result = instrument("(module (func $_start) (export \"_start\" (func $_start)))");
   EXPECT_NO_THROW(validateModule(*result.module, "instrumented"));
-}
-
-TEST(ModuleIo, RejectsBadInput) {
-  auto bytes = [](const std::string& s) { return std::vector<char>(s.begin(), s.end()); };
-  EXPECT_THROW(readModuleFromBytes({}, "empty"), Error);
-  EXPECT_THROW(readModuleFromBytes(bytes("garbage"), "garbage"), Error);
-  EXPECT_THROW(readModuleFromBytes(bytes(std::string("\0asm", 4)), "magic"), Error);
-  EXPECT_THROW(readModuleFromBytes(bytes(std::string("\0asm\1\0\0\0\1", 9)), "trunc"), Error);
-  EXPECT_THROW(readModuleFromBytes(bytes("(module (func $f (i32.const"), "unclosed"), Error);
-  // Parses, but does not validate.
-  auto module = parse("(module (func $bad (result i32) (i64.const 1)))");
-  try {
-    validateModule(*module, "bad.wat");
-    FAIL() << "validated";
-  } catch (const Error& e) {
-    std::string msg = e.what();
-    EXPECT_EQ(msg.rfind("bad.wat: invalid module", 0), 0u) << msg;
-    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  }
 }
 
 namespace {
@@ -412,4 +328,29 @@ TEST(Instrument, LiftsTheMaximumMemorySizeAndKeepsTheProgramsLimit) {
   ASSERT_EQ(imported.report.warnings.size(), 1u);
   EXPECT_NE(imported.report.warnings[0].find("imports its memory with a maximum"), std::string::npos);
   EXPECT_TRUE(bounded.report.warnings.empty());
+}
+
+namespace {
+size_t countExpressions(wasm::Expression* root) {
+  struct Counter : wasm::PostWalker<Counter, wasm::UnifiedExpressionVisitor<Counter>> {
+    size_t count = 0;
+    void visitExpression(wasm::Expression*) { count++; }
+  } counter;
+  counter.walk(root);
+  return counter.count;
+}
+} // namespace
+
+TEST(Instrument, LeanLeavesUninstrumentedFunctionsAlone) {
+  auto module = test::parseCallGraphProgram();
+  auto before = countExpressions(module->getFunction("leaf")->body);
+  instrumentModule(*module, test::leanOptions());
+  EXPECT_EQ(countExpressions(module->getFunction("leaf")->body), before);
+}
+
+TEST(Instrument, LeanDeterministic) {
+  auto a = test::parseCallGraphProgram(), b = test::parseCallGraphProgram();
+  instrumentModule(*a, test::leanOptions());
+  instrumentModule(*b, test::leanOptions());
+  EXPECT_EQ(writeModuleBinary(*a), writeModuleBinary(*b));
 }

@@ -11,6 +11,7 @@
 #include "wasm.h"
 
 #include "analysis/live_locals.h"
+#include "common/test_modules.h"
 #include "wasm_ckpt/module_io.h"
 
 using namespace wasm_ckpt;
@@ -20,7 +21,7 @@ namespace {
 // each, the names of the live locals.
 std::vector<std::set<std::string>> liveAtMarkers(const std::string& func) {
   std::string text = "(module (func $callee) (func $mark) " + func + ")";
-  auto module = readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+  auto module = test::parseText(text);
   auto* f = module->getFunction("f");
   std::vector<wasm::Block*> markers;
   wasm::Builder builder(*module);

@@ -10,6 +10,7 @@
 #include "wasm.h"
 
 #include "analysis/loop_bounds.h"
+#include "common/test_modules.h"
 #include "wasm_ckpt/module_io.h"
 
 using namespace wasm_ckpt;
@@ -17,7 +18,7 @@ using namespace wasm_ckpt;
 namespace {
 std::unique_ptr<wasm::Module> parseFunction(const std::string& func) {
   std::string text = "(module " + func + ")";
-  return readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+  return test::parseText(text);
 }
 
 wasm::Loop* loopNamed(wasm::Function* func, const char* name) {
@@ -303,7 +304,7 @@ std::unique_ptr<wasm::Module> loopAround(const std::string& body) {
                      "(func $f (param $n i32) (local $acc i32)\n"
                      "  (loop $l\n" + body + "\n"
                      "    (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))";
-  return readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "test.wat");
+  return test::parseText(text);
 }
 
 size_t leanLoopPolls(const std::string& body) {

@@ -23,6 +23,7 @@
 
 #include "analysis/loop_bounds.h"
 #include "wasm_ckpt/instrument.h"
+#include "common/test_modules.h"
 #include "wasm_ckpt/module_io.h"
 #include "wasm_ckpt/plan.h"
 
@@ -81,7 +82,7 @@ std::unique_ptr<wasm::Module> makeModule() {
   std::string text = "(module (memory 1) (export \"memory\" (memory 0))\n";
   for (auto& shape : kShapes) text += loopFunction(shape);
   text += ")";
-  return readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "loops.wat");
+  return test::parseText(text, "loops.wat");
 }
 
 const std::vector<uint64_t> kEdges32 = {0, 1, 2, 3, 5, 9, 40, 99, 100, 0x7ffffff8u, 0x7ffffffeu, 0x7fffffffu, 0x80000000u,
@@ -99,8 +100,7 @@ wasm::Literal value(const std::string& type, uint64_t bits) {
 TEST(ChunkLoops, ChunksRunTheLoopsIterationsAndPollBetweenThem) {
   auto original = makeModule();
   auto instrumented = makeModule();
-  InstrumentOptions options;
-  options.strategy = Strategy::Lean;
+  auto options = test::leanOptions();
   options.pollFreeWork = kBudget;
   for (auto& f : planInstrumentation(*instrumented, options).functions)
     EXPECT_EQ(f.chunkedLoops, 1u) << f.name << ": " << f.reason;

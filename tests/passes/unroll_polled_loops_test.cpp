@@ -21,6 +21,7 @@
 
 #include "analysis/loop_bounds.h"
 #include "wasm_ckpt/instrument.h"
+#include "common/test_modules.h"
 #include "wasm_ckpt/module_io.h"
 #include "wasm_ckpt/plan.h"
 
@@ -79,15 +80,14 @@ std::unique_ptr<wasm::Module> makeModule() {
           "    (br_if $l (i32.lt_u (local.get $c) (local.get $n))))\n"
           "  (local.get $s))\n";
   text += ")";
-  return readModuleFromBytes(std::vector<char>(text.begin(), text.end()), "loops.wat");
+  return test::parseText(text, "loops.wat");
 }
 } // namespace
 
 TEST(UnrollPolledLoops, TwoIterationsPerPollComputeWhatTheLoopDid) {
   auto original = makeModule();
   auto instrumented = makeModule();
-  InstrumentOptions options;
-  options.strategy = Strategy::Lean;
+  auto options = test::leanOptions();
   for (auto& f : planInstrumentation(*instrumented, options).functions) {
     bool expected = kLoops.count(f.name);
     EXPECT_EQ(f.unrolledLoops, expected ? 1u : 0u) << f.name << ": " << f.reason;
