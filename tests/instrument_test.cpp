@@ -15,11 +15,11 @@
 #include "wasm-traversal.h"
 #include "wasm.h"
 
+#include "common/test_modules.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/instrument.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/module_io.h"
-#include "common/test_modules.h"
 
 using namespace wasm_ckpt;
 using test::parseText;

@@ -8,8 +8,8 @@
 #include "ir/find_all.h"
 #include "wasm.h"
 
-#include "runtime/runtime_names.h"
 #include "common/test_modules.h"
+#include "runtime/runtime_names.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/instrument.h"
 #include "wasm_ckpt/plan.h"

@@ -1,6 +1,6 @@
 // What CheckSupported (src/passes/CheckSupported.cpp) refuses: features a snapshot cannot
 // capture or the transformation cannot rebuild, each named with the function that uses it, in
-// a one-line message, before anything in the module changes.
+// a one-line message; a refused module gets no metadata.
 #include <gtest/gtest.h>
 
 #include <string>

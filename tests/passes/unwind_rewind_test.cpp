@@ -10,8 +10,8 @@
 #include "wasm-traversal.h"
 #include "wasm.h"
 
-#include "runtime/runtime_names.h"
 #include "common/test_modules.h"
+#include "runtime/runtime_names.h"
 #include "wasm_ckpt/instrument.h"
 #include "wasm_ckpt/module_io.h"
 
