@@ -35,6 +35,15 @@ if (!args.tool || !args.work) {
   console.error("usage: node fuzz_exec.mjs --tool wasm-ckpt [--wasm-opt wasm-opt] [--seeds N] [--first S] [--variants 'OPTIONS;...'] --work DIR");
   process.exit(2);
 }
+// The stop-and-resume runs start in each seed's directory: a relative runner path would name
+// nothing there, every run would fail alike, and the comparisons would hold for nothing.
+if (args.runner) {
+  args.runner = path.resolve(args.runner);
+  if (!fs.existsSync(args.runner)) {
+    console.error(`fuzz_exec.mjs: no runner at ${args.runner}`);
+    process.exit(2);
+  }
+}
 const work = path.resolve(args.work);
 fs.mkdirSync(work, { recursive: true });
 // Features the tool supports (docs/limits.md); the generator adds none of the others.
