@@ -235,6 +235,13 @@ bool sameValue(Expression* first, Expression* reread) {
   return constant && again && constant->value == again->value;
 }
 
+// Whether `expr` calls anything: a call inside a loop is a resume point and does work the
+// loop's own measure does not see, so neither chunked nor unrolled loops may hold one.
+bool containsCall(Expression* expr) {
+  return !FindAll<Call>(expr).list.empty() || !FindAll<CallIndirect>(expr).list.empty() ||
+         !FindAll<CallRef>(expr).list.empty();
+}
+
 // (select A B (A > B)) is the larger of A and B, and so on: clang's max and min. Signed compares
 // only where neither operand can be negative.
 std::optional<ValueRange> maxOrMinRange(Select* select, ValueRange aRange, ValueRange bRange, Wide signBit) {
@@ -338,9 +345,7 @@ std::optional<Wide> largestTripCount(const CounterTest& test, ValueRange start, 
 // checks that no polled loop is inside.
 std::optional<ChunkedLoop> chunkableLoop(Loop* loop, uint64_t iterationWork, uint64_t budget) {
   if (loop->type != Type::none || iterationWork == 0) return std::nullopt;
-  if (!FindAll<Call>(loop->body).list.empty() || !FindAll<CallIndirect>(loop->body).list.empty() ||
-      !FindAll<CallRef>(loop->body).list.empty())
-    return std::nullopt;
+  if (containsCall(loop->body)) return std::nullopt;
   BranchUtils::BranchSeeker seeker(loop->name);
   seeker.walk(loop->body);
   if (seeker.found != 1) return std::nullopt;
@@ -585,8 +590,7 @@ bool callsEntryPolledEachIteration(Loop* loop, const std::set<Name>& entryPolled
 bool unrollable(Loop* loop) {
   if (!loop->name.is() || loop->type.isConcrete() || Measurer::measure(loop->body) > kMaxUnrolledBody) return false;
   if (!BranchUtils::BranchSeeker::has(loop->body, loop->name)) return false;
-  return FindAll<Call>(loop->body).list.empty() && FindAll<CallIndirect>(loop->body).list.empty() &&
-         FindAll<CallRef>(loop->body).list.empty() && FindAll<Loop>(loop->body).list.empty();
+  return !containsCall(loop->body) && FindAll<Loop>(loop->body).list.empty();
 }
 } // namespace
 
