@@ -285,14 +285,13 @@ private:
     unwindSites.push_back({start});
     return start;
   }
-  // The run-time code sets the countdown global to COUNTDOWN_UNWINDING when it sets the state
-  // to "unwinding", and no code writes the global again before the stack is unwound (a threaded
-  // callee returns that value, which its caller stores), while the countdown never gets there
-  // otherwise. So a countdown just read back after a call says as much as the state, without
-  // loading it.
-  Expression* countdownSaysUnwinding(Expression* countdown) {
-    return builder.makeBinary(EqInt32, countdown, builder.makeConst(int32_t(COUNTDOWN_UNWINDING)));
-  }
+  // The run-time code sets the countdown global to COUNTDOWN_UNWINDING (zero) when it sets the
+  // state to "unwinding", and no code writes the global again before the stack is unwound (a
+  // threaded callee returns that value, which its caller stores), while a call never returns
+  // with the countdown there otherwise (snapshot_layout.h). So a countdown just read back after
+  // a call says as much as the state, without loading it.
+  static_assert(COUNTDOWN_UNWINDING == 0, "the unwinding test is i32.eqz");
+  Expression* countdownSaysUnwinding(Expression* countdown) { return builder.makeUnary(EqZInt32, countdown); }
   // After a resume point: if the state (or `unwinding`) says "unwinding", leave through the
   // epilogue.
   Expression* unwindIfRequested(Index id, Expression* unwinding = nullptr) {
