@@ -238,8 +238,12 @@ bool sameValue(Expression* first, Expression* reread) {
 // Whether `expr` calls anything: a call inside a loop is a resume point and does work the
 // loop's own measure does not see, so neither chunked nor unrolled loops may hold one.
 bool containsCall(Expression* expr) {
-  return !FindAll<Call>(expr).list.empty() || !FindAll<CallIndirect>(expr).list.empty() ||
-         !FindAll<CallRef>(expr).list.empty();
+  struct Finder : PostWalker<Finder, UnifiedExpressionVisitor<Finder>> {
+    bool found = false;
+    void visitExpression(Expression* curr) { found = found || curr->is<Call>() || curr->is<CallIndirect>() || curr->is<CallRef>(); }
+  } finder;
+  finder.walk(expr);
+  return finder.found;
 }
 
 // (select A B (A > B)) is the larger of A and B, and so on: clang's max and min. Signed compares
