@@ -6,7 +6,8 @@
 //      (Binaryen's Flatten) and shrink the locals that flattening created (Binaryen's local
 //      optimizations);
 //   4. add unwind/rewind code (UnwindRewind), then optimize the result;
-//   5. fingerprint the module and describe it in the "wasm-ckpt" custom section.
+//   5. route calls to imports that may call back through the host-frame count (CountHostCalls);
+//   6. fingerprint the module and describe it in the "wasm-ckpt" custom section.
 #include "wasm_ckpt/instrument.h"
 
 #include <algorithm>
@@ -87,9 +88,7 @@ std::set<Name> functionsOnlyCalledDirectlyBy(Module& module, const UnwindRewindP
   std::set<Name> transformed(plan.ordered.begin(), plan.ordered.end());
   for (auto& [_, copy] : plan.rewindCopies) transformed.insert(copy);
   std::set<Name> result;
-  for (auto name : plan.ordered) {
-    if (!module.getFunction(name)->getResults().isTuple()) result.insert(name);
-  }
+  result.insert(plan.ordered.begin(), plan.ordered.end()); // none has several results (CheckSupported)
   for (auto& exp : module.exports) {
     if (exp->kind == ExternalKind::Function) result.erase(exp->value);
   }
@@ -283,6 +282,13 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     for (auto& [_, copy] : plan.rewindCopies) pipelines[copy] = &rewind;
     runOnFunctions(module, pipelines, options.optimizeLevel);
     clock.finished("optimize");
+  }
+
+  {
+    PassRunner runner(&module);
+    runner.setIsNested(true);
+    runner.add(createCountHostCallsPass());
+    runner.run();
   }
 
   // Frame records name functions by ordinal; the metadata maps ordinals to final indices.

@@ -16,7 +16,6 @@
 #include <map>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -66,7 +65,6 @@ size_t editDistance(const std::string& a, const std::string& b) {
 
 struct CallGraph {
   std::map<Name, std::set<Name>> callees;   // direct and resolved indirect
-  std::map<Name, std::unordered_set<HeapType>> indirectTypes;
   std::unordered_map<HeapType, std::set<Name>> tableTargets;
 };
 
@@ -87,7 +85,6 @@ CallGraph buildCallGraph(Module& module) {
     auto& callees = graph.callees[func->name];
     for (auto* call : FindAll<Call>(func->body).list) callees.insert(call->target);
     for (auto* call : FindAll<CallIndirect>(func->body).list) {
-      graph.indirectTypes[func->name].insert(call->heapType);
       auto targets = graph.tableTargets.find(call->heapType);
       if (targets != graph.tableTargets.end()) callees.insert(targets->second.begin(), targets->second.end());
     }

@@ -45,6 +45,10 @@
 #define ENV_FILE "WASM_CKPT_FILE"
 #define ENV_RESTORE "WASM_CKPT_RESTORE"
 #define ENV_VERBOSE "WASM_CKPT_VERBOSE"
+#define ENV_CONTINUE "WASM_CKPT_CONTINUE"
+#define ENV_EVERY "WASM_CKPT_EVERY"
+#define ENV_KEEP "WASM_CKPT_KEEP"
+#define KEEP_MAX 100u /* WASM_CKPT_KEEP: generations kept at most */
 #define DEFAULT_SNAPSHOT_FILE "wasm-ckpt.snapshot"
 
 #define EXIT_CHECKPOINTED 75u       /* the snapshot is durable; the run stopped on purpose */
@@ -79,6 +83,14 @@
 #define FLAG_VERBOSE 2u
 #define FLAG_TRIGGER 4u
 #define FLAG_BAKED 8u
+#define FLAG_STOP_PENDING 16u /* a trigger asked for a stop that host frames on the stack defer */
+#define FLAG_CONTINUE 32u      /* WASM_CKPT_CONTINUE: go on running after a checkpoint */
+#define FLAG_EVERY 64u         /* WASM_CKPT_EVERY: checkpoint periodically by run time */
+#define FLAG_PAGES_KNOWN 128u  /* SLOT_PROGRAM_PAGES holds the program's memory size (before the
+                                  run-time code first grows memory past the program's, the program's
+                                  size is the memory's) */
+#define FLAG_IN_MEMORY 256u    /* the snapshot being restored is the one just written, in memory
+                                  past the program's (checkpoint-and-continue) */
 
 /* i32 slots */
 #define SLOT_STATE 0u
@@ -95,19 +107,33 @@
 #define SLOT_READ_END 11u
 #define SLOT_RODATA 12u
 #define SLOT_TRIGGER_INTERVAL 13u /* polls between two slow paths with a trigger file; 0: not yet set */
-#define RUNTIME_I32_SLOTS 14u
+#define SLOT_WINDOW_BYTES 14u     /* the window borrowed at address 0: STASH_WINDOW_BYTES, or more for a
+                                     larger environment (set at start-up) */
+#define SLOT_HOST_DEPTH 15u       /* host frames on the stack: calls into non-WASI imports in progress,
+                                     plus 1 outside _start (see CountHostCalls.cpp); polls under one never
+                                     checkpoint */
+#define SLOT_PROGRAM_PAGES 16u    /* the program's memory size in pages, where FLAG_PAGES_KNOWN */
+#define SLOT_READ_BASE 17u        /* with FLAG_IN_MEMORY: the address of the snapshot's header */
+#define SLOT_KEEP 18u             /* WASM_CKPT_KEEP: snapshot generations to keep (0 or 1: one) */
+#define RUNTIME_I32_SLOTS 19u
 /* i64 slots */
 #define SLOT_POLLS 0u
 #define SLOT_POLLS_BEFORE 1u
 #define SLOT_AT 2u
 #define SLOT_LAST_TRIGGER_NS 3u
-#define SLOT_LAST_SLOW_NS 4u /* when the last slow path with a trigger file ran */
-#define RUNTIME_I64_SLOTS 5u
+#define SLOT_LAST_SLOW_NS 4u /* when the last timed slow path (trigger file, WASM_CKPT_EVERY) ran */
+#define SLOT_EVERY_NS 5u      /* WASM_CKPT_EVERY in nanoseconds */
+#define SLOT_LAST_CKPT_NS 6u  /* when this run started or last checkpointed */
+#define SLOT_PAUSE_FROM_NS 7u /* when the checkpoint being taken began (its poll) */
+#define RUNTIME_I64_SLOTS 8u
 
 /* Memory the run-time code borrows at address 0 while the program is live: its contents are
  * kept in wasm locals of a generated recursive function and put back (RuntimeInjector.cpp).
- * Must be a multiple of that function's chunk (256 bytes). */
+ * STASH_WINDOW_BYTES at first; at start-up the run-time code widens it (in whole chunks of
+ * STASH_CHUNK_BYTES) to hold the whole WASI environment, up to STASH_WINDOW_MAX_BYTES. */
 #define STASH_WINDOW_BYTES 4096u
+#define STASH_CHUNK_BYTES 256u
+#define STASH_WINDOW_MAX_BYTES 262144u
 /* In the result of the run-time code's window action: leave memory as the action left it (the
  * window's old contents are not needed because a restore rewrites all of memory). */
 #define WINDOW_KEEP 0x80000000u
@@ -122,6 +148,7 @@
 #define RIGHT_FD_WRITE (1ull << 6)
 #define RIGHT_FD_FILESTAT_GET (1ull << 21)
 #define OFLAG_CREAT 1u
+#define OFLAG_EXCL 4u
 #define OFLAG_TRUNC 8u
 
 #endif

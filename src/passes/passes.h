@@ -94,4 +94,9 @@ struct UnwindRewindPlan {
 };
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan);
 
+// Routes the program's calls to imports that may call back into the module (all but WASI's)
+// through wrappers that count the host frames on the stack, under which no checkpoint is taken.
+// Runs on the finished module, after the run-time code is injected.
+std::unique_ptr<wasm::Pass> createCountHostCallsPass();
+
 } // namespace wasm_ckpt

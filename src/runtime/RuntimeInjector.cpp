@@ -33,10 +33,13 @@ constexpr const char* kWasi = "wasi_snapshot_preview1";
 constexpr uint64_t kWasm32MaxPages = 65536;
 // The window borrowed at address 0 is kept on the wasm stack by a recursive function, one chunk
 // of this many i64 locals per level. Larger chunks mean fewer levels (less engine stack on top
-// of the 4 KiB itself) but more code: 32 words give 16 levels and about 550 bytes of code.
+// of the window itself) but more code: 32 words give 16 levels for 4 KiB and about 550 bytes of
+// code.
 constexpr Index kChunkWords = 32;
 constexpr Index kChunkBytes = kChunkWords * 8;
-static_assert(STASH_WINDOW_BYTES % kChunkBytes == 0, "the window must be a whole number of chunks");
+static_assert(kChunkBytes == STASH_CHUNK_BYTES, "the run-time code sizes the window in these chunks");
+static_assert(STASH_WINDOW_BYTES % kChunkBytes == 0 && STASH_WINDOW_MAX_BYTES % kChunkBytes == 0,
+              "the window must be a whole number of chunks");
 Name rodataSegmentName() { return Name("wasm_ckpt$rodata"); }
 Name bakedSegmentName() { return Name("wasm_ckpt$baked"); }
 
@@ -66,12 +69,11 @@ public:
     addGlobals();
     addSegments();
     redirectProcExit();
-    bool limitKept = keepMemoryLimitWhileLiftingIt();
+    virtualizeMemorySize();
     result.importedMemoryMax = module.memory.imported() && module.memory.hasMax();
     mapImports();
     findStart();
     copyFunctions();
-    if (!limitKept) module.removeFunction(runtime::growMemory());
     addGeneratedFunctions();
     result.hasStart = wrapStart();
     module.features.enable(FeatureSet::BulkMemory);
@@ -114,9 +116,15 @@ private:
   }
 
   void addGlobals() {
-    for (unsigned i = 0; i < RUNTIME_I32_SLOTS; i++) {
-      addGlobal(runtime::i32Slot(i), Type::i32, Literal(int32_t(i == SLOT_COUNTDOWN ? 0x40000000 : 0)), true);
-    }
+    auto initial = [](unsigned slot) -> uint32_t {
+      switch (slot) {
+        case SLOT_COUNTDOWN: return 0x40000000u;
+        case SLOT_WINDOW_BYTES: return STASH_WINDOW_BYTES;
+        case SLOT_HOST_DEPTH: return 1; // the host's call into the module, until _start runs
+        default: return 0;
+      }
+    };
+    for (unsigned i = 0; i < RUNTIME_I32_SLOTS; i++) addGlobal(runtime::i32Slot(i), Type::i32, Literal(int32_t(initial(i))), true);
     for (unsigned i = 0; i < RUNTIME_I64_SLOTS; i++) addGlobal(runtime::i64Slot(i), Type::i64, Literal(int64_t(0)), true);
     addGlobal(runtime::moduleHashGlobal(), Type::i64, Literal(int64_t(0)), false);
     addGlobal(runtime::bakedSizeGlobal(), Type::i32, Literal(int32_t(0)), false);
@@ -168,24 +176,24 @@ private:
   }
 
   // A checkpoint appends the frame records to memory, past the program's pages (ckpt_runtime.c),
-  // which a memory at its declared maximum would refuse: the maximum is lifted, and the
-  // program's memory.grow calls grow_memory instead, which fails where the maximum made it fail.
-  // An imported memory keeps the maximum its host gives it. Call before the run-time functions
-  // are copied in: only the program's own code is redirected.
-  bool keepMemoryLimitWhileLiftingIt() {
-    if (!module.memory.hasMax()) return false;
-    memoryLimit = std::min(module.memory.max, Address(kWasm32MaxPages));
-    if (module.memory.imported()) return false;
-    module.memory.max = Memory::kUnlimitedSize;
+  // which a memory at its declared maximum would refuse, and which a run that continues after
+  // the checkpoint must not see: the maximum is lifted, and the program's memory.grow and
+  // memory.size call grow_memory and memory_size instead, which keep the program's own size
+  // and fail where the maximum made growth fail. An imported memory keeps the maximum its host
+  // gives it. Call before the run-time functions are copied in: only the program's own code is
+  // redirected.
+  void virtualizeMemorySize() {
+    if (module.memory.hasMax()) memoryLimit = std::min(module.memory.max, Address(kWasm32MaxPages));
+    if (!module.memory.imported()) module.memory.max = Memory::kUnlimitedSize;
     struct Redirect : PostWalker<Redirect> {
       Builder* builder;
       void visitMemoryGrow(MemoryGrow* curr) { replaceCurrent(builder->makeCall(runtime::growMemory(), {curr->delta}, Type::i32)); }
+      void visitMemorySize(MemorySize*) { replaceCurrent(builder->makeCall(runtime::memorySize(), {}, Type::i32)); }
     } redirect;
     redirect.builder = &builder;
     for (auto& func : module.functions) {
       if (!func->imported()) redirect.walkFunction(func.get());
     }
-    return true;
   }
 
   void mapImports() {
@@ -324,13 +332,15 @@ private:
   //
   //   stash_run(base, action, msg, number) -> i32:
   //     w0..w31 = the chunk at [base, base + 256)
-  //     result = base is the last chunk ? window_action(action, msg, number)
-  //                                     : stash_run(base + 256, action, msg, number)
+  //     result = base + 256 >= window ? window_action(action, msg, number)
+  //                                   : stash_run(base + 256, action, msg, number)
   //     unless result & WINDOW_KEEP: the chunk at base = w0..w31
   //     return result
   //
-  // The window's contents live in the locals of the 16 active calls, where the program cannot see
-  // them, and the code is one chunk's loads and stores instead of the whole window's.
+  // where window is the run-time global SLOT_WINDOW_BYTES (4 KiB, or what the environment needs).
+  // The window's contents live in the locals of the active calls (16 for 4 KiB), where the
+  // program cannot see them, and the code is one chunk's loads and stores instead of the whole
+  // window's.
   void addStashRun() {
     const Index base = 0, action = 1, msg = 2, number = 3, result = 4, words = 5;
     std::vector<Type> vars{Type::i32};
@@ -342,7 +352,8 @@ private:
     auto args = [&](Expression* first) {
       return std::vector<Expression*>{first, get(action, Type::i32), get(msg, Type::i32), get(number, Type::i64)};
     };
-    auto* last = builder.makeBinary(EqInt32, get(base, Type::i32), builder.makeConst(int32_t(STASH_WINDOW_BYTES - kChunkBytes)));
+    auto* last = builder.makeBinary(GeUInt32, builder.makeBinary(AddInt32, get(base, Type::i32), builder.makeConst(int32_t(kChunkBytes))),
+                                    builder.makeGlobalGet(runtime::i32Slot(SLOT_WINDOW_BYTES), Type::i32));
     auto* inner = builder.makeCall(runtime::functionName("window_action"),
                                    {get(action, Type::i32), get(msg, Type::i32), get(number, Type::i64)}, Type::i32);
     auto* deeper = builder.makeCall(

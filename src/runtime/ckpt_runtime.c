@@ -69,6 +69,7 @@ WASI(path_filestat_get) u32 wasi_path_filestat_get(u32 fd, u32 flags, u32 path, 
 WASI(environ_sizes_get) u32 wasi_environ_sizes_get(u32 count_out, u32 size_out);
 WASI(environ_get) u32 wasi_environ_get(u32 environ, u32 buf);
 WASI(clock_time_get) u32 wasi_clock_time_get(u32 clock, u64 precision, u32 time_out);
+WASI(random_get) u32 wasi_random_get(u32 buf, u32 len);
 WASI(proc_exit) _Noreturn void wasi_proc_exit(u32 code);
 
 /* ---- run-time state: wasm globals (slots are defined in snapshot_layout.h) ---- */
@@ -127,8 +128,40 @@ static void write_fd(u32 fd, u32 start, u32 end, u32 iov) {
     start += n;
   }
 }
-/* "wasm-ckpt: <msg>[ '<detail>'][<suffix>][ <number>]\n" to stderr; strings are addresses or 0. */
-static void say(u32 out, u32 msg, u32 detail, u32 suffix, u32 with_number, u64 number) {
+/* WASI's errno names, in errno order, NUL-separated. */
+static const char ERRNO_NAMES[] =
+  "ESUCCESS\0E2BIG\0EACCES\0EADDRINUSE\0EADDRNOTAVAIL\0EAFNOSUPPORT\0EAGAIN\0EALREADY\0EBADF\0EBADMSG\0"
+  "EBUSY\0ECANCELED\0ECHILD\0ECONNABORTED\0ECONNREFUSED\0ECONNRESET\0EDEADLK\0EDESTADDRREQ\0EDOM\0"
+  "EDQUOT\0EEXIST\0EFAULT\0EFBIG\0EHOSTUNREACH\0EIDRM\0EILSEQ\0EINPROGRESS\0EINTR\0EINVAL\0EIO\0"
+  "EISCONN\0EISDIR\0ELOOP\0EMFILE\0EMLINK\0EMSGSIZE\0EMULTIHOP\0ENAMETOOLONG\0ENETDOWN\0ENETRESET\0"
+  "ENETUNREACH\0ENFILE\0ENOBUFS\0ENODEV\0ENOENT\0ENOEXEC\0ENOLCK\0ENOLINK\0ENOMEM\0ENOMSG\0"
+  "ENOPROTOOPT\0ENOSPC\0ENOSYS\0ENOTCONN\0ENOTDIR\0ENOTEMPTY\0ENOTRECOVERABLE\0ENOTSOCK\0ENOTSUP\0"
+  "ENOTTY\0ENXIO\0EOVERFLOW\0EOWNERDEAD\0EPERM\0EPIPE\0EPROTO\0EPROTONOSUPPORT\0EPROTOTYPE\0ERANGE\0"
+  "EROFS\0ESPIPE\0ESRCH\0ESTALE\0ETIMEDOUT\0ETXTBSY\0EXDEV\0ENOTCAPABLE\0";
+#define ERRNO_COUNT 77u
+
+/* How say() and die() show their number: not at all, in decimal, or as a WASI errno's name. */
+#define NUM_NONE 0u
+#define NUM_DECIMAL 1u
+#define NUM_ERRNO 2u
+
+/* "ENOENT (WASI errno 44)" */
+static u32 put_errno(u32 out, u64 err) {
+  if (err < ERRNO_COUNT) {
+    u32 name = RO(ERRNO_NAMES);
+    for (u64 i = 0; i < err; i++) name += str_len(name) + 1;
+    out = put_str(out, name);
+    out = put_str(out, RO(" (WASI errno "));
+    out = put_u64(out, err);
+    return put_str(out, RO(")"));
+  }
+  out = put_str(out, RO("WASI errno "));
+  return put_u64(out, err);
+}
+
+/* "wasm-ckpt: <msg>[ '<detail>'][<suffix>][ <number>]\n" to stderr; strings are addresses or 0;
+ * 'number_kind' is one of NUM_*. */
+static void say(u32 out, u32 msg, u32 detail, u32 suffix, u32 number_kind, u64 number) {
   u32 p = put_str(out, RO("wasm-ckpt: "));
   p = put_str(p, msg);
   if (detail) {
@@ -137,9 +170,9 @@ static void say(u32 out, u32 msg, u32 detail, u32 suffix, u32 with_number, u64 n
     p = put_str(p, RO("'"));
   }
   if (suffix) p = put_str(p, suffix);
-  if (with_number) {
+  if (number_kind != NUM_NONE) {
     p = put_str(p, RO(" "));
-    p = put_u64(p, number);
+    p = number_kind == NUM_ERRNO ? put_errno(p, number) : put_u64(p, number);
   }
   st8(p, '\n');
   write_fd(2, out, p + 1, (p + 8) & ~7u);
@@ -147,10 +180,10 @@ static void say(u32 out, u32 msg, u32 detail, u32 suffix, u32 with_number, u64 n
 
 /* Fatal run-time error: nothing of the program runs after it, so memory may be clobbered: the
  * string constants are copied again in case a restore overwrote them. */
-static _Noreturn void die(u32 code, u32 msg, u32 detail, u32 suffix, u32 with_number, u64 number) {
+static _Noreturn void die(u32 code, u32 msg, u32 detail, u32 suffix, u32 number_kind, u64 number) {
   ckpt_rodata_copy(G32(SLOT_RODATA));
   /* Composed at the end of memory, away from the strings and from 'detail'. */
-  say(mem_bytes() - 2048, msg, detail, suffix, with_number, number);
+  say(mem_bytes() - 2048, msg, detail, suffix, number_kind, number);
   wasi_proc_exit(code);
 }
 
@@ -162,7 +195,7 @@ static _Noreturn void die(u32 code, u32 msg, u32 detail, u32 suffix, u32 with_nu
  * as the action left it). This keeps per-module code small: no 512 globals and no straight-line
  * copy of the window. Only the actions below run with the window borrowed. */
 #define ACTION_START 0u   /* read the settings at start-up (see read_settings) */
-#define ACTION_TRIGGER 1u /* returns whether the trigger file exists */
+#define ACTION_TIMED 1u   /* returns whether a checkpoint is due by time (checkpoint_due) */
 #define ACTION_SAY 2u     /* 'msg' (an RO() address, valid once borrowed) and 'number' */
 
 /* A message while the program is live. */
@@ -203,6 +236,28 @@ static u64 parse_u64(u32 s) {
     v = v * 10 + (c - '0');
   }
   return n > 0 ? v : NOT_A_NUMBER;
+}
+
+/* Whether a variable is set to something else than "" or "0". */
+static u32 env_flag(u32 v) { return v && ld8(v) && !(ld8(v) == '0' && ld8(v + 1) == 0); }
+
+/* "500ms", "30s", "2m", "1h" or a plain number of seconds, at least 1 of its unit, in
+ * nanoseconds; NOT_A_NUMBER for anything else. */
+static u64 parse_duration(u32 s) {
+  u64 v = 0;
+  u32 n = 0;
+  for (; ld8(s + n) >= '0' && ld8(s + n) <= '9'; n++) {
+    if (v > 1000000u) return NOT_A_NUMBER;
+    v = v * 10 + (ld8(s + n) - '0');
+  }
+  u32 u = s + n;
+  u64 scale = 0;
+  if (ld8(u) == 0 || (ld8(u) == 's' && ld8(u + 1) == 0)) scale = 1000000000ull;
+  else if (ld8(u) == 'm' && ld8(u + 1) == 's' && ld8(u + 2) == 0) scale = 1000000ull;
+  else if (ld8(u) == 'm' && ld8(u + 1) == 0) scale = 60000000000ull;
+  else if (ld8(u) == 'h' && ld8(u + 1) == 0) scale = 3600000000000ull;
+  if (n == 0 || v == 0 || scale == 0) return NOT_A_NUMBER;
+  return v * scale;
 }
 
 /* ---- preopened directories ----
@@ -257,13 +312,33 @@ static u64 hash_words(u64 h, u32 start, u32 len) {
   return h;
 }
 
+/* Monotonic time in nanoseconds, through the 8 bytes at 'scratch' (0 if there is no clock). */
+static u64 now_ns(u32 scratch) {
+  if (wasi_clock_time_get(1, 1000, scratch) != 0) return 0;
+  return ld64(scratch);
+}
+
 /* ---- the run-time flags ---- */
 static u32 flag(u32 bit) { return G32(SLOT_FLAGS) & bit; }
+
+/* The program's memory size in pages, what its memory.size instructions see (they call this):
+ * the memory's own size until the run-time code first grows memory past the program's (a
+ * checkpoint, which uses the space past the program's memory and may continue the run), from
+ * then on SLOT_PROGRAM_PAGES. */
+__attribute__((export_name("memory_size"))) u32 ckpt_memory_size(void) {
+  return flag(FLAG_PAGES_KNOWN) ? G32(SLOT_PROGRAM_PAGES) : (u32)__builtin_wasm_memory_size(0);
+}
+
+/* Fixes the program's memory size before the run-time code grows memory past it. */
+static void set_program_pages(u32 pages) {
+  S32(SLOT_PROGRAM_PAGES, pages);
+  S32(SLOT_FLAGS, G32(SLOT_FLAGS) | FLAG_PAGES_KNOWN);
+}
 
 /* Sets the countdown to the next slow poll from the settings of this run. */
 static void arm_countdown(void) {
   u64 next = 0x40000000u;
-  if (flag(FLAG_TRIGGER)) {
+  if (flag(FLAG_TRIGGER | FLAG_EVERY)) {
     u32 interval = G32(SLOT_TRIGGER_INTERVAL);
     if (interval && next > interval) next = interval;
   }
@@ -300,7 +375,8 @@ static void read_exact(u32 dst, u32 len) {
     st32(iov + 4, len);
     u32 err = wasi_fd_read(fd, iov, 1, iov + 8);
     u32 n = ld32(iov + 8);
-    if (err != 0 || n == 0 || n > len) die(EXIT_SNAPSHOT_REJECTED, RO("cannot read snapshot: WASI errno"), 0, 0, 1, err);
+    if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot read snapshot:"), 0, 0, NUM_ERRNO, err);
+    if (n == 0 || n > len) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is truncated"), 0, 0, 0, 0);
     dst += n;
     len -= n;
   }
@@ -337,7 +413,7 @@ static void open_snapshot_stream(u32 path) {
     u32 fd_out = work;
     u32 err = wasi_path_open(dirfd, 1, rel, str_len(rel), 0,
                              RIGHT_FD_READ | RIGHT_FD_SEEK | RIGHT_FD_TELL | RIGHT_FD_FILESTAT_GET, 0, 0, fd_out);
-    if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot open snapshot"), path, RO(": WASI errno"), 1, err);
+    if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot open snapshot"), path, RO(":"), NUM_ERRNO, err);
     u32 fd = ld32(fd_out);
     S32(SLOT_READ_FD, fd);
     if (wasi_fd_filestat_get(fd, work) != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot stat snapshot"), path, 0, 0, 0);
@@ -351,7 +427,7 @@ static void open_snapshot_stream(u32 path) {
   read_exact(h, SNAPSHOT_HEADER_SIZE);
   if (ld64(h + HDR_MAGIC) != SNAPSHOT_MAGIC) die(EXIT_SNAPSHOT_REJECTED, RO("not a wasm-ckpt snapshot"), 0, 0, 0, 0);
   if (ld32(h + HDR_VERSION) != SNAPSHOT_VERSION)
-    die(EXIT_SNAPSHOT_REJECTED, RO("unsupported snapshot format version"), 0, 0, 1, ld32(h + HDR_VERSION));
+    die(EXIT_SNAPSHOT_REJECTED, RO("unsupported snapshot format version"), 0, 0, NUM_DECIMAL, ld32(h + HDR_VERSION));
   if (ld64(h + HDR_MODULE_HASH) != ckpt_module_hash())
     die(EXIT_SNAPSHOT_REJECTED, RO("snapshot was taken from another module"), 0, 0, 0, 0);
   u32 pages = ld32(h + HDR_MEMORY_PAGES), stored = ld32(h + HDR_STORED_PAGES);
@@ -362,7 +438,7 @@ static void open_snapshot_stream(u32 path) {
     die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (sizes do not add up)"), 0, 0, 0, 0);
   if (pages == 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has no memory to restore into"), 0, 0, 0, 0);
   if (pages > ckpt_memory_limit())
-    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot holds more memory than the program may have, pages"), 0, 0, 1, pages);
+    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot holds more memory than the program may have, pages"), 0, 0, NUM_DECIMAL, pages);
   u64 checksum = ld64(h + HDR_CHECKSUM);
   S32(SLOT_MEM_PAGES, pages);
   S32(SLOT_STORED_PAGES, stored);
@@ -371,7 +447,8 @@ static void open_snapshot_stream(u32 path) {
   /* Grow to the checkpointed size so that frames can be read into memory. */
   u32 have = (u32)__builtin_wasm_memory_size(0);
   if (pages > have && __builtin_wasm_memory_grow(0, pages - have) == (unsigned long)-1)
-    die(EXIT_SNAPSHOT_REJECTED, RO("cannot grow memory to pages"), 0, 0, 1, pages);
+    die(EXIT_SNAPSHOT_REJECTED, RO("cannot grow memory to pages"), 0, 0, NUM_DECIMAL, pages);
+  set_program_pages(pages); /* memory past it (grown by a start function) is handed over zeroed */
   /* Verify the checksum over everything after its field before anything is used. */
   u64 hash = hash_words(SNAPSHOT_HASH_SEED, h + HDR_CHECKED_FROM, SNAPSHOT_HEADER_SIZE - HDR_CHECKED_FROM);
   u32 chunk = mem_bytes() - FRAME_READ_AT - 16;
@@ -393,14 +470,22 @@ __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u
   u32 left = G32(SLOT_FRAMES_LEFT);
   if (left == 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has too few frames"), 0, 0, 0, 0);
   S32(SLOT_FRAMES_LEFT, left - 1);
-  u32 at = FRAME_READ_AT;
-  read_exact(at, FRAME_HEADER_SIZE);
+  /* The snapshot just written (checkpoint-and-continue) is read in place, past the program's
+   * memory, which must stay untouched; a snapshot from a file or baked in is read to
+   * FRAME_READ_AT, since all of memory is rewritten afterwards. */
+  u32 in_memory = flag(FLAG_IN_MEMORY);
+  u32 at = in_memory ? G32(SLOT_READ_BASE) + G32(SLOT_READ_POS) : FRAME_READ_AT;
+  if (!in_memory) read_exact(at, FRAME_HEADER_SIZE);
   u32 resume = ld32(at + FRAME_RESUME_ID);
   if (ld32(at + FRAME_FUNC_INDEX) != func_index || ld32(at + FRAME_PAYLOAD_SIZE) != payload_size ||
       resume == 0 || resume > max_resume)
     die(EXIT_SNAPSHOT_REJECTED, RO("snapshot frames do not match the module's functions"), 0, 0, 0, 0);
+  if (in_memory) {
+    S32(SLOT_READ_POS, G32(SLOT_READ_POS) + FRAME_HEADER_SIZE + payload_size);
+    return at;
+  }
   if (at + FRAME_HEADER_SIZE + payload_size + 16 > mem_bytes())
-    die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore a frame of size"), 0, 0, 1, payload_size);
+    die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore a frame of size"), 0, 0, NUM_DECIMAL, payload_size);
   read_exact(at + FRAME_HEADER_SIZE, payload_size);
   return at;
 }
@@ -409,6 +494,19 @@ __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u
  * globals and every memory page, then let the program continue. */
 static void finish_restore(void) {
   if (G32(SLOT_FRAMES_LEFT) != 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has too many frames"), 0, 0, 0, 0);
+  if (flag(FLAG_IN_MEMORY)) {
+    /* Checkpoint-and-continue: the program's memory was never left; its globals are put back as
+     * the snapshot holds them, as a restore from a file would. */
+    u32 at = G32(SLOT_READ_BASE) + G32(SLOT_READ_POS);
+    ckpt_restore_globals(at);
+    u64 pause_ns = now_ns(at) - G64(SLOT_PAUSE_FROM_NS);
+    S32(SLOT_FLAGS, G32(SLOT_FLAGS) & ~FLAG_IN_MEMORY);
+    S32(SLOT_STATE, STATE_NORMAL);
+    S64(SLOT_POLLS, 0);
+    if (flag(FLAG_VERBOSE)) say_live(RO("running again after a checkpoint pause of microseconds:"), pause_ns / 1000);
+    arm_countdown();
+    return;
+  }
   u32 gsize = ckpt_globals_size();
   if (FRAME_READ_AT + gsize + 16 > mem_bytes()) die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore"), 0, 0, 0, 0);
   read_exact(FRAME_READ_AT, gsize);
@@ -423,7 +521,6 @@ static void finish_restore(void) {
     read_exact(index * PAGE + PAGE / 2, PAGE / 2);
     next = index + 1;
   }
-  /* Memory beyond 'pages' cannot exist: start-up grew memory to exactly 'pages'. */
   if (next < pages) fill_zero(next * PAGE, (pages - next) * PAGE);
   if (!flag(FLAG_BAKED)) wasi_fd_close(G32(SLOT_READ_FD));
   S32(SLOT_STATE, STATE_NORMAL);
@@ -462,14 +559,21 @@ static void ensure_memory(u32 end) {
     die(EXIT_IO_ERROR, RO("cannot grow memory to write the snapshot"), 0, 0, 0, 0);
 }
 
-/* The program's memory.grow, in a module that declared a maximum size: the instrumented module
- * declares none, so that a checkpoint can always grow memory to write the snapshot, and the
- * program's growth fails here exactly where the declared maximum made it fail. Checkpoints
- * happen only at poll points and end the run, so the program never sees memory past its limit. */
+/* The program's memory.grow. The instrumented module declares no maximum size, so that a
+ * checkpoint can always grow memory to write the snapshot: the program's growth fails here
+ * exactly where the declared maximum made it fail. Past a checkpoint that continued, memory may
+ * be larger than the program's: growth first hands over those pages, zeroed as fresh pages
+ * are, so the program sees the same sizes and contents as in an uninterrupted run. */
 __attribute__((export_name("grow_memory"))) u32 ckpt_grow_memory(u32 pages) {
-  u32 have = (u32)__builtin_wasm_memory_size(0);
+  u32 have = ckpt_memory_size();
   if (pages > ckpt_memory_limit() - have) return (u32)-1;
-  return (u32)__builtin_wasm_memory_grow(0, pages);
+  if (!flag(FLAG_PAGES_KNOWN)) return (u32)__builtin_wasm_memory_grow(0, pages);
+  u32 real = (u32)__builtin_wasm_memory_size(0), want = have + pages;
+  if (want > real && __builtin_wasm_memory_grow(0, want - real) == (unsigned long)-1) return (u32)-1;
+  u32 used_end = want < real ? want : real;
+  if (used_end > have) fill_zero(have * PAGE, (used_end - have) * PAGE);
+  S32(SLOT_PROGRAM_PAGES, want);
+  return have;
 }
 
 /* Called by instrumented functions while unwinding: reserves a frame record of 'payload_size'
@@ -489,21 +593,50 @@ __attribute__((export_name("frame_reserve"))) u32 ckpt_frame_reserve(u32 func_in
 }
 
 static void begin_checkpoint(void) {
-  u32 pages = (u32)__builtin_wasm_memory_size(0);
+  u32 pages = ckpt_memory_size();
+  set_program_pages(pages);
   S32(SLOT_MEM_PAGES, pages);
   S32(SLOT_FRAMES_LEFT, 0);
   u32 base = pages * PAGE;
   ensure_memory(base + PAGE);
+  S64(SLOT_PAUSE_FROM_NS, now_ns(base));
   S32(SLOT_FRAMES_BASE, base);
   S32(SLOT_FRAMES_END, base);
   S32(SLOT_STATE, STATE_UNWINDING);
   S32(SLOT_COUNTDOWN, COUNTDOWN_UNWINDING);
 }
 
+/* "NAME.N" at 'dst' for the relative path 'rel' of length 'len'. */
+static u32 numbered_name(u32 dst, u32 rel, u32 len, u32 n) {
+  copy_bytes(dst, rel, len);
+  st8(dst + len, '.');
+  st8(put_u64(dst + len + 1, n), 0);
+  return dst;
+}
+
+/* WASM_CKPT_KEEP=N: before a new snapshot replaces PATH, the older generations move one place
+ * down, PATH.1 (the previous snapshot) to PATH.N-1, and the oldest is dropped. Each step is an
+ * atomic rename; between the last two steps PATH is briefly absent, PATH.1 then being the
+ * newest. Errors (a generation that does not exist yet) are ignored. */
+static void rotate_generations(u32 dirfd, u32 rel, u32 keep, u32 scratch) {
+  u32 len = str_len(rel);
+  u32 older = scratch, newer = scratch + len + 32;
+  numbered_name(older, rel, len, keep - 1);
+  wasi_path_unlink_file(dirfd, older, str_len(older));
+  for (u32 i = keep - 1; i > 1; i--) {
+    numbered_name(older, rel, len, i - 1);
+    numbered_name(newer, rel, len, i);
+    wasi_path_rename(dirfd, older, str_len(older), dirfd, newer, str_len(newer));
+  }
+  numbered_name(newer, rel, len, 1);
+  wasi_path_rename(dirfd, rel, len, dirfd, newer, str_len(newer));
+}
+
 /* After the stack has unwound into the _start wrapper: lay out and write the snapshot, then
- * exit. Layout in memory past the program's pages: [frames as unwound][header][frames
+ * exit, or, with WASM_CKPT_CONTINUE, set up the rewind from the snapshot just laid out and
+ * return. Layout in memory past the program's pages: [frames as unwound][header][frames
  * outermost-first][globals][page indices][work area]. */
-static _Noreturn void write_checkpoint(void) {
+static void write_checkpoint(void) {
   u32 pages = G32(SLOT_MEM_PAGES);
   u32 src_begin = G32(SLOT_FRAMES_BASE), src_end = G32(SLOT_FRAMES_END);
   u32 frame_count = G32(SLOT_FRAMES_LEFT);
@@ -530,7 +663,7 @@ static _Noreturn void write_checkpoint(void) {
   ckpt_rodata_copy(work);
   S32(SLOT_RODATA, work);
   work += (ckpt_rodata_size() + 15) & ~15u;
-  ensure_memory(work + 4 * PAGE);
+  ensure_memory(work + G32(SLOT_WINDOW_BYTES) + 4 * PAGE); /* the environment fits the window */
 
   fill_zero(header, SNAPSHOT_HEADER_SIZE);
   st64(header + HDR_MAGIC, SNAPSHOT_MAGIC);
@@ -551,22 +684,31 @@ static _Noreturn void write_checkpoint(void) {
   }
   st64(header + HDR_CHECKSUM, hash);
 
-  /* Where to: WASM_CKPT_FILE, resolved against the preopened directories. */
+  /* Where to: WASM_CKPT_FILE, resolved against the preopened directories. The snapshot is
+   * written to a temporary file of this process's own, PATH.<16 random hex digits>.tmp, created
+   * exclusively, and renamed over PATH once complete: processes checkpointing to the same path
+   * at the same time never write into one file, and PATH always holds one whole snapshot. */
   u32 path = env_lookup(work, mem_bytes(), RO(ENV_FILE));
-  if (!path) path = RO(DEFAULT_SNAPSHOT_FILE);
+  if (!path || path == ENV_TOO_LARGE) path = RO(DEFAULT_SNAPSHOT_FILE);
   u32 path_len = str_len(path);
   u32 tmp = path + path_len + 1;
   copy_bytes(tmp, path, path_len);
-  copy_bytes(tmp + path_len, RO(".tmp"), 5);
-  u32 scratch = (tmp + path_len + 5 + 15) & ~15u;
+  u32 suffix = tmp + path_len;
+  st8(suffix, '.');
+  u32 random = (suffix + 32 + 7) & ~7u;
+  if (wasi_random_get(random, 8) != 0) st64(random, now_ns(random) ^ G64(SLOT_POLLS));
+  u64 bits = ld64(random);
+  for (u32 i = 0; i < 16; i++) st8(suffix + 1 + i, ld8(RO("0123456789abcdef") + ((bits >> (4 * i)) & 15)));
+  copy_bytes(suffix + 17, RO(".tmp"), 5);
+  u32 scratch = (suffix + 22 + 15) & ~15u;
   u64 where = resolve_preopen(path, scratch), tmp_where = resolve_preopen(tmp, scratch);
   u32 dirfd = PREOPEN_FD(where), rel = PREOPEN_PATH(where), tmp_rel = PREOPEN_PATH(tmp_where);
   if (!where || !tmp_where || PREOPEN_FD(tmp_where) != dirfd)
     die(EXIT_IO_ERROR, RO("snapshot path is not inside a preopened directory:"), path, 0, 0, 0);
   u32 fd_out = scratch;
-  u32 err = wasi_path_open(dirfd, 1, tmp_rel, str_len(tmp_rel), OFLAG_CREAT | OFLAG_TRUNC,
+  u32 err = wasi_path_open(dirfd, 1, tmp_rel, str_len(tmp_rel), OFLAG_CREAT | OFLAG_EXCL,
                            RIGHT_FD_WRITE | RIGHT_FD_SYNC | RIGHT_FD_SEEK | RIGHT_FD_TELL, 0, 0, fd_out);
-  if (err != 0) die(EXIT_IO_ERROR, RO("cannot create snapshot file"), tmp, RO(": WASI errno"), 1, err);
+  if (err != 0) die(EXIT_IO_ERROR, RO("cannot create snapshot file"), tmp, RO(":"), NUM_ERRNO, err);
   u32 fd = ld32(fd_out);
   u32 iov = scratch;
   err = write_all(fd, header, SNAPSHOT_HEADER_SIZE + frames_size + globals_size, iov);
@@ -576,23 +718,33 @@ static _Noreturn void write_checkpoint(void) {
   }
   if (err == 0) err = wasi_fd_sync(fd);
   wasi_fd_close(fd);
+  if (err == 0 && G32(SLOT_KEEP) > 1) rotate_generations(dirfd, rel, G32(SLOT_KEEP), scratch);
   if (err == 0) err = wasi_path_rename(dirfd, tmp_rel, str_len(tmp_rel), dirfd, rel, str_len(rel));
   if (err != 0) {
     wasi_path_unlink_file(dirfd, tmp_rel, str_len(tmp_rel));
-    die(EXIT_IO_ERROR, RO("cannot write snapshot"), path, RO(": WASI errno"), 1, err);
+    die(EXIT_IO_ERROR, RO("cannot write snapshot"), path, RO(":"), NUM_ERRNO, err);
   }
-  if (flag(FLAG_VERBOSE)) {
-    u64 polls = G64(SLOT_POLLS_BEFORE) + G64(SLOT_POLLS);
-    say(scratch, RO("checkpoint written to"), path, RO(" at poll"), 1, polls);
-  }
-  wasi_proc_exit(EXIT_CHECKPOINTED);
+  u64 polls = G64(SLOT_POLLS_BEFORE) + G64(SLOT_POLLS);
+  if (flag(FLAG_VERBOSE)) say(scratch, RO("checkpoint written to"), path, RO(" at poll"), NUM_DECIMAL, polls);
+  if (!flag(FLAG_CONTINUE)) wasi_proc_exit(EXIT_CHECKPOINTED);
+
+  /* Checkpoint-and-continue: rewind from the snapshot just laid out, in place (ckpt_frame_read,
+   * finish_restore); the run-time code's strings go back to the window, their place while the
+   * program is live. */
+  S64(SLOT_LAST_CKPT_NS, now_ns(scratch));
+  S32(SLOT_RODATA, 128);
+  S32(SLOT_FLAGS, (G32(SLOT_FLAGS) | FLAG_IN_MEMORY) & ~FLAG_STOP_PENDING);
+  S32(SLOT_READ_BASE, header);
+  S32(SLOT_READ_POS, SNAPSHOT_HEADER_SIZE);
+  S32(SLOT_READ_END, SNAPSHOT_HEADER_SIZE + frames_size + globals_size);
+  S32(SLOT_FRAMES_LEFT, frame_count);
+  S64(SLOT_POLLS_BEFORE, polls);
+  S32(SLOT_STATE, STATE_REWINDING);
+  S32(SLOT_COUNTDOWN, 0);
+  S32(SLOT_RELOAD, 0);
 }
 
 /* ---- poll points ---- */
-static u64 now_ns(u32 scratch) {
-  if (wasi_clock_time_get(1, 1000, scratch) != 0) return 0;
-  return ld64(scratch);
-}
 
 /* Sizes the interval between slow paths from how long the last 'polls' polls took (at time
  * 't'), so that a stop request is seen within about TRIGGER_SLOW_POLL_NS plus the minimum
@@ -607,22 +759,28 @@ static void adapt_trigger_interval(u64 t, u64 polls) {
   S32(SLOT_TRIGGER_INTERVAL, fitting ? (u32)fitting : 1u);
 }
 
-/* Whether the trigger file exists, after 'polls' polls since the last look; runs with the
- * window borrowed ('area': free space in it). */
-static u32 trigger_file_present(u32 area, u64 polls) {
-  u32 window = STASH_WINDOW_BYTES;
+/* Whether a checkpoint is due by time, 'polls' polls after the last timed slow path: the
+ * WASM_CKPT_EVERY period has passed since the run started or last checkpointed, or the trigger
+ * file exists (with WASM_CKPT_CONTINUE it is removed, so that the next request is a new file).
+ * Runs with the window borrowed ('area': free space in it). */
+static u32 checkpoint_due(u32 area, u64 polls) {
+  u32 window = G32(SLOT_WINDOW_BYTES);
   u32 present = 0;
   u64 t = now_ns(area);
   adapt_trigger_interval(t, polls);
-  if (t - G64(SLOT_LAST_TRIGGER_NS) >= TRIGGER_MIN_INTERVAL_NS) {
+  if (flag(FLAG_EVERY) && t - G64(SLOT_LAST_CKPT_NS) >= G64(SLOT_EVERY_NS)) return 1;
+  if (flag(FLAG_TRIGGER) && t - G64(SLOT_LAST_TRIGGER_NS) >= TRIGGER_MIN_INTERVAL_NS) {
     S64(SLOT_LAST_TRIGGER_NS, t);
     u32 path = env_lookup(area, window - 256, RO(ENV_TRIGGER));
-    if (path) {
+    if (path && path != ENV_TOO_LARGE) {
       u32 scratch = (path + str_len(path) + 1 + 15) & ~15u;
       if (scratch + 128 <= window) {
         u64 where = resolve_preopen(path, scratch);
         u32 rel = PREOPEN_PATH(where);
-        if (where && wasi_path_filestat_get(PREOPEN_FD(where), 1, rel, str_len(rel), scratch) == 0) present = 1;
+        if (where && wasi_path_filestat_get(PREOPEN_FD(where), 1, rel, str_len(rel), scratch) == 0) {
+          present = 1;
+          if (flag(FLAG_CONTINUE)) wasi_path_unlink_file(PREOPEN_FD(where), rel, str_len(rel));
+        }
       }
     }
   }
@@ -646,8 +804,16 @@ __attribute__((export_name("poll_slow"))) void ckpt_poll_slow(void) {
   u64 polls = G64(SLOT_POLLS) + passed;
   S64(SLOT_POLLS, polls);
   u64 at = G64(SLOT_AT);
-  int stop = at != 0 && polls >= at;
-  if (!stop && flag(FLAG_TRIGGER)) stop = ckpt_with_window(ACTION_TRIGGER, 0, passed);
+  int stop = (at != 0 && polls >= at) || flag(FLAG_STOP_PENDING);
+  if (!stop && flag(FLAG_TRIGGER | FLAG_EVERY)) stop = ckpt_with_window(ACTION_TIMED, 0, passed);
+  if (stop && G32(SLOT_HOST_DEPTH) != 0) {
+    /* A host frame is on the stack (the program called an import that called one of its
+     * exports): it cannot be captured, so the stop waits for the next poll outside it. */
+    S32(SLOT_FLAGS, G32(SLOT_FLAGS) | FLAG_STOP_PENDING);
+    S32(SLOT_COUNTDOWN, 1);
+    S32(SLOT_RELOAD, 1);
+    return;
+  }
   if (stop) {
     S32(SLOT_RELOAD, 0);
     begin_checkpoint();
@@ -669,11 +835,24 @@ __attribute__((export_name("proc_exit"))) _Noreturn void ckpt_proc_exit(u32 code
 
 /* Results of ACTION_START: */
 #define SETTINGS_READ 0u                     /* the window is put back */
-#define SETTINGS_IGNORED 1u                  /* likewise, but the environment did not fit */
+#define SETTINGS_WIDENED 1u                  /* likewise; the window was too small for the
+                                                environment and has been widened: read again */
 #define SETTINGS_RESTORE (WINDOW_KEEP | 2u)  /* memory will be rewritten from a snapshot */
 /* Where a WASM_CKPT_RESTORE path is kept: the end of the window, clear of what reading the
  * snapshot uses. */
-#define RESTORE_PATH_AT (STASH_WINDOW_BYTES - 480)
+#define RESTORE_PATH_AT() (G32(SLOT_WINDOW_BYTES) - 480)
+
+/* The window that holds the strings at 'area', the whole environment after them, and the
+ * margin that read_settings and trigger_file_present keep at the window's end. */
+static u32 window_for_environment(u32 area) {
+  if (wasi_environ_sizes_get(area, area + 4) != 0) return STASH_WINDOW_BYTES;
+  u64 need = (u64)area + 16 + (u64)ld32(area) * 4 + ld32(area + 4) + 512;
+  need = (need + STASH_CHUNK_BYTES - 1) & ~(u64)(STASH_CHUNK_BYTES - 1);
+  if (need > STASH_WINDOW_MAX_BYTES || need > mem_bytes())
+    die(EXIT_BAD_SETTING, RO("environment too large for the run-time code to read its WASM_CKPT_* settings, bytes:"), 0, 0,
+        NUM_DECIMAL, need);
+  return need < STASH_WINDOW_BYTES ? STASH_WINDOW_BYTES : (u32)need;
+}
 
 /* Reads the WASM_CKPT_* settings into the run-time globals, with the window borrowed. */
 static u32 read_settings(void) {
@@ -682,31 +861,44 @@ static u32 read_settings(void) {
   ckpt_rodata_copy(128);
   S32(SLOT_RODATA, 128);
   u32 area = (128 + ckpt_rodata_size() + 15) & ~15u;
-  u32 limit = STASH_WINDOW_BYTES - 512;
+  u32 window = window_for_environment(area);
+  if (window > G32(SLOT_WINDOW_BYTES)) {
+    S32(SLOT_WINDOW_BYTES, window);
+    return SETTINGS_WIDENED;
+  }
+  u32 limit = window - 512;
   u64 at = 0;
   u32 v = env_lookup(area, limit, RO(ENV_AT));
-  if (v == ENV_TOO_LARGE) {
-    /* The settings cannot be read without memory the program could observe: run as the
-     * original would, and say why checkpointing is off. */
-    say(area, RO("environment too large for the run-time code; WASM_CKPT_* settings ignored"), 0, 0, 0, 0);
-    S32(SLOT_FLAGS, flags);
-    return SETTINGS_IGNORED;
-  }
+  if (v == ENV_TOO_LARGE) die(EXIT_BAD_SETTING, RO("internal error: the environment does not fit the window"), 0, 0, 0, 0);
   if (v) at = parse_u64(v);
   if (at == NOT_A_NUMBER || (v && at == 0)) die(EXIT_BAD_SETTING, RO("WASM_CKPT_AT is not a number of at least 1:"), v, 0, 0, 0);
   S64(SLOT_AT, at);
-  if (env_lookup(area, limit, RO(ENV_TRIGGER))) {
-    flags |= FLAG_TRIGGER;
-    S32(SLOT_TRIGGER_INTERVAL, TRIGGER_FIRST_POLL_INTERVAL);
+  if (env_lookup(area, limit, RO(ENV_TRIGGER))) flags |= FLAG_TRIGGER;
+  v = env_lookup(area, limit, RO(ENV_EVERY));
+  if (v) {
+    u64 every = parse_duration(v);
+    if (every == NOT_A_NUMBER)
+      die(EXIT_BAD_SETTING, RO("WASM_CKPT_EVERY is not a duration such as 500ms, 30s, 5m or 1h:"), v, 0, 0, 0);
+    S64(SLOT_EVERY_NS, every);
+    flags |= FLAG_EVERY;
   }
-  v = env_lookup(area, limit, RO(ENV_VERBOSE));
-  if (v && ld8(v) && !(ld8(v) == '0' && ld8(v + 1) == 0)) flags |= FLAG_VERBOSE;
+  if (flags & (FLAG_TRIGGER | FLAG_EVERY)) S32(SLOT_TRIGGER_INTERVAL, TRIGGER_FIRST_POLL_INTERVAL);
+  S64(SLOT_LAST_CKPT_NS, now_ns(area));
+  v = env_lookup(area, limit, RO(ENV_KEEP));
+  if (v) {
+    u64 keep = parse_u64(v);
+    if (keep == NOT_A_NUMBER || keep == 0 || keep > KEEP_MAX)
+      die(EXIT_BAD_SETTING, RO("WASM_CKPT_KEEP is not a number from 1 to 100:"), v, 0, 0, 0);
+    S32(SLOT_KEEP, (u32)keep);
+  }
+  if (env_flag(env_lookup(area, limit, RO(ENV_VERBOSE)))) flags |= FLAG_VERBOSE;
+  if (env_flag(env_lookup(area, limit, RO(ENV_CONTINUE)))) flags |= FLAG_CONTINUE;
   S32(SLOT_FLAGS, flags);
   u32 path = (flags & FLAG_BAKED) ? 0 : env_lookup(area, limit, RO(ENV_RESTORE));
   if (path && ld8(path)) {
     u32 len = str_len(path);
     if (len > 400) die(EXIT_BAD_SETTING, RO("WASM_CKPT_RESTORE path too long"), 0, 0, 0, 0);
-    copy_bytes(RESTORE_PATH_AT, path, len + 1);
+    copy_bytes(RESTORE_PATH_AT(), path, len + 1);
     return SETTINGS_RESTORE;
   }
   /* A baked snapshot is restored too: the window need not be put back. */
@@ -719,8 +911,8 @@ __attribute__((export_name("window_action"))) u32 ckpt_window_action(u32 action,
   /* Since start-up the strings' place is in the window; free space follows them. */
   ckpt_rodata_copy(G32(SLOT_RODATA));
   u32 free = (G32(SLOT_RODATA) + ckpt_rodata_size() + 15) & ~15u;
-  if (action == ACTION_TRIGGER) return trigger_file_present(free, number);
-  say(free, msg, 0, 0, 1, number);
+  if (action == ACTION_TIMED) return checkpoint_due(free, number);
+  say(free, msg, 0, 0, NUM_DECIMAL, number);
   return 0;
 }
 
@@ -729,12 +921,9 @@ __attribute__((export_name("start"))) void ckpt_start(void) {
   S32(SLOT_FLAGS, G32(SLOT_FLAGS) | FLAG_INITIALIZED);
   if ((u32)__builtin_wasm_memory_size(0) > 0) {
     u32 settings = ckpt_with_window(ACTION_START, 0, 0);
-    if (settings == SETTINGS_IGNORED) {
-      arm_countdown();
-      ckpt_call_original_start();
-      return;
-    }
-    if (settings == SETTINGS_RESTORE && !flag(FLAG_BAKED)) restore_path = RESTORE_PATH_AT;
+    /* The second time the window holds the whole environment. */
+    if (settings == SETTINGS_WIDENED) settings = ckpt_with_window(ACTION_START, 0, 0);
+    if (settings == SETTINGS_RESTORE && !flag(FLAG_BAKED)) restore_path = RESTORE_PATH_AT();
   }
   if (restore_path || flag(FLAG_BAKED)) {
     open_snapshot_stream(restore_path);
@@ -747,7 +936,15 @@ __attribute__((export_name("start"))) void ckpt_start(void) {
     S64(SLOT_POLLS, 0);
     arm_countdown();
   }
-  ckpt_call_original_start();
-  if (G32(SLOT_STATE) == STATE_UNWINDING) write_checkpoint();
+  /* While the original _start runs, no host frame is under the program's own (see
+   * SLOT_HOST_DEPTH); an export the host calls afterwards runs under one again. After a
+   * checkpoint that continues, _start is entered again to rewind. */
+  for (;;) {
+    S32(SLOT_HOST_DEPTH, G32(SLOT_HOST_DEPTH) - 1);
+    ckpt_call_original_start();
+    S32(SLOT_HOST_DEPTH, G32(SLOT_HOST_DEPTH) + 1);
+    if (G32(SLOT_STATE) != STATE_UNWINDING) break;
+    write_checkpoint();
+  }
   if (flag(FLAG_VERBOSE)) say_live(RO("exiting after polls:"), polls_so_far());
 }

@@ -16,11 +16,16 @@ inline wasm::Name frameReserve() { return functionName("frame_reserve"); }
 inline wasm::Name start() { return functionName("start"); }
 inline wasm::Name procExit() { return functionName("proc_exit"); }
 inline wasm::Name growMemory() { return functionName("grow_memory"); }
+inline wasm::Name memorySize() { return functionName("memory_size"); }
 // `(call $poll_marker (i32.const WEIGHT))`, a call to a no-op function, marks a poll point that
 // counts for WEIGHT polls until UnwindRewind expands it.
 inline wasm::Name pollMarker() { return wasm::Name("wasm_ckpt$poll_marker"); }
 // The copy of an instrumented function that rewinds its frames (UnwindRewind's Role::Rewind).
 inline wasm::Name rewindCopyName(wasm::Name function) { return wasm::Name("wasm_ckpt$rewind$" + std::string(function.str)); }
+
+// The wrapper through which the program calls an import that may call back (CountHostCalls).
+inline wasm::Name hostCallWrapperName(wasm::Name import) { return wasm::Name("wasm_ckpt$host$" + std::string(import.str)); }
+inline bool isHostCallWrapper(wasm::Name name) { return name.startsWith("wasm_ckpt$host$"); }
 
 inline wasm::Name i32Slot(unsigned slot) { return wasm::Name("wasm_ckpt$i32." + std::to_string(slot)); }
 inline wasm::Name i64Slot(unsigned slot) { return wasm::Name("wasm_ckpt$i64." + std::to_string(slot)); }

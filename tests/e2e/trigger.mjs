@@ -9,26 +9,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checker, e2eArgs } from './lib/harness.mjs';
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+const args = e2eArgs('trigger.mjs', { program: { type: 'string' } });
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tool = path.resolve(args.tool);
-const runner = path.resolve(args.runner);
-const work = path.resolve(args.work);
+const { tool, runner, work } = args;
 const programs = args.program
   ? [{ source: path.resolve(args.program), delays: [300, 900] }]
   : [{ source: path.join(here, 'programs', 'long_run.c'), delays: [300, 900] },
      { source: path.join(here, 'programs', 'sleepy_polls.c'), delays: [300] }];
-fs.rmSync(work, { recursive: true, force: true });
-fs.mkdirSync(work, { recursive: true });
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'ok' : 'FAIL'} ${name}${ok ? '' : `: ${detail}`}`);
-}
+const { check, finish } = checker();
 function runSync(cmd, argv, env = {}) {
   return spawnSync(cmd, argv, { cwd: work, env: { PATH: process.env.PATH, ...env } });
 }
@@ -74,5 +64,4 @@ for (const { source, delays } of programs) {
       resumed.status === 0 && joined.equals(reference.stdout), `exit ${resumed.status} ${resumed.stderr}`);
   }
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+finish();

@@ -17,6 +17,9 @@
 //   --fuzzing-imports         also provide the "fuzzing-support" log-i32/i64/f32/f64
 //                             imports of `wasm-opt -ttf` modules: one line each to stdout
 //                             (a NaN as "nan")
+//   --host-callbacks          also provide env.call_cb(n), a host function that calls
+//                             the module's export cb(n) and returns its result (a
+//                             host frame between two of the module's frames)
 //   --engine-info             print "node <version> <arch>" and exit 0
 //   --                        end of options
 // Exit status: the module's exit code; 134 on a trap / link error / other
@@ -40,7 +43,7 @@ function parseArgs() {
   const argv = process.argv.slice(2);
   const dirs = [];            // [host, guest] pairs
   const extraEnv = {};
-  let noDir = false, noEnv = false, envPrefix = 'WASM_CKPT_', stackMb, fuzzing = false;
+  let noDir = false, noEnv = false, envPrefix = 'WASM_CKPT_', stackMb, fuzzing = false, hostCallbacks = false;
   let i = 0;
   function optArg(name) {
     if (i + 1 >= argv.length) die(2, `${name} needs an argument`);
@@ -70,6 +73,8 @@ function parseArgs() {
       if (!(stackMb > 0)) die(2, '--stack-size-mb expects a positive number');
     } else if (a === '--fuzzing-imports') {
       fuzzing = true;
+    } else if (a === '--host-callbacks') {
+      hostCallbacks = true;
     } else if (a === '--engine-info') {
       writeSync(1, `node ${process.version} ${process.arch}\n`);
       process.exit(0);
@@ -91,7 +96,7 @@ function parseArgs() {
     for (const k of Object.keys(process.env).sort())
       if (k.startsWith(envPrefix)) env[k] = process.env[k];
   Object.assign(env, extraEnv);
-  return { modPath, modArgs, env, preopens, stackMb, fuzzing };
+  return { modPath, modArgs, env, preopens, stackMb, fuzzing, hostCallbacks };
 }
 
 // The logging imports of Binaryen's random modules.
@@ -104,7 +109,7 @@ function fuzzingImports() {
 // ---- load, instantiate, run ---------------------------------------------------
 // Returns {code} (the module's exit code) or {fail, msg} (exit status + message).
 // Used both on the main thread and inside the worker of --stack-size-mb.
-async function runModule({ modPath, modArgs, env, preopens, fuzzing }) {
+async function runModule({ modPath, modArgs, env, preopens, fuzzing, hostCallbacks }) {
   let bytes;
   try {
     bytes = readFileSync(modPath);
@@ -130,7 +135,9 @@ async function runModule({ modPath, modArgs, env, preopens, fuzzing }) {
   });
   try {
     const imports = fuzzing ? { ...wasi.getImportObject(), ...fuzzingImports() } : wasi.getImportObject();
-    const instance = await WebAssembly.instantiate(module, imports);
+    let instance;
+    if (hostCallbacks) imports.env = { call_cb: (n) => instance.exports.cb(n) };
+    instance = await WebAssembly.instantiate(module, imports);
     // start() calls _start and returns the proc_exit code (0 if _start returns).
     return { code: wasi.start(instance) };
   } catch (e) {
