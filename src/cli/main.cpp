@@ -92,8 +92,8 @@ int main(int argc, char** argv) {
   instrument->add_flag("--json", json, "With --dry-run: machine-readable plan");
   // Batch instrumentation (src/batch/): several modules into a directory.
   instrument->add_option("--out-dir", batch.outDir, "Instrument each input into DIR/<name>.wasm, several at a time");
-  instrument->add_option("--inputs-from", batch.inputs, "With --out-dir: more inputs, listed in FILE (as @FILE)")
-    ->transform([](std::string path) { return "@" + path; })
+  std::vector<std::string> inputLists;
+  instrument->add_option("--inputs-from", inputLists, "With --out-dir: more inputs, listed in FILE (as @FILE); repeatable")
     ->expected(1)
     ->allow_extra_args(false)
     ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
                   "  wasm-ckpt inspect --json wasm-ckpt.snapshot -m app.ckpt.wasm");
 
   // check: the pre-deployment gate (src/check.cpp). Options given are compared, others not.
-  auto* checkCommand = app.add_subcommand("check", "Exit 0 if a module is an unaltered wasm-ckpt output made as expected");
+  auto* checkCommand = app.add_subcommand("check", "Exit 0 if a module is an unaltered wasm-ckpt output made as expected (the options given are compared)");
   std::string sourcePath;
   checkCommand->add_option("module", input, "The instrumented module (- for standard input)")->required();
   addSelectionOptions(checkCommand);
@@ -186,7 +186,17 @@ int main(int argc, char** argv) {
     options.optimizeLevel = optimizeLevel;
     options.separateRewindCopies = !noRewindCopies;
     options.hugeFunctionSize = hugeFunctionSize;
-    if (instrument->parsed() && batch.inputs.size() == 1 && batch.outDir.empty()) input = batch.inputs[0];
+    if (instrument->parsed()) {
+      for (auto& list : inputLists) batch.inputs.push_back("@" + list);
+      if (batch.outDir.empty()) {
+        for (auto* batchOnly : {"--suffix", "--jobs", "--report", "--fail-fast", "--quiet", "--inputs-from"}) {
+          if (instrument->count(batchOnly)) throw UsageError(std::string(batchOnly) + " goes with --out-dir");
+        }
+        if (batch.inputs.size() > 1) throw UsageError("several inputs need --out-dir (-o names one output)");
+        input = batch.inputs[0];
+        if (input.size() > 1 && input[0] == '@') throw UsageError("@FILE goes with --out-dir");
+      }
+    }
     if (versionCommand->parsed()) {
       std::cout << describeVersion(json) << (json ? "" : "\n");
     } else if (checkCommand->parsed()) {
@@ -205,8 +215,7 @@ int main(int argc, char** argv) {
       std::cout << checkModule(input, expected) << "\n";
     } else if (instrument->parsed() && batchWorker) {
       runBatchWorker(input, output, options, std::cout);
-    } else if (instrument->parsed() && input.empty()) {
-      if (batch.outDir.empty()) throw UsageError("several inputs need --out-dir (-o names one output)");
+    } else if (instrument->parsed() && !batch.outDir.empty()) {
       if (!output.empty()) throw UsageError("--output names one output; a batch writes into --out-dir");
       if (dryRun || json) throw UsageError("--dry-run and --json take one input, without --out-dir");
       batch.options = options;
@@ -219,10 +228,6 @@ int main(int argc, char** argv) {
         throw Error(input + ": " + e.what());
       }
     } else if (instrument->parsed()) {
-      for (auto* batchOnly : {"--suffix", "--jobs", "--report", "--fail-fast", "--quiet", "--inputs-from"}) {
-        if (instrument->count(batchOnly)) throw UsageError(std::string(batchOnly) + " goes with --out-dir");
-      }
-      if (input.size() > 1 && input[0] == '@') throw UsageError("@FILE goes with --out-dir");
       if (output.empty()) throw UsageError("--output is required (or --dry-run)");
       if (json) throw UsageError("--json goes with --dry-run");
       auto start = std::chrono::steady_clock::now();
