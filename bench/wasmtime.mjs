@@ -9,6 +9,7 @@
 // scripts/setup-engines.sh): `wizer --allow-wasi --init-func F -o /dev/null M` compiles M with
 // Cranelift, instantiates it and runs its export F. wizer reports no timings, so both figures are
 // differences of whole-process wall times, medians of N interleaved reps:
+// Each wizer run starts with an empty compilation cache (wasmtime's is on by default in wizer).
 //   compile  (M', F = a no-op export) - (an empty module, F = the same no-op): start-up aside,
 //            what compiling M takes (M' is M with one exported empty function added through
 //            wasm-dis/wasm-as, which Binaryen may re-encode a little; the original and its
@@ -49,12 +50,20 @@ function must(cmd, argv, options = {}) {
   return r;
 }
 // Wall time of one process, in ms, with its stdout.
-function timed(cmd, argv) {
+function timed(cmd, argv, env = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { cwd: work, env: { PATH: process.env.PATH }, maxBuffer: 256 << 20 });
+  const r = spawnSync(cmd, argv, { cwd: work, env: { PATH: process.env.PATH, ...env }, maxBuffer: 256 << 20 });
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, status: r.status, stdout: r.stdout, stderr: String(r.stderr) };
 }
-const wizerRun = (module, func) => timed(wizer, ['--allow-wasi', '--init-func', func, '-o', '/dev/null', module]);
+// wasmtime keeps compiled code in a cache ($XDG_CACHE_HOME/wasmtime, or ~/.cache/wasmtime): each
+// run gets an empty one, so that every run compiles.
+let caches = 0;
+function wizerRun(module, func) {
+  const cache = path.join(work, `cache-${caches++}`);
+  const r = timed(wizer, ['--allow-wasi', '--init-func', func, '-o', '/dev/null', module], { XDG_CACHE_HOME: cache });
+  fs.rmSync(cache, { recursive: true, force: true });
+  return r;
+}
 function withNop(module) {
   const out = module.replace(/\.wasm$/, '.nop.wasm');
   const wat = must('wasm-dis', ['--all-features', module]).stdout.trimEnd();
