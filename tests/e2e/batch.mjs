@@ -2,7 +2,7 @@
 //   - 23 modules (a directory of 20 with one invalid, two more from a list) at -j 1 and -j 4:
 //     byte-identical outputs and reports (but for the "seconds" fields), the report's hashes
 //     recomputed here, the failure named with its reason, no output for it, exit status 1;
-//   - --fail-fast, --suffix, -q, no progress line when standard error is not a terminal;
+//   - --fail-fast, --suffix, -q, a progress line on a terminal and none elsewhere;
 //   - usage errors of the batch options, each with its message;
 //   - `check`: its acceptances, and each refusal with its message;
 //   - `version --json` parses.
@@ -166,6 +166,20 @@ check('a batch output stops and resumes', stopped === 75 && baked.code === 0 && 
   const r = run(['instrument', 'mods/bad.wat', 'mods/m01.wat', '--out-dir', 'stale', '-q']);
   check('a failed module\'s old output is removed; -q still reports the failure',
         r.code === 1 && !fs.existsSync(path.join(work, 'stale', 'bad.wasm')) && r.err.includes('mods/bad.wat: invalid module'), r.err);
+}
+
+// ---- on a terminal (script(1), from bsdutils, gives the tool one) ------------------------------
+function onTerminal(argv) {
+  const r = spawnSync('script', ['-qec', [tool, ...argv].join(' '), '/dev/null'], { cwd: work, encoding: 'utf8', timeout: 120000 });
+  return { code: r.status, out: r.stdout ?? '' };
+}
+{
+  const r = onTerminal(['instrument', 'mods/m01.wat', 'mods/m02.wat', 'mods/m03.wat', '--out-dir', 'tty', '-j', '2']);
+  check('on a terminal: a progress line (done/total, elapsed, a module), cleared before the summary',
+        r.code === 0 && /\r\x1b\[K\[0\/3\] [0-9.]+ s {2}mods\/m0[1-3]\.wat/.test(r.out) && r.out.includes('\r\x1b[K[3/3]')
+        && /\r\x1b\[Kwasm-ckpt: 3 of 3 modules instrumented into tty/.test(r.out), JSON.stringify(r.out));
+  const q = onTerminal(['instrument', 'mods/m01.wat', 'mods/m02.wat', '--out-dir', 'tty', '-q']);
+  check('on a terminal with -q: nothing', q.code === 0 && q.out === '', JSON.stringify(q.out));
 }
 
 // ---- usage errors -----------------------------------------------------------------------------
