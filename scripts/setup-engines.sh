@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the engine runners of tests/engines/ need. Idempotent: a second run installs
 # nothing and returns quickly.
-#   fast (default)  what CI needs: node tiers (preinstalled Node 20) + gjs (SpiderMonkey) and the
-#                   npm WASI shim in tests/engines/node_modules (npm ci, from the lock file)
+#   fast (default)  what CI needs: node tiers (preinstalled Node 20) + gjs (SpiderMonkey), and in
+#                   tests/engines/node_modules (npm ci, from the lock file) the npm WASI shim and
+#                   wizer 10.0.0, whose binary embeds wasmtime (the wasmtime engine)
 #   all             also headless Chromium and arm64 Node under qemu-user-static (the arm64 debs
 #                   are extracted into tests/engines/.cache/arm64-root, gitignored)
 # Network: Debian's apt mirror and the npm registry only.
@@ -27,9 +28,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The pure-JavaScript WASI shim (@bjorn3/browser_wasi_shim), pinned by package-lock.json.
+# The pure-JavaScript WASI shim (@bjorn3/browser_wasi_shim) and wizer (wasmtime), pinned by
+# package-lock.json.
 shim="$engines/node_modules/@bjorn3/browser_wasi_shim/package.json"
-if [ ! -f "$shim" ] || [ "$engines/package-lock.json" -nt "$shim" ]; then
+wizer="$engines/node_modules/@bytecodealliance/wizer-linux-x64/wizer"
+if [ ! -f "$shim" ] || [ "$engines/package-lock.json" -nt "$shim" ] || { [ "$(uname -m)" = x86_64 ] && [ ! -x "$wizer" ]; }; then
   echo "setup-engines: npm ci in tests/engines"
   (cd "$engines" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -28,7 +28,9 @@
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/plan.h"
 #include "wasm_ckpt/module_io.h"
+#include "wasm_ckpt/snapshot.h"
 #include "wasm_ckpt/snapshot_layout.h"
+#include "wasm_ckpt/version.h"
 
 namespace wasm_ckpt {
 
@@ -129,12 +131,6 @@ private:
   InstrumentReport& report;
   std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
 };
-
-uint64_t fingerprint(const std::vector<char>& bytes) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (char c : bytes) h = (h ^ uint8_t(c)) * 0x100000001b3ull;
-  return h ? h : 1;
-}
 } // namespace
 
 namespace {
@@ -327,6 +323,9 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   metadata.functions = std::move(layouts);
   metadata.globals = injected.savedGlobals;
   metadata.runtime = locateRuntime(module);
+  metadata.provenance = {kToolVersion,          options.sourceHash,       options.optimizeLevel,
+                         options.separateRewindCopies, options.hugeFunctionSize, options.pollFreeWork,
+                         options.functions,    options.exclude};
   metadata.storeInto(module);
   clock.finished("validate+describe");
   return report;

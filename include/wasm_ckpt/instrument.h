@@ -48,6 +48,9 @@ struct InstrumentOptions {
   // Instrumented functions of at least this many Binaryen expressions (before any change) are
   // huge: their polls' slow paths stay in their loops and the countdown stays in memory. 0: all.
   uint32_t hugeFunctionSize = kDefaultHugeFunctionSize;
+  // Recorded in the wasm-ckpt section with the options above (Provenance): fingerprint() of the
+  // original module's bytes, which `wasm-ckpt check --source` compares. 0: not recorded.
+  uint64_t sourceHash = 0;
 };
 
 struct InstrumentReport {

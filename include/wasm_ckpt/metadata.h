@@ -43,11 +43,28 @@ struct RuntimeLocations {
   uint32_t bakedSegment = 0;
 };
 
+// How a module was made: by which tool, from which original, with which options. What
+// `wasm-ckpt check` compares before a module is deployed.
+struct Provenance {
+  std::string toolVersion;
+  uint64_t sourceHash = 0; // fingerprint() of the original module's bytes; 0: not recorded
+  uint32_t optimizeLevel = 0;
+  bool rewindCopies = true;
+  uint32_t hugeFunctionSize = 0;
+  uint64_t pollFreeWork = 0;
+  std::vector<std::string> functions; // the --functions and --exclude patterns, in order
+  std::vector<std::string> exclude;
+  // fingerprint() of the written module's bytes other than its wasm-ckpt section (sealModuleBytes);
+  // 0: not sealed.
+  uint64_t contentHash = 0;
+};
+
 struct ModuleMetadata {
   static constexpr const char* kSectionName = "wasm-ckpt";
-  static constexpr uint32_t kFormatVersion = 1;
+  static constexpr uint32_t kFormatVersion = 2;
   uint64_t moduleHash = 0;
   std::string strategy;
+  Provenance provenance;
   std::vector<FrameLayout> functions; // frame "function" ordinal -> layout
   std::vector<SavedGlobal> globals;   // the snapshot's globals section, in order
   RuntimeLocations runtime;
@@ -61,5 +78,12 @@ struct ModuleMetadata {
   void checkSnapshot(const struct Snapshot& snapshot) const;
   void storeInto(wasm::Module& module) const;
 };
+
+// The bytes of a binary module written with its wasm-ckpt section, with that section's
+// provenance.contentHash set to the fingerprint of all its other bytes, so that `check` finds any
+// change made after instrumentation (src/metadata/seal.cpp). Throws Error if it has no section.
+std::vector<char> sealModuleBytes(const std::vector<char>& bytes);
+// fingerprint() of a binary module's bytes without its wasm-ckpt section.
+uint64_t contentHash(const std::vector<char>& bytes);
 
 } // namespace wasm_ckpt

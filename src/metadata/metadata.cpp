@@ -120,6 +120,18 @@ std::vector<char> ModuleMetadata::serialize() const {
   w.u32(runtime.bakedSizeGlobal);
   w.u32(runtime.flagsGlobal);
   w.u32(runtime.bakedSegment);
+  auto& made = provenance;
+  w.str(made.toolVersion);
+  w.u64(made.sourceHash);
+  w.u32(made.optimizeLevel);
+  w.u32(made.rewindCopies);
+  w.u32(made.hugeFunctionSize);
+  w.u64(made.pollFreeWork);
+  for (auto* patterns : {&made.functions, &made.exclude}) {
+    w.u32(uint32_t(patterns->size()));
+    for (auto& pattern : *patterns) w.str(pattern);
+  }
+  w.u64(made.contentHash);
   return w.out;
 }
 
@@ -153,6 +165,18 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
   m.runtime.bakedSizeGlobal = r.u32();
   m.runtime.flagsGlobal = r.u32();
   m.runtime.bakedSegment = r.u32();
+  auto& made = m.provenance;
+  made.toolVersion = r.str();
+  made.sourceHash = r.u64();
+  made.optimizeLevel = r.u32();
+  made.rewindCopies = r.u32() != 0;
+  made.hugeFunctionSize = r.u32();
+  made.pollFreeWork = r.u64();
+  for (auto* patterns : {&made.functions, &made.exclude}) {
+    uint32_t n = r.u32();
+    for (uint32_t i = 0; i < n; i++) patterns->push_back(r.str());
+  }
+  made.contentHash = r.u64();
   return m;
 }
 

@@ -420,6 +420,10 @@ uint64_t getModuleHash(wasm::Module& module, const RuntimeLocations& where) {
   return definedConstGlobal(module, where.moduleHashGlobal)->value.geti64();
 }
 
+uint32_t getBakedSize(wasm::Module& module, const RuntimeLocations& where) {
+  return uint32_t(definedConstGlobal(module, where.bakedSizeGlobal)->value.geti32());
+}
+
 void setBakedSnapshot(wasm::Module& module, const RuntimeLocations& where, const std::vector<uint8_t>& snapshot) {
   if (where.bakedSegment >= module.memory.segments.size() || !module.memory.segments[where.bakedSegment].isPassive)
     throw Error("the module's wasm-ckpt section does not match the module");

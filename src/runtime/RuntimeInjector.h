@@ -28,5 +28,7 @@ RuntimeLocations locateRuntime(wasm::Module& module);
 // For `resume`: the snapshot bytes become the passive "baked" segment the restore reads from.
 void setBakedSnapshot(wasm::Module& module, const RuntimeLocations& where, const std::vector<uint8_t>& snapshot);
 uint64_t getModuleHash(wasm::Module& module, const RuntimeLocations& where);
+// Bytes of the snapshot baked in by `resume`; 0 in a module as `instrument` wrote it.
+uint32_t getBakedSize(wasm::Module& module, const RuntimeLocations& where);
 
 } // namespace wasm_ckpt

@@ -13,13 +13,16 @@
 #         gjs            SpiderMonkey 102 via gjs + @bjorn3/browser_wasi_shim (gjs_run.js)
 #         chromium       V8 in a headless Chromium page (chromium_run.mjs)
 #         node-arm64     Debian's arm64 Node 18 under qemu-aarch64-static (cross-ISA)
+#         wasmtime       wasmtime (Cranelift) embedded in npm's wizer (wasmtime_run.mjs); the
+#                        program gets no arguments (argc = 0)
 # Install them with scripts/setup-engines.sh (fast: node*, gjs; all: everything).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 runner="$repo/tests/tools/run_wasi.mjs"
 arm64_root="$here/.cache/arm64-root"
-engines=(node node-liftoff node-turbofan gjs chromium node-arm64)
+engines=(node node-liftoff node-turbofan gjs chromium node-arm64 wasmtime)
+wizer_x64="$here/node_modules/@bytecodealliance/wizer-linux-x64/wizer"
 
 installed() {
   case "$1" in
@@ -28,6 +31,7 @@ installed() {
     chromium) command -v node >/dev/null && { [ -x /usr/lib/chromium/chromium ] || command -v chromium >/dev/null; } \
                 && [ -f "$here/node_modules/@bjorn3/browser_wasi_shim/package.json" ] ;;
     node-arm64) command -v qemu-aarch64-static >/dev/null && [ -x "$arm64_root/usr/bin/node" ] ;;
+    wasmtime) command -v node >/dev/null && [ -x "$wizer_x64" ] ;;
     *) return 1 ;;
   esac
 }
@@ -58,4 +62,5 @@ case "$engine" in
   chromium)      exec node --no-warnings "$here/chromium_run.mjs" "$@" ;;
   node-arm64)    exec qemu-aarch64-static -L "$arm64_root" "$arm64_root/usr/bin/node" \
                    -r "$here/node18_compat.cjs" --no-warnings "$runner" "$@" ;;
+  wasmtime)      exec node --no-warnings "$here/wasmtime_run.mjs" "$@" ;;
 esac

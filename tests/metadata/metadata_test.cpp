@@ -29,6 +29,7 @@ ModuleMetadata sample() {
   m.functions = {a, b};
   m.globals = {{"__stack_pointer", 0, ValueKind::I32}, {"counter", 3, ValueKind::I64}, {"v", 4, ValueKind::V128}};
   m.runtime = {10, 11, 12, 13};
+  m.provenance = {"9.8.7", 0x1122334455667788ull, 3, false, 5000, 12345, {"main", "f*"}, {"g?"}, 0x99aabbccddeeff00ull};
   return m;
 }
 
@@ -52,6 +53,16 @@ void expectSame(const ModuleMetadata& a, const ModuleMetadata& b) {
   EXPECT_EQ(a.runtime.bakedSizeGlobal, b.runtime.bakedSizeGlobal);
   EXPECT_EQ(a.runtime.flagsGlobal, b.runtime.flagsGlobal);
   EXPECT_EQ(a.runtime.bakedSegment, b.runtime.bakedSegment);
+  auto &p = a.provenance, &q = b.provenance;
+  EXPECT_EQ(p.toolVersion, q.toolVersion);
+  EXPECT_EQ(p.sourceHash, q.sourceHash);
+  EXPECT_EQ(p.optimizeLevel, q.optimizeLevel);
+  EXPECT_EQ(p.rewindCopies, q.rewindCopies);
+  EXPECT_EQ(p.hugeFunctionSize, q.hugeFunctionSize);
+  EXPECT_EQ(p.pollFreeWork, q.pollFreeWork);
+  EXPECT_EQ(p.functions, q.functions);
+  EXPECT_EQ(p.exclude, q.exclude);
+  EXPECT_EQ(p.contentHash, q.contentHash);
 }
 
 void store32(std::vector<char>& b, size_t at, uint32_t v) {
@@ -120,8 +131,10 @@ TEST(Metadata, RejectsBadValueKind) {
   ModuleMetadata m;
   m.globals = {{"g", 0, ValueKind::I32}};
   auto bytes = m.serialize();
-  // The global's kind is the last u32 before the four runtime locations.
-  store32(bytes, bytes.size() - 16 - 4, 5);
+  // The global's kind is the last u32 before the four runtime locations (16 bytes) and an empty
+  // provenance (48 bytes: version string 4, source hash 8, three u32 12, poll-free work 8, two
+  // pattern counts 8, content hash 8).
+  store32(bytes, bytes.size() - 16 - 48 - 4, 5);
   expectRejected(bytes, "corrupted");
 }
 
@@ -167,4 +180,63 @@ TEST(Metadata, TruncatedSectionInModuleRejected) {
     if (s.name == ModuleMetadata::kSectionName) s.data.resize(s.data.size() / 2);
   }
   EXPECT_THROW(ModuleMetadata::fromModule(module), Error);
+}
+
+namespace {
+// A binary module of custom sections only: "a", the wasm-ckpt section, "b".
+std::vector<char> moduleWithSection(const ModuleMetadata& m) {
+  std::vector<char> bytes = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  auto add = [&](const std::string& name, const std::vector<char>& payload) {
+    std::vector<char> content = {char(name.size())};
+    content.insert(content.end(), name.begin(), name.end());
+    content.insert(content.end(), payload.begin(), payload.end());
+    bytes.push_back(0);
+    for (size_t n = content.size();; n >>= 7) { // LEB128
+      bytes.push_back(char((n & 0x7f) | (n >> 7 ? 0x80 : 0)));
+      if (!(n >> 7)) break;
+    }
+    bytes.insert(bytes.end(), content.begin(), content.end());
+  };
+  add("a", {1, 2, 3});
+  add(ModuleMetadata::kSectionName, m.serialize());
+  add("b", {4, 5});
+  return bytes;
+}
+} // namespace
+
+TEST(Metadata, SealRecordsTheHashOfEveryOtherByte) {
+  auto m = sample();
+  m.provenance.contentHash = 0;
+  auto sealed = sealModuleBytes(moduleWithSection(m));
+  uint64_t recorded = 0;
+  for (size_t at = 0; at + 9 <= sealed.size(); at++) { // the section's payload sits between "a" and "b"
+    if (std::string(sealed.begin() + at, sealed.begin() + at + 9) != "wasm-ckpt") continue;
+    auto payload = std::vector<char>(sealed.begin() + at + 9, sealed.end() - 5);
+    recorded = ModuleMetadata::deserialize(payload).provenance.contentHash;
+  }
+  EXPECT_NE(recorded, 0u);
+  EXPECT_EQ(recorded, contentHash(sealed));
+  // The hash covers the other sections, not the wasm-ckpt section's contents.
+  auto changed = sealed;
+  changed[changed.size() - 1] ^= 1;
+  EXPECT_NE(contentHash(changed), recorded);
+  EXPECT_EQ(contentHash(moduleWithSection(sample())), recorded);
+}
+
+TEST(Metadata, SealRefusesAModuleWithoutSection) {
+  std::vector<char> bytes = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  try {
+    sealModuleBytes(bytes);
+    ADD_FAILURE() << "sealed a module without a wasm-ckpt section";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("without a wasm-ckpt section"), std::string::npos) << e.what();
+  }
+  bytes.push_back(0);
+  bytes.push_back(100); // a section longer than the module
+  try {
+    contentHash(bytes);
+    ADD_FAILURE() << "hashed a damaged module";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("runs past its end"), std::string::npos) << e.what();
+  }
 }

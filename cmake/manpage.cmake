@@ -1,0 +1,27 @@
+# Writes the man page wasm-ckpt.1 from the tool's own --help texts (the top level and each
+# command's), so that it never disagrees with them.
+#   cmake -DTOOL=path/to/wasm-ckpt -DVERSION=x.y.z -DOUTPUT=wasm-ckpt.1 -P manpage.cmake
+set(commands instrument plan check resume inspect version)
+function(help_text out)
+  execute_process(COMMAND "${TOOL}" ${ARGN} --help OUTPUT_VARIABLE text RESULT_VARIABLE status)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "${TOOL} ${ARGN} --help failed")
+  endif()
+  string(REGEX REPLACE "Usage: [^ \n]*wasm-ckpt" "Usage: wasm-ckpt" text "${text}")
+  string(REPLACE "\\" "\\e" text "${text}")
+  string(REGEX REPLACE "\n([.'])" "\n\\\\&\\1" text "\n${text}")
+  set(${out} ".nf${text}\n.fi\n" PARENT_SCOPE)
+endfunction()
+
+help_text(top)
+set(page ".TH WASM-CKPT 1 \"\" \"wasm-ckpt ${VERSION}\" \"User Commands\"\n")
+string(APPEND page ".SH NAME\nwasm-ckpt \\- make WebAssembly programs checkpointable and resumable anywhere\n")
+string(APPEND page ".SH SYNOPSIS\n.B wasm-ckpt\n\\fICOMMAND\\fR [\\fIOPTIONS\\fR] ...\n")
+string(APPEND page ".SH DESCRIPTION\n${top}")
+string(APPEND page ".SH COMMANDS\n")
+foreach(command ${commands})
+  help_text(text ${command})
+  string(APPEND page ".SS ${command}\n${text}")
+endforeach()
+string(APPEND page ".SH FILES\n/usr/share/doc/wasm-ckpt/: README.md and the design, limits, runtime contract, snapshot format and CI documents.\n")
+file(WRITE "${OUTPUT}" "${page}")
