@@ -5,9 +5,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
+#include <fcntl.h>
+#include <random>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "parsing.h"
 #include "wasm-binary.h"
@@ -16,23 +20,71 @@
 #include "wasm-validator.h"
 #include "wasm.h"
 
+#include "io/binary_check.h"
 #include "wasm_ckpt/error.h"
 
 namespace wasm_ckpt {
 
-std::vector<char> readFileBytes(const std::string& path) {
-  if (path == "-") {
-    std::vector<char> bytes;
-    char buffer[1 << 16];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
-    if (std::ferror(stdin)) throw Error(std::string("cannot read standard input: ") + std::strerror(errno));
-    return bytes;
+namespace {
+// Whole writes of `size` bytes to `fd`, retried after short writes and EINTR.
+bool writeAll(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= size_t(n);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read '" + path + "': " + std::strerror(errno));
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error("cannot read '" + path + "'");
+  return true;
+}
+
+std::string parentDirectory(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// The path a chain of symbolic links ends at (which need not exist): the file a rename must
+// replace so that the links keep pointing at the new contents.
+std::string followSymlinks(const std::string& path) {
+  std::string at = path;
+  for (int hops = 0; hops < 40; hops++) {
+    struct stat st;
+    if (::lstat(at.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return at;
+    std::vector<char> target(size_t(st.st_size > 0 ? st.st_size : 255) + 1);
+    ssize_t n = ::readlink(at.c_str(), target.data(), target.size());
+    if (n < 0) throw Error("cannot write '" + path + "': " + std::strerror(errno));
+    std::string link(target.data(), size_t(n));
+    at = link[0] == '/' ? link : parentDirectory(at) + "/" + link;
+  }
+  throw Error("cannot write '" + path + "': " + std::strerror(ELOOP));
+}
+} // namespace
+
+std::vector<char> readFileBytes(const std::string& path) {
+  std::string what = path == "-" ? "standard input" : "'" + path + "'";
+  int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot read " + what + ": " + std::strerror(errno));
+  std::vector<char> bytes;
+  struct stat st;
+  int err = 0;
+  if (::fstat(fd, &st) != 0) {
+    err = errno;
+  } else if (S_ISDIR(st.st_mode)) {
+    err = EISDIR;
+  } else {
+    if (S_ISREG(st.st_mode)) bytes.reserve(size_t(st.st_size));
+    char buffer[1 << 16];
+    for (;;) {
+      ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) err = errno;
+      if (n <= 0) break;
+      bytes.insert(bytes.end(), buffer, buffer + n);
+    }
+  }
+  if (fd != STDIN_FILENO) ::close(fd);
+  if (err) throw Error("cannot read " + what + ": " + std::strerror(err));
   return bytes;
 }
 
@@ -44,17 +96,41 @@ void writeFileAtomically(const std::string& path, const std::vector<char>& bytes
     if (std::fflush(stdout) != 0 || !ok) throw Error(std::string("cannot write standard output: ") + std::strerror(errno));
     return;
   }
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw Error("cannot write '" + path + "': " + std::strerror(errno));
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = (std::fflush(f) == 0) && ok;
-  ok = (::fsync(fileno(f)) == 0) && ok;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+  auto failed = [&](int err) { return Error("cannot write '" + path + "': " + std::strerror(err)); };
+  struct stat st;
+  bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) throw failed(EISDIR);
+  if (exists && !S_ISREG(st.st_mode)) {
+    // A FIFO, a device, a socket: written into, never replaced.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw failed(errno);
+    bool ok = writeAll(fd, bytes.data(), bytes.size());
     int err = errno;
-    std::remove(tmp.c_str());
-    throw Error("cannot write '" + path + "': " + std::strerror(err));
+    if (::close(fd) != 0 && ok) ok = false, err = errno;
+    if (!ok) throw failed(err);
+    return;
+  }
+  // A regular file (or none yet): a temporary file of our own next to the file the path
+  // resolves to, renamed over it once complete. It keeps an existing file's permissions.
+  std::string target = followSymlinks(path);
+  std::random_device random;
+  std::string tmp;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 100; attempt++) {
+    tmp = target + fmt::format(".{:08x}.tmp", uint32_t(random()));
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) throw failed(errno);
+  }
+  if (fd < 0) throw failed(EEXIST);
+  bool ok = writeAll(fd, bytes.data(), bytes.size());
+  int err = errno;
+  if (ok && exists && ::fchmod(fd, st.st_mode & 07777) != 0) ok = false, err = errno;
+  if (ok && ::fsync(fd) != 0) ok = false, err = errno;
+  if (::close(fd) != 0 && ok) ok = false, err = errno;
+  if (ok && ::rename(tmp.c_str(), target.c_str()) != 0) ok = false, err = errno;
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    throw failed(err);
   }
 }
 
@@ -87,6 +163,15 @@ bool looksLikeText(const std::vector<char>& bytes) {
   return false;
 }
 
+// Runs `check`; its Error names the input.
+template <typename Check> void naming(const std::string& name, Check check) {
+  try {
+    check();
+  } catch (const Error& e) {
+    throw Error(name + ": " + e.what());
+  }
+}
+
 // Features for modules without a target_features section: what clang and rustc emit.
 FeatureSet defaultFeatures() {
   return FeatureSet::MVP | FeatureSet::MutableGlobals | FeatureSet::SignExt |
@@ -102,12 +187,14 @@ std::unique_ptr<wasm::Module> readModuleFromBytes(const std::vector<char>& bytes
   try {
     if (bytes.size() >= 4 && std::memcmp(bytes.data(), magic, 4) == 0) {
       if (bytes.size() < 8) throw Error(name + ": truncated module (no version field)");
+      naming(name, [&] { checkBinaryModule(bytes); });
       std::vector<char> copy = bytes;
       wasm::WasmBinaryBuilder parser(*module, FeatureSet::MVP, copy);
       parser.setDebugInfo(true);
       parser.read();
     } else if (looksLikeText(bytes)) {
       std::string text(bytes.begin(), bytes.end());
+      naming(name, [&] { checkTextModule(text); });
       wasm::SExpressionParser parser(const_cast<char*>(text.c_str()));
       wasm::Element& root = *parser.root;
       if (root.size() == 0 || !root[0]->isList()) throw Error(name + ": no module in text file");
