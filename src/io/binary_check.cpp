@@ -317,7 +317,7 @@ void readCode(Cursor in, const ModuleCounts& counts) {
 }
 } // namespace
 
-void checkBinaryModule(const std::vector<char>& bytes) {
+std::map<uint64_t, std::string> checkBinaryModule(const std::vector<char>& bytes) {
   Cursor module{reinterpret_cast<const uint8_t*>(bytes.data()), 8, bytes.size(), "section header"};
   ModuleCounts counts;
   // The name section follows the code section: find it first, for the messages.
@@ -350,6 +350,7 @@ void checkBinaryModule(const std::vector<char>& bytes) {
       default: break; // Binaryen checks the other sections (and refuses unknown ids)
     }
   }
+  return counts.functionNames;
 }
 
 void checkTextModule(const std::string& text) {

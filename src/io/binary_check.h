@@ -4,6 +4,7 @@
 // parser recurses once per parenthesis).
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,9 @@ constexpr uint32_t kMaxTextNestingDepth = 10000;
 // Throws Error, naming the problem and the function (by name-section name, escaped, and index),
 // for: names of imports, exports and custom sections that are not UTF-8; export indices out of
 // range; local types that are not value types; more than kMaxLocalsPerFunction locals; nesting
-// deeper than kMaxNestingDepth; malformed sections and function bodies.
-void checkBinaryModule(const std::vector<char>& bytes);
+// deeper than kMaxNestingDepth; malformed sections and function bodies. Returns the function
+// names of the name section, as they are there (bytes), by function index.
+std::map<uint64_t, std::string> checkBinaryModule(const std::vector<char>& bytes);
 // Throws Error if the text nests parentheses deeper than kMaxTextNestingDepth.
 void checkTextModule(const std::string& text);
 

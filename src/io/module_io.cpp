@@ -2,9 +2,13 @@
 // a one-line message, and atomic output.
 #include "wasm_ckpt/module_io.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <set>
 #include <fcntl.h>
 #include <random>
 #include <sstream>
@@ -13,6 +17,9 @@
 
 #include <fmt/format.h>
 
+#include "ir/find_all.h"
+#include "ir/module-utils.h"
+#include "ir/names.h"
 #include "parsing.h"
 #include "wasm-binary.h"
 #include "wasm-io.h"
@@ -21,6 +28,7 @@
 #include "wasm.h"
 
 #include "io/binary_check.h"
+#include "support/printable.h"
 #include "wasm_ckpt/error.h"
 
 namespace wasm_ckpt {
@@ -172,6 +180,38 @@ template <typename Check> void naming(const std::string& name, Check check) {
   }
 }
 
+// Binaryen 108 escapes a name-section name's bytes that are not identifier characters as \xx,
+// but writes a byte of 0x80 or more as a garbled pair (its signed high nibble): such names are
+// escaped again here, correctly, so that messages show them as \xx and the name section written
+// holds the original bytes (Binaryen's writer turns \xx back into the byte).
+void escapeFunctionNames(wasm::Module& module, const std::map<uint64_t, std::string>& names) {
+  auto isIdChar = [](unsigned char c) { return std::isalnum(c) || std::strchr("!#$%&'*+-./:<=>?@^_`|~", c); };
+  std::map<wasm::Name, wasm::Name> renames;
+  std::set<wasm::Name> taken;
+  for (auto& [index, raw] : names) {
+    if (index >= module.functions.size() ||
+        std::none_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+      continue;
+    std::string escaped;
+    for (char c : raw) {
+      auto byte = static_cast<unsigned char>(c);
+      escaped += byte && isIdChar(byte) ? std::string(1, c) : fmt::format("\\{:02x}", byte);
+    }
+    wasm::Name name = wasm::Names::getValidFunctionName(module, escaped);
+    for (int i = 1; taken.count(name); i++) name = wasm::Names::getValidFunctionName(module, escaped + "." + std::to_string(i));
+    taken.insert(name);
+    renames[module.functions[index]->name] = name;
+  }
+  if (renames.empty()) return;
+  wasm::ModuleUtils::renameFunctions(module, renames);
+  for (auto& func : module.functions) { // renameFunctions does not update ref.func
+    if (func->imported()) continue;
+    for (auto* ref : wasm::FindAll<wasm::RefFunc>(func->body).list) {
+      if (auto found = renames.find(ref->func); found != renames.end()) ref->func = found->second;
+    }
+  }
+}
+
 // Features for modules without a target_features section: what clang and rustc emit.
 FeatureSet defaultFeatures() {
   return FeatureSet::MVP | FeatureSet::MutableGlobals | FeatureSet::SignExt |
@@ -187,11 +227,13 @@ std::unique_ptr<wasm::Module> readModuleFromBytes(const std::vector<char>& bytes
   try {
     if (bytes.size() >= 4 && std::memcmp(bytes.data(), magic, 4) == 0) {
       if (bytes.size() < 8) throw Error(name + ": truncated module (no version field)");
-      naming(name, [&] { checkBinaryModule(bytes); });
+      std::map<uint64_t, std::string> names;
+      naming(name, [&] { names = checkBinaryModule(bytes); });
       std::vector<char> copy = bytes;
       wasm::WasmBinaryBuilder parser(*module, FeatureSet::MVP, copy);
       parser.setDebugInfo(true);
       parser.read();
+      escapeFunctionNames(*module, names);
     } else if (looksLikeText(bytes)) {
       std::string text(bytes.begin(), bytes.end());
       naming(name, [&] { checkTextModule(text); });
@@ -218,22 +260,50 @@ std::unique_ptr<wasm::Module> readModule(const std::string& path) {
   return module;
 }
 
-// "[wasm-validator error in function f] unexpected false: why, on\n(code)" -> "in function f: why"
-std::string validatorMessage(const std::string& text) {
+// "[wasm-validator error in function f] unexpected false: why, on \n(code)" -> "in function 'f': why"
+static std::string validatorMessage(const std::string& text) {
   std::string line = firstLine(text);
   std::string where;
   auto open = text.find("error in ");
   auto close = text.find(']');
   if (open != std::string::npos && close != std::string::npos && close > open) {
-    where = text.substr(open + 6, close - open - 6) + ": ";
+    std::string scope = text.substr(open + 9, close - open - 9); // "function NAME" or "module"
+    if (scope.rfind("function ", 0) == 0) scope = "function '" + scope.substr(9) + "'";
+    where = "in " + scope + ": ";
     line = firstLine(text.substr(close + 1));
   }
   for (const char* noise : {"unexpected false: ", "unexpected true: "}) {
     if (line.rfind(noise, 0) == 0) line = line.substr(std::string(noise).size());
   }
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
   if (line.size() > 4 && line.compare(line.size() - 4, 4, ", on") == 0) line.resize(line.size() - 4);
   return where + line;
 }
+
+namespace {
+// The validator says only "all used types should be allowed": name the type, where it is used,
+// and the features it needs that the module does not enable. Empty if every type is allowed.
+std::string disallowedType(const wasm::Module& module) {
+  auto check = [&](wasm::Type type, const std::string& where) -> std::string {
+    FeatureSet missing(type.getFeatures().features & ~module.features.features);
+    if (missing.features == FeatureSet::MVP) return "";
+    return where + ": type " + type.toString() + " needs a feature the module does not enable (" + missing.toString() + ")";
+  };
+  for (auto& func : module.functions) {
+    std::string where = "in function '" + printableName(func->name.str) + "'";
+    for (auto type : {func->getParams(), func->getResults()}) {
+      for (auto t : type)
+        if (auto problem = check(t, where); !problem.empty()) return problem;
+    }
+    for (auto t : func->vars)
+      if (auto problem = check(t, where); !problem.empty()) return problem;
+  }
+  for (auto& global : module.globals) {
+    if (auto problem = check(global->type, "in global '" + printableName(global->name.str) + "'"); !problem.empty()) return problem;
+  }
+  return "";
+}
+} // namespace
 
 void validateModule(wasm::Module& module, const std::string& what) {
   bool valid;
@@ -243,7 +313,12 @@ void validateModule(wasm::Module& module, const std::string& what) {
     valid = wasm::WasmValidator().validate(module);
     report = captured.text();
   }
-  if (!valid) throw Error(what + ": invalid module: " + validatorMessage(report));
+  if (valid) return;
+  std::string message = validatorMessage(report);
+  if (message.find("all used types should be allowed") != std::string::npos) {
+    if (auto type = disallowedType(module); !type.empty()) message = type;
+  }
+  throw Error(what + ": invalid module: " + message);
 }
 
 std::vector<char> writeModuleBinary(wasm::Module& module) {

@@ -129,6 +129,8 @@ function expectInstrumentFails(caseName, input, mentions = []) {
     const ok = m instanceof RegExp ? m.test(line) : line.includes(m);
     expect(ok, `error does not mention ${m}: ${show(line)}`);
   }
+  expect(!/, on\s*$/.test(line), `a stray ', on' ends the error: ${show(line)}`);
+  expect(!/[\x00-\x1f\x7f-\xff]/.test(line), `raw control or non-ASCII bytes in the error: ${show(line)}`);
   expect(r.stdout === '', `unexpected stdout ${show(r.stdout)}`);
   expectEmptyDir(out);
 }
@@ -436,6 +438,53 @@ check('instrument: a text module nesting 100,000 expressions', () => {
   const wat = '(module (memory 1) (func $_start (drop ' + '(i32.add (i32.const 1) '.repeat(100000) + '(i32.const 1)' +
               ')'.repeat(100000) + ')) (export "_start" (func $_start)))\n';
   expectInstrumentFails('deep_wat', put('deep.wat', wat), [/nests parentheses more than 10000 deep/]);
+});
+check('instrument: a type of a disabled feature is named (not "all used types should be allowed")', () =>
+  expectInstrumentFails('disabled_type', put('disabled_type.wat',
+    '(module (memory 1) (func $holder (local funcref)) (func $_start (call $holder)) (export "_start" (func $_start)))\n'),
+    [/type funcref/, /reference-types/, /'holder'/]));
+check('instrument: DWARF sections dropped with a warning', () => {
+  const src = path.join(IN, 'fib_g.wasm'), out = freshDir('out', 'dwarf');
+  expectStatus(run(opts.clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-g', path.join(opts.corpus, 'fib_rec.c'), '-o', src]),
+               0, 'clang: ');
+  const r = tool(['instrument', src, '-o', path.join(out, 'fib.wasm')]);
+  expectStatus(r, 0);
+  const line = expectOneLine(r.stderr, 'wasm-ckpt: warning:');
+  expect(/DWARF/.test(line) && /\.debug_\*/.test(line) && /dropped/.test(line), `warning ${show(line)}`);
+  expect(!fs.readFileSync(path.join(out, 'fib.wasm')).includes('.debug_info'), 'a .debug_ section is left');
+});
+// Names with bytes outside printable ASCII: shown as \xx everywhere, written back unchanged.
+function namesWasm() {
+  const str = (s) => [...uleb(Buffer.from(s).length), ...Buffer.from(s)];
+  const b = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const sec = (id, body) => { b.push(id, ...uleb(body.length), ...body); };
+  sec(1, [1, 0x60, 0, 0]);
+  sec(3, [3, 0, 0, 0]);
+  sec(5, [1, 0, 1]);
+  sec(7, [3, ...str('memory'), 2, 0, ...str('_start'), 0, 0, ...str('bell\x07x'), 0, 1]);
+  const start = [0, 0x10, 1, 0x10, 2, 0x0b], looping = [0, 0x03, 0x40, 0x0c, 0, 0x0b, 0x0b];
+  sec(10, [3, start.length, ...start, looping.length, ...looping, looping.length, ...looping]);
+  const fnames = [3, 0, ...str('_start'), 1, ...str('f\u00e9'), 2, ...str('g h')];
+  sec(0, [...str('name'), 1, ...uleb(fnames.length), ...fnames]);
+  return Buffer.from(b);
+}
+check('names: non-ASCII and control characters are shown escaped, written back unchanged', () => {
+  const p = put('names.wasm', namesWasm());
+  const plan = tool(['plan', p]);
+  expectStatus(plan, 0, 'plan: ');
+  expect(/ f\\c3\\a9 /.test(plan.stdout) && / g\\20h /.test(plan.stdout), `plan shows ${show(plan.stdout)}`);
+  const miss = tool(['plan', '--functions', 'bel', p]);
+  expectStatus(miss, 1, 'plan --functions bel: ');
+  const line = expectOneLine(miss.stderr, 'wasm-ckpt: error:');
+  expect(line.endsWith('closest: bell\\07x, g\\20h, _start'), `closest list ${show(line)}`);
+  const twice = tool(['plan', '--functions', 'zzz', p]);
+  const names = expectOneLine(twice.stderr, 'wasm-ckpt: error:').replace(/.*closest: /, '').split(', ');
+  expect(new Set(names).size === names.length, `names repeated: ${show(twice.stderr)}`);
+  const out = freshDir('out', 'names');
+  expectStatus(tool(['instrument', p, '-o', path.join(out, 'names.wasm')]), 0, 'instrument: ');
+  const written = fs.readFileSync(path.join(out, 'names.wasm'));
+  expect(v8Refuses(written) === null, 'V8 refuses the output');
+  expect(written.includes(Buffer.from('f\u00e9')), 'the name section does not hold the name\'s original bytes');
 });
 check('instrument: a directory as input', () => expectInstrumentFails('dir_input', IN, [`'${IN}'`, /is a directory/i]));
 check('plan: a directory as input', () => {
