@@ -131,6 +131,12 @@ void skipMemarg(Cursor& in) {
   in.uleb(64);
 }
 
+void checkValueType(Cursor& in, const std::string& what) {
+  int64_t type = in.sleb(33);
+  if (!skipValueType(in, type))
+    throw Error(fmt::format("invalid module: {} has type 0x{:02x}, which is not a value type", what, uint64_t(type) & 0x7f));
+}
+
 struct ModuleCounts {
   uint64_t imported[5] = {0, 0, 0, 0, 0};
   uint64_t defined[5] = {0, 0, 0, 0, 0};
@@ -139,39 +145,46 @@ struct ModuleCounts {
 
 class BodyChecker {
 public:
-  BodyChecker(Cursor body, std::string function) : in(body), function(std::move(function)) {}
+  // `where`: "function 'name' (#index)", or what else holds the expression, for messages.
+  BodyChecker(Cursor body, std::string where) : in(body), where(std::move(where)) {}
 
   void check() {
     uint64_t locals = 0;
     for (uint32_t groups = in.u32(); groups > 0; groups--) {
       locals += in.u32();
       if (locals > kMaxLocalsPerFunction)
-        throw Error(fmt::format("function {} declares more than {} locals", function, kMaxLocalsPerFunction));
+        throw Error(fmt::format("{} declares more than {} locals", where, kMaxLocalsPerFunction));
       int64_t type = in.sleb(33);
       if (!skipValueType(in, type))
-        throw Error(fmt::format("invalid module: function {} declares a local of type 0x{:02x}, which is not a value type",
-                                function, uint64_t(type) & 0x7f));
+        throw Error(fmt::format("invalid module: {} declares a local of type 0x{:02x}, which is not a value type", where,
+                                uint64_t(type) & 0x7f));
     }
-    uint32_t depth = 1;
-    while (depth > 0) depth = instruction(depth);
+    expression();
     if (!in.atEnd()) in.malformed();
   }
 
+  // Decodes instructions up to the `end` of the expression (a body, or a global's initializer).
+  void expression() {
+    uint32_t depth = 1;
+    while (depth > 0) depth = instruction(depth);
+  }
+  size_t position() const { return in.pos; }
+
 private:
   Cursor in;
-  std::string function;
+  std::string where;
 
   uint32_t open(uint32_t depth) {
     int64_t type = in.sleb(33);
     if (type != -0x40) skipValueType(in, type);
     if (depth > kMaxNestingDepth)
-      throw Error(fmt::format("function {} nests blocks, loops and ifs more than {} deep", function, kMaxNestingDepth));
+      throw Error(fmt::format("{} nests blocks, loops and ifs more than {} deep", where, kMaxNestingDepth));
     return depth + 1;
   }
 
   [[noreturn]] void unknown(const std::string& opcode) {
-    throw Error(fmt::format("invalid module: unknown or unsupported instruction {} in function {} (at byte {})",
-                            opcode, function, in.pos - 1));
+    throw Error(fmt::format("invalid module: unknown or unsupported instruction {} in {} (at byte {})", opcode, where,
+                            in.pos - 1));
   }
 
   // Decodes one instruction; returns the nesting depth after it.
@@ -253,8 +266,8 @@ private:
 
 std::string describeFunction(const ModuleCounts& counts, uint64_t index) {
   auto named = counts.functionNames.find(index);
-  if (named == counts.functionNames.end()) return fmt::format("#{}", index);
-  return fmt::format("'{}' (#{})", printableName(named->second), index);
+  if (named == counts.functionNames.end()) return fmt::format("function #{}", index);
+  return fmt::format("function '{}' (#{})", printableName(named->second), index);
 }
 
 void readImports(Cursor in, ModuleCounts& counts) {
@@ -268,13 +281,26 @@ void readImports(Cursor in, ModuleCounts& counts) {
       case FunctionKind: in.u32(); break;
       case TableKind: skipValueType(in, in.sleb(33)); skipLimits(in); break;
       case MemoryKind: skipLimits(in); break;
-      case GlobalKind: skipValueType(in, in.sleb(33)); in.byte(); break;
+      case GlobalKind: checkValueType(in, "imported global '" + printableName(field) + "'"); in.byte(); break;
       case TagKind: in.byte(); in.u32(); break;
       default: throw Error(fmt::format("invalid module: import '{}' '{}' of unknown kind {}", printableName(module),
                                        printableName(field), kind));
     }
     counts.imported[kind]++;
   }
+}
+
+void readGlobals(Cursor in, ModuleCounts& counts) {
+  uint32_t n = in.u32();
+  for (uint32_t i = 0; i < n; i++) {
+    std::string which = fmt::format("global #{}", counts.imported[GlobalKind] + i);
+    checkValueType(in, which);
+    in.byte(); // mutability
+    BodyChecker init(in, "the initializer of " + which);
+    init.expression();
+    in.pos = init.position();
+  }
+  counts.defined[GlobalKind] = n;
 }
 
 void readExports(Cursor in, const ModuleCounts& counts) {
@@ -329,9 +355,19 @@ std::map<uint64_t, std::string> checkBinaryModule(const std::vector<char>& bytes
       if (section.name() == "name") readFunctionNames(section, counts);
     }
   }
+  // Where each known section may stand: type, import, function, table, memory, tag, global,
+  // export, start, element, data count, code, data; each at most once.
+  static const int kRank[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
+  int lastRank = 0;
   while (!module.atEnd()) {
     uint8_t id = module.byte();
     Cursor section = module.sub(module.u32(), "section");
+    if (id > Tag) throw Error(fmt::format("invalid module: unknown section id {} (at byte {})", id, section.pos));
+    if (id != Custom) {
+      if (kRank[id] <= lastRank)
+        throw Error(fmt::format("invalid module: section id {} out of order or repeated (at byte {})", id, section.pos));
+      lastRank = kRank[id];
+    }
     switch (id) {
       case Custom: {
         section.what = "custom section name";
@@ -343,7 +379,7 @@ std::map<uint64_t, std::string> checkBinaryModule(const std::vector<char>& bytes
       case Function: section.what = "function section"; counts.defined[FunctionKind] = section.u32(); break;
       case Table: section.what = "table section"; counts.defined[TableKind] = section.u32(); break;
       case Memory: section.what = "memory section"; counts.defined[MemoryKind] = section.u32(); break;
-      case Global: section.what = "global section"; counts.defined[GlobalKind] = section.u32(); break;
+      case Global: section.what = "global section"; readGlobals(section, counts); break;
       case Tag: section.what = "tag section"; counts.defined[TagKind] = section.u32(); break;
       case Export: section.what = "export section"; readExports(section, counts); break;
       case Code: section.what = "code section"; readCode(section, counts); break;

@@ -1,5 +1,6 @@
-// Module and file I/O shared by every command: input sniffing (binary or text), validation with
-// a one-line message, and atomic output.
+// Module and file I/O shared by every command: input sniffing (binary or text), checks before
+// Binaryen reads a module, validation with a one-line message, and output that never replaces
+// what is not a regular file.
 #include "wasm_ckpt/module_io.h"
 
 #include <algorithm>
@@ -8,10 +9,11 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
-#include <set>
-#include <fcntl.h>
 #include <random>
+#include <set>
 #include <sstream>
+
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +41,7 @@ bool writeAll(int fd, const char* data, size_t size) {
   while (size > 0) {
     ssize_t n = ::write(fd, data, size);
     if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = EIO;
     if (n <= 0) return false;
     data += n;
     size -= size_t(n);

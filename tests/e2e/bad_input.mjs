@@ -398,6 +398,14 @@ const INVALID_MODULES = [
    [/export '_start'/, /function 7/]],
   ['local of type 0x00', () => oneFunctionWasm({ locals: [1, 1, 0x00] }),
    [/local of type 0x00/, /not a value type/, /#0/]],
+  ['global of type 0x00', () => {
+    const b = Buffer.from(small), at = small.indexOf(Buffer.from([0x06, 0x06, 0x01, 0x7f])) + 3;
+    b[at] = 0x00;
+    return b;
+  }, [/global #0 has type 0x00/, /not a value type/]],
+  ['unknown section id 0x80', () => Buffer.concat([small, Buffer.from([0x80, 0x00])]), [/unknown section id 128/]],
+  ['a second type section after the others', () => Buffer.concat([small, Buffer.from([0x01, 0x01, 0x00])]),
+   [/section id 1 out of order or repeated/]],
 ];
 for (const [name, make, mentions] of INVALID_MODULES) {
   check(`instrument: ${name}`, () => {

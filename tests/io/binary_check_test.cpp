@@ -3,6 +3,7 @@
 // message naming the problem and the function; valid modules at the limits accepted.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -194,6 +195,41 @@ TEST(BinaryCheck, RefusesMalformedBodies) {
   expectRefused(p, {"malformed function body"});
   p.body = {0xfb, 0x01}; // GC
   expectRefused(p, {"unknown or unsupported instruction 0xfb in function #0"});
+}
+
+TEST(BinaryCheck, RefusesUnknownAndMisplacedSections) {
+  auto bytes = moduleOf(Parts{});
+  auto withTail = [&](std::vector<char> tail) {
+    auto b = bytes;
+    b.insert(b.end(), tail.begin(), tail.end());
+    return b;
+  };
+  auto errorOf = [](const std::vector<char>& b) {
+    try {
+      checkBinaryModule(b);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_NE(errorOf(withTail({char(0x80), 0})).find("unknown section id 128"), std::string::npos);
+  EXPECT_NE(errorOf(withTail({1, 1, 0})).find("section id 1 out of order or repeated"), std::string::npos);
+  EXPECT_EQ(errorOf(withTail({11, 1, 0})), "(accepted)"); // a data section may follow the code
+  EXPECT_EQ(errorOf(withTail({0, 2, 1, 'x'})), "(accepted)"); // a custom section anywhere
+}
+
+TEST(BinaryCheck, RefusesGlobalTypesThatAreNotValueTypes) {
+  // (global (mut i32) (i32.const 0)) with its type byte replaced by 0x00, placed before the export section.
+  auto bytes = moduleOf(Parts{});
+  std::vector<char> global = {6, 6, 1, 0x00, 1, 0x41, 0, 0x0b};
+  auto exportSection = std::find(bytes.begin() + 8, bytes.end(), char(7)); // ids before it are 1, 3, 5
+  bytes.insert(exportSection, global.begin(), global.end());
+  try {
+    checkBinaryModule(bytes);
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("global #0 has type 0x00, which is not a value type"), std::string::npos) << e.what();
+  }
 }
 
 TEST(BinaryCheck, TextNesting) {
