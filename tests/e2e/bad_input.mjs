@@ -403,6 +403,8 @@ const INVALID_MODULES = [
     b[at] = 0x00;
     return b;
   }, [/global #0 has type 0x00/, /not a value type/]],
+  ['call_ref of a null function reference', () => oneFunctionWasm({ body: [0xd0, 0x70, 0x14] }),
+   [/unknown or unsupported instruction 0x14/, /#0/]],
   ['unknown section id 0x80', () => Buffer.concat([small, Buffer.from([0x80, 0x00])]), [/unknown section id 128/]],
   ['a second type section after the others', () => Buffer.concat([small, Buffer.from([0x01, 0x01, 0x00])]),
    [/section id 1 out of order or repeated/]],

@@ -195,6 +195,8 @@ TEST(BinaryCheck, RefusesMalformedBodies) {
   expectRefused(p, {"malformed function body"});
   p.body = {0xfb, 0x01}; // GC
   expectRefused(p, {"unknown or unsupported instruction 0xfb in function #0"});
+  p.body = {0x14}; // call_ref (typed function references)
+  expectRefused(p, {"unknown or unsupported instruction 0x14 in function #0"});
 }
 
 TEST(BinaryCheck, RefusesUnknownAndMisplacedSections) {
