@@ -42,7 +42,6 @@ void bakeSnapshot(wasm::Module& module, const Snapshot& snapshot) {
     throw Error("the module's wasm-ckpt section does not match the module");
   metadata->checkSnapshot(snapshot);
   auto& memory = module.memory;
-  if (memory.hasMax() && snapshot.memoryPages > memory.max) throw Error("the snapshot's memory exceeds the module's maximum");
   if (memory.imported()) throw Error("cannot bake into a module whose memory is imported");
   memory.initial = std::max<wasm::Address::address64_t>(memory.initial, snapshot.memoryPages);
 

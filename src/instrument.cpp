@@ -200,6 +200,9 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   plan.saveLiveLocalsOnly = options.strategy == Strategy::Lean;
   clock.finished("plan");
 
+  // What the program may grow its memory to: the injector lifts the declared maximum.
+  uint32_t memoryLimitPages = module.memory.hasMax() ? uint32_t(std::min<uint64_t>(module.memory.max, kMaxMemoryPages))
+                                                     : kMaxMemoryPages;
   auto injected = injectRuntime(module);
   if (!injected.hasStart)
     report.warnings.push_back("the module exports no _start function: the run-time contract (WASM_CKPT_*) is inactive");
@@ -309,9 +312,12 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   // Debug information no longer describes the rewritten code (and Binaryen writes no
   // multi-value code while it is there).
   auto& sections = module.userSections;
-  sections.erase(std::remove_if(sections.begin(), sections.end(),
-                                [](const wasm::UserSection& s) { return s.name.rfind(".debug_", 0) == 0; }),
-                 sections.end());
+  auto debug = std::remove_if(sections.begin(), sections.end(),
+                              [](const wasm::UserSection& s) { return s.name.rfind(".debug_", 0) == 0; });
+  if (debug != sections.end())
+    report.warnings.push_back("the module's DWARF debug information (" + std::to_string(sections.end() - debug) +
+                              " .debug_* sections) is dropped: it would no longer describe the rewritten code");
+  sections.erase(debug, sections.end());
   validateModule(module, "internal error: the instrumented module");
   setModuleHash(module, 0);
   report.moduleHash = fingerprint(writeModuleBinary(module));
@@ -323,6 +329,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   metadata.functions = std::move(layouts);
   metadata.globals = injected.savedGlobals;
   metadata.runtime = locateRuntime(module);
+  metadata.memoryLimitPages = memoryLimitPages;
   metadata.provenance = {kToolVersion,          options.sourceHash,       options.optimizeLevel,
                          options.separateRewindCopies, options.hugeFunctionSize, options.pollFreeWork,
                          options.functions,    options.exclude};

@@ -26,6 +26,7 @@
 
 #include "analysis/loop_bounds.h"
 #include "support/json.h"
+#include "support/printable.h"
 #include "wasm_ckpt/error.h"
 
 namespace wasm_ckpt {
@@ -238,15 +239,18 @@ std::set<Name> matchPatterns(Module& module, const std::vector<FunctionPlan>& fu
       }
     }
     if (!any) {
-      std::vector<std::pair<size_t, std::string>> near;
+      std::set<std::pair<size_t, std::string>> near; // a function and its export may share a name
       for (auto& f : functions) {
-        near.push_back({editDistance(pattern, f.name), f.name});
-        for (auto& e : f.exports) near.push_back({editDistance(pattern, e), e});
+        near.insert({editDistance(pattern, f.name), f.name});
+        for (auto& e : f.exports) near.insert({editDistance(pattern, e), e});
       }
-      std::sort(near.begin(), near.end());
       std::string suggestions;
-      for (size_t i = 0; i < near.size() && i < 3; i++) suggestions += (i ? ", " : "") + near[i].second;
-      throw Error(fmt::format("{} '{}' matches no function{}", option, pattern,
+      size_t shown = 0;
+      for (auto& [distance, name] : near) {
+        if (shown++ == 3) break;
+        suggestions += (shown > 1 ? ", " : "") + printableName(name);
+      }
+      throw Error(fmt::format("{} '{}' matches no function{}", option, printableName(pattern),
                               suggestions.empty() ? "" : "; closest: " + suggestions));
     }
   }

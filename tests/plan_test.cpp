@@ -178,6 +178,27 @@ TEST(Plan, UnknownFunctionNamesTheClosestMatches) {
   EXPECT_THROW(planInstrumentation(*module, options), Error);
 }
 
+TEST(Plan, ClosestMatchesAreDistinctAndPrintable) {
+  // $f is also exported as "f" (one name, shown once); "bel\x07" is an export name with a
+  // control character.
+  auto module = parseText(R"((module (memory 1)
+    (func $f) (func $g)
+    (export "f" (func $f)) (export "bel\07" (func $g))
+    (func $_start (call $f) (call $g)) (export "_start" (func $_start))))");
+  auto options = leanOptions();
+  options.functions = {"b\x01"};
+  try {
+    planInstrumentation(*module, options);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("--functions 'b\\01' matches no function; closest: "), std::string::npos) << message;
+    EXPECT_NE(message.find("bel\\07"), std::string::npos) << message;
+    EXPECT_EQ(message.find("f, f"), std::string::npos) << message;
+    for (char c : message) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << message;
+  }
+}
+
 TEST(Plan, HugeFunctionsAreTheInstrumentedOnesFromTheSizeUp) {
   auto module = parseCallGraphProgram();
   auto options = leanOptions();

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "wasm_ckpt/snapshot.h"
+
 namespace wasm {
 class Module;
 class Type;
@@ -64,6 +66,9 @@ struct ModuleMetadata {
   static constexpr uint32_t kFormatVersion = 2;
   uint64_t moduleHash = 0;
   std::string strategy;
+  // The most memory the program may have, in pages (its declared maximum): a restore refuses
+  // a snapshot with more.
+  uint32_t memoryLimitPages = kMaxMemoryPages;
   Provenance provenance;
   std::vector<FrameLayout> functions; // frame "function" ordinal -> layout
   std::vector<SavedGlobal> globals;   // the snapshot's globals section, in order
@@ -74,8 +79,9 @@ struct ModuleMetadata {
   static ModuleMetadata deserialize(const std::vector<char>& bytes);
   // Reads the custom section; nullopt if the module was not instrumented by wasm-ckpt.
   static std::optional<ModuleMetadata> fromModule(const wasm::Module& module);
-  // Throws Error unless the snapshot belongs to this module and its frames and globals fit it.
-  void checkSnapshot(const struct Snapshot& snapshot) const;
+  // Throws Error unless the snapshot belongs to this module and a restore from it can succeed:
+  // the checks of the run-time reader (ckpt_runtime.c) that depend on the module.
+  void checkSnapshot(const Snapshot& snapshot) const;
   void storeInto(wasm::Module& module) const;
 };
 

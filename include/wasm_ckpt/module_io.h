@@ -9,14 +9,18 @@ class Module;
 }
 
 namespace wasm_ckpt {
-// The path "-" is standard input, as for other command-line tools.
+// The path "-" is standard input, as for other command-line tools; a directory is an Error.
 std::vector<char> readFileBytes(const std::string& path);
-// Writes through a temporary file in the same directory and a rename: never a torn file. The
-// path "-" is standard output, written directly (there is no file to replace); refused when it
-// is a terminal, which binary output would only garble.
+// A regular file (or a new one) is written through a temporary file of its own (created
+// exclusively, next to it) and a rename: never a torn file; it keeps the replaced file's
+// permissions. A symbolic link is followed: the file it points to is replaced, the link stays.
+// A FIFO, a device or a socket is written into directly, never replaced. The path "-" is
+// standard output, written directly; refused when it is a terminal, which binary output would
+// only garble.
 void writeFileAtomically(const std::string& path, const std::vector<char>& bytes);
 
-// Reads a binary (.wasm) or text (.wat) module; throws Error for anything else or invalid input.
+// Reads a binary (.wasm) or text (.wat) module; throws Error for anything else or invalid input
+// (including what io/binary_check.h refuses before Binaryen reads it).
 std::unique_ptr<wasm::Module> readModule(const std::string& path);
 std::unique_ptr<wasm::Module> readModuleFromBytes(const std::vector<char>& bytes, const std::string& name);
 // Throws Error with the validator's first complaint if the module is invalid.

@@ -7,6 +7,10 @@
 
 namespace wasm_ckpt {
 
+constexpr uint32_t kPageBytes = 65536;
+// wasm32's largest memory, in pages: no snapshot holds more.
+constexpr uint32_t kMaxMemoryPages = 65536;
+
 struct SnapshotFrame {
   uint32_t function = 0; // ordinal among the instrumented functions (see ModuleMetadata)
   uint32_t resumeId = 0; // resume point inside that function, from 1
@@ -29,7 +33,8 @@ struct Snapshot {
   std::vector<SnapshotPage> pages; // ascending; absent pages are all zero
 };
 
-// Parses and fully validates (magic, version, sizes, checksum); throws Error naming the problem.
+// Parses and fully validates (magic, version, sizes, checksum, at most kMaxMemoryPages pages);
+// throws Error naming the problem.
 Snapshot parseSnapshot(const std::vector<uint8_t>& bytes);
 Snapshot readSnapshotFile(const std::string& path);
 // Serializes with a freshly computed checksum (used by tests and tools that edit snapshots).

@@ -8,6 +8,7 @@
 
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/snapshot.h"
+#include "wasm_ckpt/snapshot_layout.h"
 
 namespace wasm_ckpt {
 
@@ -120,6 +121,7 @@ std::vector<char> ModuleMetadata::serialize() const {
   w.u32(runtime.bakedSizeGlobal);
   w.u32(runtime.flagsGlobal);
   w.u32(runtime.bakedSegment);
+  w.u32(memoryLimitPages);
   auto& made = provenance;
   w.str(made.toolVersion);
   w.u64(made.sourceHash);
@@ -165,6 +167,8 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
   m.runtime.bakedSizeGlobal = r.u32();
   m.runtime.flagsGlobal = r.u32();
   m.runtime.bakedSegment = r.u32();
+  m.memoryLimitPages = r.u32();
+  if (m.memoryLimitPages == 0 || m.memoryLimitPages > kMaxMemoryPages) throw Error("the module's wasm-ckpt section is corrupted");
   auto& made = m.provenance;
   made.toolVersion = r.str();
   made.sourceHash = r.u64();
@@ -177,20 +181,43 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
     for (uint32_t i = 0; i < n; i++) patterns->push_back(r.str());
   }
   made.contentHash = r.u64();
+  if (r.at != bytes.size()) throw Error("the module's wasm-ckpt section is corrupted");
   return m;
 }
 
 void ModuleMetadata::checkSnapshot(const Snapshot& snapshot) const {
   if (snapshot.moduleHash != moduleHash) throw Error("the snapshot was taken from another module");
+  if (snapshot.memoryPages > memoryLimitPages)
+    throw Error("the snapshot holds more memory than the program may have (" + std::to_string(snapshot.memoryPages) +
+                " pages, the module's maximum is " + std::to_string(memoryLimitPages) + ")");
+  if (snapshot.globals.size() != globalsSize()) throw Error("the snapshot's globals do not match the module");
+  // A restore reads each frame record, and the globals, to address FRAME_READ_AT of the
+  // checkpointed memory (with 16 bytes to spare) before it rewrites all of memory.
+  uint64_t memoryBytes = uint64_t(snapshot.memoryPages) * kPageBytes;
+  if (uint64_t(FRAME_READ_AT) + globalsSize() + 16 > memoryBytes)
+    throw Error("the snapshot's memory is too small to restore the globals");
   for (size_t i = 0; i < snapshot.frames.size(); i++) {
     auto& frame = snapshot.frames[i];
     std::string which = "snapshot frame #" + std::to_string(i);
     if (frame.function >= functions.size()) throw Error(which + " names no instrumented function");
     auto& layout = functions[frame.function];
-    if (frame.payload.size() != layout.payloadSize() || frame.resumeId == 0 || frame.resumeId > layout.resumePoints.size())
-      throw Error(which + " does not match function '" + layout.name + "'");
+    std::string function = " (function '" + layout.name + "')";
+    if (frame.payload.size() != layout.payloadSize())
+      throw Error(which + " holds " + std::to_string(frame.payload.size()) + " bytes of locals, the function " +
+                  std::to_string(layout.payloadSize()) + function);
+    if (frame.resumeId == 0 || frame.resumeId > layout.resumePoints.size())
+      throw Error(which + " resumes at point " + std::to_string(frame.resumeId) + ", the function has " +
+                  std::to_string(layout.resumePoints.size()) + function);
+    // The innermost frame stopped at a poll point; each other frame at a call into the next.
+    bool innermost = i + 1 == snapshot.frames.size();
+    bool atPoll = layout.resumePoints[frame.resumeId - 1].rfind("poll", 0) == 0;
+    if (innermost != atPoll)
+      throw Error(which + " resumes at '" + layout.resumePoints[frame.resumeId - 1] + "', but the " +
+                  (innermost ? "innermost frame must resume at a poll point" : "frames outside the innermost must resume at a call") +
+                  function);
+    if (uint64_t(FRAME_READ_AT) + FRAME_HEADER_SIZE + frame.payload.size() + 16 > memoryBytes)
+      throw Error("the snapshot's memory is too small to restore " + which + function);
   }
-  if (snapshot.globals.size() != globalsSize()) throw Error("the snapshot's globals do not match the module");
 }
 
 std::optional<ModuleMetadata> ModuleMetadata::fromModule(const wasm::Module& module) {

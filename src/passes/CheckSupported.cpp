@@ -18,12 +18,13 @@ bool isSavable(wasm::Type type) {
 struct FindUnsupported : public wasm::PostWalker<FindUnsupported, wasm::UnifiedExpressionVisitor<FindUnsupported>> {
   std::string problem;
 
-  void note(const char* what) {
+  void note(const std::string& what) {
     if (problem.empty()) problem = what;
   }
   void visitExpression(wasm::Expression* curr) {
     using namespace wasm;
-    if (curr->type.isRef() || curr->type.isTuple()) note("reference types, GC or multi-value");
+    if (curr->type.isRef()) note("reference types or GC (a value of type " + curr->type.toString() + ")");
+    if (curr->type.isTuple()) note("multi-value (an instruction with results " + curr->type.toString() + ")");
     switch (curr->_id) {
       case Expression::AtomicRMWId:
       case Expression::AtomicCmpxchgId:

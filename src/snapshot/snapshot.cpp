@@ -11,8 +11,6 @@
 namespace wasm_ckpt {
 
 namespace {
-constexpr uint32_t kPageSize = 65536;
-
 uint32_t load32(const uint8_t* p) {
   return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
 }
@@ -57,10 +55,14 @@ Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) {
   uint32_t globalsSize = load32(h + HDR_GLOBALS_SIZE);
   uint32_t frameCount = load32(h + HDR_FRAME_COUNT);
   uint32_t framesSize = load32(h + HDR_FRAMES_SIZE);
-  uint64_t expected = uint64_t(SNAPSHOT_HEADER_SIZE) + framesSize + globalsSize + uint64_t(stored) * (4 + kPageSize);
+  uint64_t expected = uint64_t(SNAPSHOT_HEADER_SIZE) + framesSize + globalsSize + uint64_t(stored) * (4 + kPageBytes);
   if (expected > bytes.size()) throw Error("snapshot is truncated (" + std::to_string(bytes.size()) + " of " + std::to_string(expected) + " bytes)");
   if (expected < bytes.size() || stored > s.memoryPages || frameCount == 0 || (globalsSize | framesSize) % 4)
     throw Error("snapshot is corrupted (section sizes do not add up)");
+  if (s.memoryPages > kMaxMemoryPages)
+    throw Error("snapshot is corrupted (" + std::to_string(s.memoryPages) + " memory pages, more than wasm32's " +
+                std::to_string(kMaxMemoryPages) + ")");
+  if (s.memoryPages == 0) throw Error("snapshot is corrupted (no memory pages; the run-time code needs one)");
   uint64_t hash = snapshotHashWords(SNAPSHOT_HASH_SEED, h + HDR_CHECKED_FROM, bytes.size() - HDR_CHECKED_FROM);
   if (hash != s.checksum) throw Error("snapshot is corrupted (checksum mismatch)");
 
@@ -85,8 +87,8 @@ Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) {
     p.index = load32(h + at);
     if (p.index >= s.memoryPages || (!s.pages.empty() && p.index <= s.pages.back().index))
       throw Error("snapshot is corrupted (page table)");
-    p.bytes.assign(h + at + 4, h + at + 4 + kPageSize);
-    at += 4 + kPageSize;
+    p.bytes.assign(h + at + 4, h + at + 4 + kPageBytes);
+    at += 4 + kPageBytes;
     s.pages.push_back(std::move(p));
   }
   return s;

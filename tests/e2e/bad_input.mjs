@@ -129,6 +129,8 @@ function expectInstrumentFails(caseName, input, mentions = []) {
     const ok = m instanceof RegExp ? m.test(line) : line.includes(m);
     expect(ok, `error does not mention ${m}: ${show(line)}`);
   }
+  expect(!/, on\s*$/.test(line), `a stray ', on' ends the error: ${show(line)}`);
+  expect(!/[\x00-\x1f\x7f-\xff]/.test(line), `raw control or non-ASCII bytes in the error: ${show(line)}`);
   expect(r.stdout === '', `unexpected stdout ${show(r.stdout)}`);
   expectEmptyDir(out);
 }
@@ -348,6 +350,158 @@ check('instrument: module without memory', () =>
 check('instrument: _start is an imported function', () =>
   expectHandled('start_import', put('start_import.wat',
     '(module (import "env" "f" (func $f)) (memory 1) (export "_start" (func $f)))\n')));
+
+// A module with one function `$f` (type [] -> []) exported as _start, built byte by byte:
+// `locals` is the code entry's local declarations, `body` its instructions (without the final
+// end); `imports`, `exports` and `custom` are [module, field] pairs (a function import of type
+// 0), [name, kind, index] triples and custom section names, as byte arrays or strings.
+function oneFunctionWasm({ locals = [0], body = [], imports = [], exports = null, custom = [] } = {}) {
+  let b = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const sec = (id, bytes) => { b = b.concat([id], uleb(bytes.length), bytes); };
+  const str = (s) => { const raw = Buffer.from(s); return [...uleb(raw.length), ...raw]; };
+  const vec = (items) => [...uleb(items.length), ...items.flat()];
+  sec(1, [1, 0x60, 0, 0]);
+  if (imports.length) sec(2, vec(imports.map(([m, f]) => [...str(m), ...str(f), 0, 0])));
+  sec(3, [1, 0]);
+  sec(5, [1, 0, 1]);
+  const fn = imports.length;
+  sec(7, vec((exports || [['memory', 2, 0], ['_start', 0, fn]]).map(([n, kind, index]) => [...str(n), kind, ...uleb(index)])));
+  const code = locals.concat(body, [0x0b]);
+  sec(10, [1, ...uleb(code.length)].concat(code));
+  for (const name of custom) sec(0, [...str(name), 1, 2, 3]);
+  return Buffer.from(b);
+}
+// `n` nested blocks (0x02), loops (0x03) or ifs (0x04, on i32.const 0).
+function nested(opcode, n) {
+  const open = opcode === 0x04 ? [0x41, 0x00, 0x04, 0x40] : [opcode, 0x40];
+  return [].concat(...Array(n).fill(open), Array(n).fill(0x0b));
+}
+// The module V8 refuses, or null if it compiles: the oracle for "invalid".
+function v8Refuses(bytes) {
+  try { new WebAssembly.Module(bytes); return null; } catch (e) { return e.message; }
+}
+const INVALID_MODULES = [
+  // [name, bytes, what the message must mention]
+  ['export name not UTF-8', () => oneFunctionWasm({ exports: [['memory', 2, 0], [[0x5f, 0xff, 0xfe], 0, 0]] }),
+   [/export name/, /not UTF-8/, /_\\ff\\fe/]],
+  ['export name with a UTF-16 surrogate', () => oneFunctionWasm({ exports: [['memory', 2, 0], [[0xed, 0xa0, 0x80], 0, 0]] }),
+   [/export name/, /not UTF-8/]],
+  ['import module name not UTF-8', () => oneFunctionWasm({ imports: [[[0x65, 0x6e, 0xc3], 'f']] }),
+   [/import/, /not UTF-8/]],
+  ['import field name not UTF-8 (overlong)', () => oneFunctionWasm({ imports: [['env', [0xc0, 0xaf]]] }),
+   [/import/, /not UTF-8/]],
+  ['custom section name not UTF-8', () => oneFunctionWasm({ custom: [[0x64, 0x62, 0x67, 0x80]] }),
+   [/custom section name/, /not UTF-8/]],
+  ['memory export index out of range', () => oneFunctionWasm({ exports: [['memory', 2, 5], ['_start', 0, 0]] }),
+   [/export 'memory'/, /memory 5/, /has 1 memory/]],
+  ['function export index out of range', () => oneFunctionWasm({ exports: [['memory', 2, 0], ['_start', 0, 7]] }),
+   [/export '_start'/, /function 7/]],
+  ['local of type 0x00', () => oneFunctionWasm({ locals: [1, 1, 0x00] }),
+   [/local of type 0x00/, /not a value type/, /#0/]],
+  ['global of type 0x00', () => {
+    const b = Buffer.from(small), at = small.indexOf(Buffer.from([0x06, 0x06, 0x01, 0x7f])) + 3;
+    b[at] = 0x00;
+    return b;
+  }, [/global #0 has type 0x00/, /not a value type/]],
+  ['call_ref of a null function reference', () => oneFunctionWasm({ body: [0xd0, 0x70, 0x14] }),
+   [/unknown or unsupported instruction 0x14/, /#0/]],
+  ['unknown section id 0x80', () => Buffer.concat([small, Buffer.from([0x80, 0x00])]), [/unknown section id 128/]],
+  ['a second type section after the others', () => Buffer.concat([small, Buffer.from([0x01, 0x01, 0x00])]),
+   [/section id 1 out of order or repeated/]],
+];
+for (const [name, make, mentions] of INVALID_MODULES) {
+  check(`instrument: ${name}`, () => {
+    const bytes = make();
+    expect(v8Refuses(bytes) !== null, 'V8 compiles the input: the case does not test an invalid module');
+    expectInstrumentFails(safe(name), put(`${safe(name)}.wasm`, bytes), mentions);
+  });
+}
+// Inputs Binaryen's reader cannot survive (it recurses per nesting level, allocates every local).
+const RUNAWAY_MODULES = [
+  ['20,000 nested loops', () => oneFunctionWasm({ body: nested(0x03, 20000) }), [/nests/, /more than 5000 deep/, /#0/]],
+  ['20,000 nested ifs', () => oneFunctionWasm({ body: nested(0x04, 20000) }), [/nests/, /more than 5000 deep/]],
+  ['20,000 nested blocks', () => oneFunctionWasm({ body: nested(0x02, 20000) }), [/nests/, /more than 5000 deep/]],
+  ['2^32-1 locals', () => oneFunctionWasm({ locals: [1, ...uleb(0xffffffff), 0x7f] }), [/more than 50000 locals/, /#0/]],
+  ['2^31 locals in two groups', () => oneFunctionWasm({ locals: [2, ...uleb(0x40000000), 0x7f, ...uleb(0x40000000), 0x7e] }),
+   [/more than 50000 locals/]],
+];
+for (const [name, make, mentions] of RUNAWAY_MODULES) {
+  check(`instrument: ${name}`, () => expectInstrumentFails(safe(name), put(`${safe(name)}.wasm`, make()), mentions));
+  check(`plan: ${name}`, () => {
+    const r = tool(['plan', path.join(IN, `${safe(name)}.wasm`)]);
+    expectStatus(r, 1);
+    expectOneLine(r.stderr, 'wasm-ckpt: error:');
+  });
+}
+check('instrument: 5,000 nested loops and 50,000 locals are accepted', () => {
+  const out = freshDir('out', 'at_limits');
+  const p = put('at_limits.wasm', oneFunctionWasm({ locals: [1, ...uleb(50000), 0x7f], body: nested(0x03, 5000) }));
+  expect(v8Refuses(fs.readFileSync(p)) === null, 'V8 refuses the input');
+  const r = tool(['instrument', p, '-o', path.join(out, 'out.wasm')]);
+  expectStatus(r, 0);
+  expect(WebAssembly.validate(fs.readFileSync(path.join(out, 'out.wasm'))), 'the output does not validate');
+});
+check('instrument: 5,001 nested loops are refused', () =>
+  expectInstrumentFails('over_limit', put('over_limit.wasm', oneFunctionWasm({ body: nested(0x03, 5001) })),
+                        [/nests/, /more than 5000 deep/]));
+check('instrument: a text module nesting 100,000 expressions', () => {
+  const wat = '(module (memory 1) (func $_start (drop ' + '(i32.add (i32.const 1) '.repeat(100000) + '(i32.const 1)' +
+              ')'.repeat(100000) + ')) (export "_start" (func $_start)))\n';
+  expectInstrumentFails('deep_wat', put('deep.wat', wat), [/nests parentheses more than 10000 deep/]);
+});
+check('instrument: a type of a disabled feature is named (not "all used types should be allowed")', () =>
+  expectInstrumentFails('disabled_type', put('disabled_type.wat',
+    '(module (memory 1) (func $holder (local funcref)) (func $_start (call $holder)) (export "_start" (func $_start)))\n'),
+    [/type funcref/, /reference-types/, /'holder'/]));
+check('instrument: DWARF sections dropped with a warning', () => {
+  const src = path.join(IN, 'fib_g.wasm'), out = freshDir('out', 'dwarf');
+  expectStatus(run(opts.clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-g', path.join(opts.corpus, 'fib_rec.c'), '-o', src]),
+               0, 'clang: ');
+  const r = tool(['instrument', src, '-o', path.join(out, 'fib.wasm')]);
+  expectStatus(r, 0);
+  const line = expectOneLine(r.stderr, 'wasm-ckpt: warning:');
+  expect(/DWARF/.test(line) && /\.debug_\*/.test(line) && /dropped/.test(line), `warning ${show(line)}`);
+  expect(!fs.readFileSync(path.join(out, 'fib.wasm')).includes('.debug_info'), 'a .debug_ section is left');
+});
+// Names with bytes outside printable ASCII: shown as \xx everywhere, written back unchanged.
+function namesWasm() {
+  const str = (s) => [...uleb(Buffer.from(s).length), ...Buffer.from(s)];
+  const b = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const sec = (id, body) => { b.push(id, ...uleb(body.length), ...body); };
+  sec(1, [1, 0x60, 0, 0]);
+  sec(3, [3, 0, 0, 0]);
+  sec(5, [1, 0, 1]);
+  sec(7, [3, ...str('memory'), 2, 0, ...str('_start'), 0, 0, ...str('bell\x07x'), 0, 1]);
+  const start = [0, 0x10, 1, 0x10, 2, 0x0b], looping = [0, 0x03, 0x40, 0x0c, 0, 0x0b, 0x0b];
+  sec(10, [3, start.length, ...start, looping.length, ...looping, looping.length, ...looping]);
+  const fnames = [3, 0, ...str('_start'), 1, ...str('f\u00e9'), 2, ...str('g h')];
+  sec(0, [...str('name'), 1, ...uleb(fnames.length), ...fnames]);
+  return Buffer.from(b);
+}
+check('names: non-ASCII and control characters are shown escaped, written back unchanged', () => {
+  const p = put('names.wasm', namesWasm());
+  const plan = tool(['plan', p]);
+  expectStatus(plan, 0, 'plan: ');
+  expect(/ f\\c3\\a9 /.test(plan.stdout) && / g\\20h /.test(plan.stdout), `plan shows ${show(plan.stdout)}`);
+  const miss = tool(['plan', '--functions', 'bel', p]);
+  expectStatus(miss, 1, 'plan --functions bel: ');
+  const line = expectOneLine(miss.stderr, 'wasm-ckpt: error:');
+  expect(line.endsWith('closest: bell\\07x, g\\20h, _start'), `closest list ${show(line)}`);
+  const twice = tool(['plan', '--functions', 'zzz', p]);
+  const names = expectOneLine(twice.stderr, 'wasm-ckpt: error:').replace(/.*closest: /, '').split(', ');
+  expect(new Set(names).size === names.length, `names repeated: ${show(twice.stderr)}`);
+  const out = freshDir('out', 'names');
+  expectStatus(tool(['instrument', p, '-o', path.join(out, 'names.wasm')]), 0, 'instrument: ');
+  const written = fs.readFileSync(path.join(out, 'names.wasm'));
+  expect(v8Refuses(written) === null, 'V8 refuses the output');
+  expect(written.includes(Buffer.from('f\u00e9')), 'the name section does not hold the name\'s original bytes');
+});
+check('instrument: a directory as input', () => expectInstrumentFails('dir_input', IN, [`'${IN}'`, /is a directory/i]));
+check('plan: a directory as input', () => {
+  const r = tool(['plan', IN]);
+  expectStatus(r, 1);
+  expect(/is a directory/i.test(expectOneLine(r.stderr, 'wasm-ckpt: error:')), `stderr ${show(r.stderr)}`);
+});
 
 // ---- command-line errors ------------------------------------------------------------------------
 function expectUsageError(caseName, argsFor) {
@@ -618,6 +772,110 @@ check('restore refuses: more memory than the program\'s declared maximum (checks
   expect(r.stderr.includes('more memory than the program may have'), `stderr ${show(r.stderr)}`);
   expect(r.stdout === '', `the program ran: stdout ${show(r.stdout, 120)}`);
   expectStatus(runModule('fib_max.inst.wasm', { WASM_CKPT_RESTORE: 'max.snap' }, { cwd: RT }), 0, 'unedited snapshot: ');
+});
+
+// `resume` and `inspect --module` apply the run-time reader's checks: no module is baked that
+// no engine accepts, or that fails only when it runs.
+function expectResumeRefuses(caseName, inst, snap, mentions) {
+  const out = freshDir('out', `resume_${safe(caseName)}`);
+  const r = tool(['resume', inst, snap, '-o', path.join(out, 'r.wasm')]);
+  expectStatus(r, 1);
+  const line = expectOneLine(r.stderr, 'wasm-ckpt: error:');
+  for (const m of mentions) expect(m.test(line), `error does not mention ${m}: ${show(line)}`);
+  expectEmptyDir(out);
+  const i = tool(['inspect', '-m', inst, snap]);
+  expectStatus(i, 1, 'inspect --module: ');
+  const iline = expectOneLine(i.stderr, 'wasm-ckpt: error:', 'inspect --module: ');
+  for (const m of mentions) expect(m.test(iline), `inspect's error does not mention ${m}: ${show(iline)}`);
+}
+check('resume refuses: more memory than the program\'s declared maximum (checksum fixed)', () => {
+  expect(fs.existsSync(path.join(RT, 'max65.snap')), 'prerequisite missing: max65.snap');
+  expectResumeRefuses('max65', path.join(RT, 'fib_max.inst.wasm'), path.join(RT, 'max65.snap'),
+                      [/more memory than the program may have/, /65 pages/, /maximum is 64/]);
+  const out = freshDir('out', 'resume_max64');
+  expectStatus(tool(['resume', path.join(RT, 'fib_max.inst.wasm'), path.join(RT, 'max.snap'), '-o', path.join(out, 'r.wasm')]),
+               0, 'the unedited snapshot: ');
+});
+check('resume refuses: 65,537 memory pages (checksum fixed)', () => {
+  const snap = path.join(BAD, 'pages65537.snap');
+  fs.writeFileSync(snap, edited(fs.readFileSync(need(snapPath, 'snapshot')), (b) => b.writeUInt32LE(65537, 40)));
+  expectResumeRefuses('pages65537', path.join(RT, 'fib.inst.wasm'), snap, [/65537 memory pages/, /65536/]);
+  const r = tool(['inspect', snap]);
+  expectStatus(r, 1, 'inspect: ');
+  expectOneLine(r.stderr, 'wasm-ckpt: error:', 'inspect: ');
+});
+check('resume refuses: the innermost frame at a call (checksum fixed)', () => {
+  // Dropping the innermost frame leaves one that resumes at the call into it.
+  const s = fs.readFileSync(need(snapPath, 'snapshot'));
+  const frames = frameRecords(s);
+  expect(frames.length >= 2, `expected a snapshot with nested frames, got ${frames.length}`);
+  const last = frames.at(-1), cut = 12 + last.size;
+  const b = Buffer.concat([s.subarray(0, last.at), s.subarray(last.at + cut)]);
+  b.writeUInt32LE(frames.length - 1, 52);
+  b.writeUInt32LE(regions(s).framesSize - cut, 56);
+  const snap = path.join(BAD, 'no_innermost.snap');
+  fs.writeFileSync(snap, rechecksum(b));
+  expectResumeRefuses('no_innermost', path.join(RT, 'fib.inst.wasm'), snap, [/innermost frame must resume at a poll point/]);
+  const r = runModule('fib.inst.wasm', { WASM_CKPT_RESTORE: path.relative(RT, snap) }, { cwd: RT });
+  expectStatus(r, 65, 'the run-time reader: ');
+});
+check('inspect, resume: a directory as input', () => {
+  const inst = path.join(RT, 'fib.inst.wasm'), snap = need(snapPath, 'snapshot');
+  const out = freshDir('out', 'dir_inputs');
+  for (const args of [['inspect', IN], ['inspect', '-m', IN, snap], ['resume', inst, IN, '-o', path.join(out, 'r.wasm')],
+                      ['resume', IN, snap, '-o', path.join(out, 'r.wasm')]]) {
+    const r = tool(args);
+    expectStatus(r, 1, `${args.join(' ')}: `);
+    const line = expectOneLine(r.stderr, 'wasm-ckpt: error:', `${args.join(' ')}: `);
+    expect(line.includes(`'${IN}'`) && /is a directory/i.test(line), `${args.join(' ')}: ${show(line)}`);
+  }
+  expectEmptyDir(out);
+});
+
+// -o onto what is not a regular file: written into, never replaced; a symbolic link is followed
+// and stays.
+check('output: -o onto a FIFO writes into it', () => {
+  const out = freshDir('out', 'fifo');
+  const fifo = path.join(out, 'pipe'), got = path.join(out, 'got.wasm');
+  expectStatus(run('mkfifo', [fifo]), 0, 'mkfifo: ');
+  const r = run('sh', ['-c', 'cat "$1" > "$2" & "$3" instrument "$4" -o "$1"; s=$?; wait; exit $s', 'sh',
+                       fifo, got, opts.tool, path.join(IN, 'small.wasm')]);
+  expectStatus(r, 0);
+  expect(fs.lstatSync(fifo).isFIFO(), 'the FIFO was replaced');
+  expect(WebAssembly.validate(fs.readFileSync(got)), 'the reader did not get the module');
+  expect(fs.readdirSync(out).sort().join() === 'got.wasm,pipe', `files left: ${fs.readdirSync(out).join(', ')}`);
+  // A device node, where one can be made (as root): /dev/null's numbers.
+  const dev = path.join(out, 'null');
+  if (run('mknod', [dev, 'c', '1', '3']).status === 0) {
+    expectStatus(tool(['instrument', path.join(IN, 'small.wasm'), '-o', dev]), 0, '-o onto a device: ');
+    expect(fs.lstatSync(dev).isCharacterDevice(), 'the device node was replaced');
+  }
+});
+check('output: -o onto a symbolic link replaces its target, keeps the link and the mode', () => {
+  const out = freshDir('out', 'symlink');
+  const real = path.join(out, 'real.wasm'), link = path.join(out, 'link.wasm');
+  fs.writeFileSync(real, 'old');
+  fs.chmodSync(real, 0o640);
+  fs.symlinkSync('real.wasm', link);
+  const r = tool(['resume', path.join(RT, 'fib.inst.wasm'), need(snapPath, 'snapshot'), '-o', link]);
+  expectStatus(r, 0);
+  expect(fs.lstatSync(link).isSymbolicLink(), 'the symbolic link was replaced');
+  expect(WebAssembly.validate(fs.readFileSync(real)), 'the link\'s target does not hold the module');
+  expect((fs.statSync(real).mode & 0o777) === 0o640, `mode ${(fs.statSync(real).mode & 0o777).toString(8)}, not 640`);
+  const dangling = path.join(out, 'dangling.wasm');
+  fs.symlinkSync('new.wasm', dangling);
+  expectStatus(tool(['instrument', path.join(IN, 'small.wasm'), '-o', dangling]), 0, '-o onto a dangling link: ');
+  expect(fs.lstatSync(dangling).isSymbolicLink() && WebAssembly.validate(fs.readFileSync(path.join(out, 'new.wasm'))),
+         'a dangling link was not followed');
+  expect(fs.readdirSync(out).sort().join() === 'dangling.wasm,link.wasm,new.wasm,real.wasm',
+         `files left: ${fs.readdirSync(out).join(', ')}`);
+});
+check('output: -o onto a directory', () => {
+  const out = freshDir('out', 'into_dir');
+  const r = tool(['instrument', path.join(IN, 'small.wasm'), '-o', out]);
+  expectStatus(r, 1);
+  expect(/is a directory/i.test(expectOneLine(r.stderr, 'wasm-ckpt: error:')), `stderr ${show(r.stderr)}`);
+  expectEmptyDir(out);
 });
 
 check('resume refuses: a module that is not instrumented', () => {

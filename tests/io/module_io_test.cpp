@@ -2,7 +2,11 @@
 // with a one-line message naming the input.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "wasm.h"
@@ -30,4 +34,84 @@ TEST(ModuleIo, RejectsBadInput) {
     EXPECT_EQ(msg.rfind("bad.wat: invalid module", 0), 0u) << msg;
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
   }
+}
+
+namespace {
+std::string tempPath(const std::string& name) { return testing::TempDir() + "wasm_ckpt_module_io_test_" + name; }
+std::string contents(const std::string& path) {
+  auto bytes = readFileBytes(path);
+  return std::string(bytes.begin(), bytes.end());
+}
+std::string errorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+} // namespace
+
+TEST(ModuleIo, ADirectoryIsRefusedAsInputAndOutput) {
+  std::string dir = testing::TempDir();
+  EXPECT_NE(errorOf([&] { readFileBytes(dir); }).find("Is a directory"), std::string::npos);
+  EXPECT_NE(errorOf([&] { writeFileAtomically(dir, {'x'}); }).find("Is a directory"), std::string::npos);
+}
+
+TEST(ModuleIo, WritingFollowsSymlinksAndKeepsTheMode) {
+  std::string real = tempPath("real"), link = tempPath("link");
+  ::unlink(link.c_str());
+  writeFileAtomically(real, {'o', 'l', 'd'});
+  ASSERT_EQ(::chmod(real.c_str(), 0640), 0);
+  ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
+  writeFileAtomically(link, {'n', 'e', 'w'});
+  struct stat st;
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(contents(real), "new");
+  ASSERT_EQ(::stat(real.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  ::unlink(link.c_str());
+  ::unlink(real.c_str());
+}
+
+TEST(ModuleIo, WritingIntoAFifoDoesNotReplaceIt) {
+  std::string fifo = tempPath("fifo");
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] { got = contents(fifo); });
+  writeFileAtomically(fifo, {'a', 'b', 'c'});
+  reader.join();
+  EXPECT_EQ(got, "abc");
+  struct stat st;
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  ::unlink(fifo.c_str());
+}
+
+TEST(ModuleIo, ValidatorMessagesNameTheFunctionAndTheFeature) {
+  auto module = test::parseText("(module (func $bad (result i32) (i64.const 1)))");
+  std::string msg = errorOf([&] { validateModule(*module, "bad.wat"); });
+  EXPECT_NE(msg.find("in function 'bad': "), std::string::npos) << msg;
+  EXPECT_EQ(msg.find(", on"), std::string::npos) << msg;
+  module = test::parseText("(module (func $holder (local funcref)))");
+  module->features = FeatureSet::MVP;
+  msg = errorOf([&] { validateModule(*module, "types.wat"); });
+  EXPECT_NE(msg.find("in function 'holder': type funcref needs a feature the module does not enable (reference-types)"),
+            std::string::npos)
+    << msg;
+}
+
+TEST(ModuleIo, NonAsciiFunctionNamesAreEscapedAsHexBytes) {
+  // (func $0) named "fé" in a name section.
+  std::string bytes("\0asm\1\0\0\0"
+                    "\1\4\1\x60\0\0" "\3\2\1\0" "\12\4\1\2\0\x0b"
+                    "\0\x0d\4name\1\6\1\0\3f\xc3\xa9",
+                    8 + 6 + 4 + 6 + 15);
+  auto module = readModuleFromBytes(std::vector<char>(bytes.begin(), bytes.end()), "names.wasm");
+  ASSERT_EQ(module->functions.size(), 1u);
+  EXPECT_EQ(std::string(module->functions[0]->name.str), "f\\c3\\a9");
+  auto written = writeModuleBinary(*module);
+  EXPECT_NE(std::string(written.begin(), written.end()).find("f\xc3\xa9"), std::string::npos);
 }

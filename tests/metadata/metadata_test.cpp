@@ -29,6 +29,7 @@ ModuleMetadata sample() {
   m.functions = {a, b};
   m.globals = {{"__stack_pointer", 0, ValueKind::I32}, {"counter", 3, ValueKind::I64}, {"v", 4, ValueKind::V128}};
   m.runtime = {10, 11, 12, 13};
+  m.memoryLimitPages = 64;
   m.provenance = {"9.8.7", 0x1122334455667788ull, 3, false, 5000, 12345, {"main", "f*"}, {"g?"}, 0x99aabbccddeeff00ull};
   return m;
 }
@@ -53,6 +54,7 @@ void expectSame(const ModuleMetadata& a, const ModuleMetadata& b) {
   EXPECT_EQ(a.runtime.bakedSizeGlobal, b.runtime.bakedSizeGlobal);
   EXPECT_EQ(a.runtime.flagsGlobal, b.runtime.flagsGlobal);
   EXPECT_EQ(a.runtime.bakedSegment, b.runtime.bakedSegment);
+  EXPECT_EQ(a.memoryLimitPages, b.memoryLimitPages);
   auto &p = a.provenance, &q = b.provenance;
   EXPECT_EQ(p.toolVersion, q.toolVersion);
   EXPECT_EQ(p.sourceHash, q.sourceHash);
@@ -131,10 +133,10 @@ TEST(Metadata, RejectsBadValueKind) {
   ModuleMetadata m;
   m.globals = {{"g", 0, ValueKind::I32}};
   auto bytes = m.serialize();
-  // The global's kind is the last u32 before the four runtime locations (16 bytes) and an empty
-  // provenance (48 bytes: version string 4, source hash 8, three u32 12, poll-free work 8, two
-  // pattern counts 8, content hash 8).
-  store32(bytes, bytes.size() - 16 - 48 - 4, 5);
+  // The global's kind is the last u32 before the four runtime locations (16 bytes), the memory
+  // limit (4) and an empty provenance (48 bytes: version string 4, source hash 8, three u32 12,
+  // poll-free work 8, two pattern counts 8, content hash 8).
+  store32(bytes, bytes.size() - 16 - 4 - 48 - 4, 5);
   expectRejected(bytes, "corrupted");
 }
 
@@ -153,6 +155,95 @@ TEST(Metadata, RejectsHugeCounts) {
     store32(bytes, at, 0xffffffffu);
     EXPECT_THROW(ModuleMetadata::deserialize(bytes), Error);
   }
+}
+
+TEST(Metadata, RejectsBadMemoryLimit) {
+  auto bytes = sample().serialize();
+  for (uint32_t limit : {0u, kMaxMemoryPages + 1}) {
+    store32(bytes, bytes.size() - 4, limit);
+    expectRejected(bytes, "corrupted");
+  }
+  auto longer = sample().serialize();
+  longer.push_back(0);
+  expectRejected(longer, "corrupted");
+}
+
+namespace {
+// Function 0 calls function 1, which stops at a poll point; one i32 global; 2 pages at most.
+ModuleMetadata callerAndCallee() {
+  ModuleMetadata m;
+  m.moduleHash = 42;
+  m.functions.resize(3);
+  m.functions[0].name = "caller";
+  m.functions[0].locals = {ValueKind::I32};
+  m.functions[0].resumePoints = {"poll at function entry", "call callee"};
+  m.functions[1].name = "callee";
+  m.functions[1].locals = {ValueKind::I64};
+  m.functions[1].resumePoints = {"poll at loop header"};
+  m.functions[2].name = "big"; // a frame of 64,000 bytes
+  m.functions[2].locals.assign(4000, ValueKind::V128);
+  m.functions[2].resumePoints = {"poll at function entry"};
+  m.globals = {{"g", 0, ValueKind::I32}};
+  m.memoryLimitPages = 2;
+  return m;
+}
+
+Snapshot stoppedInCallee() {
+  Snapshot s;
+  s.moduleHash = 42;
+  s.memoryPages = 1;
+  s.frames = {{0, 2, std::vector<uint8_t>(4)}, {1, 1, std::vector<uint8_t>(8)}};
+  s.globals.resize(4);
+  return s;
+}
+
+void expectSnapshotRejected(const ModuleMetadata& m, const Snapshot& s, const std::string& needle) {
+  try {
+    m.checkSnapshot(s);
+    ADD_FAILURE() << "accepted; expected an error mentioning '" << needle << "'";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << "message: " << e.what();
+  }
+}
+} // namespace
+
+// checkSnapshot applies the run-time reader's checks that depend on the module (ckpt_runtime.c:
+// open_snapshot_stream, ckpt_frame_read, finish_restore).
+TEST(Metadata, CheckSnapshotAcceptsAMatchingSnapshot) {
+  auto m = callerAndCallee();
+  m.checkSnapshot(stoppedInCallee());
+  auto s = stoppedInCallee();
+  s.memoryPages = 2;
+  m.checkSnapshot(s);
+}
+
+TEST(Metadata, CheckSnapshotRefusesWhatTheRestoreRefuses) {
+  auto m = callerAndCallee();
+  auto edited = [](auto edit) {
+    auto s = stoppedInCallee();
+    edit(s);
+    return s;
+  };
+  expectSnapshotRejected(m, edited([](Snapshot& s) { s.moduleHash = 7; }), "taken from another module");
+  expectSnapshotRejected(m, edited([](Snapshot& s) { s.memoryPages = 3; }),
+                         "more memory than the program may have (3 pages, the module's maximum is 2)");
+  expectSnapshotRejected(m, edited([](Snapshot& s) { s.globals.resize(8); }), "globals do not match");
+  expectSnapshotRejected(m, edited([](Snapshot& s) { s.frames[1].function = 3; }), "frame #1 names no instrumented function");
+  expectSnapshotRejected(m, edited([](Snapshot& s) { s.frames[1].payload.resize(4); }),
+                         "frame #1 holds 4 bytes of locals, the function 8 (function 'callee')");
+  expectSnapshotRejected(m, edited([](Snapshot& s) { s.frames[0].resumeId = 3; }),
+                         "frame #0 resumes at point 3, the function has 2 (function 'caller')");
+  expectSnapshotRejected(m, edited([](Snapshot& s) { s.frames[0].resumeId = 0; }), "resumes at point 0");
+  expectSnapshotRejected(m, edited([](Snapshot& s) { s.frames.pop_back(); }),
+                         "frame #0 resumes at 'call callee', but the innermost frame must resume at a poll point");
+  expectSnapshotRejected(m, edited([](Snapshot& s) { s.frames[0].resumeId = 1; }),
+                         "frame #0 resumes at 'poll at function entry', but the frames outside the innermost must resume at a call");
+  expectSnapshotRejected(m, edited([](Snapshot& s) { s.frames = {{2, 1, std::vector<uint8_t>(64000)}}; }),
+                         "memory is too small to restore snapshot frame #0 (function 'big')");
+  auto manyGlobals = m;
+  manyGlobals.globals.assign(16000, {"g", 0, ValueKind::I32});
+  expectSnapshotRejected(manyGlobals, edited([](Snapshot& s) { s.globals.resize(64000); }),
+                         "memory is too small to restore the globals");
 }
 
 TEST(Metadata, StoreIntoAndFromModule) {

@@ -36,6 +36,11 @@ TEST(CheckSupported, RefusesSharedMemory) {
   expectRefused(withStart("(memory (shared 1 1))"), {"shared memory"});
 }
 
+TEST(CheckSupported, NamesTheReferenceType) {
+  expectRefused(withStart("(table 1 funcref) (func $rf (drop (ref.null func)))"),
+                {"unsupported feature: reference types or GC (a value of type funcref) in function 'rf'"});
+}
+
 TEST(CheckSupported, RefusesMemory64) {
   expectRefused(withStart("(memory i64 1)"), {"memory64"});
 }

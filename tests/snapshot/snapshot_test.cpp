@@ -296,6 +296,18 @@ TEST(Snapshot, RejectsZeroFrames) {
   expectRejected(serializeSnapshot(s), "do not add up");
 }
 
+// As the run-time reader does: wasm32 memory has at most 65536 pages, and the run-time code
+// needs at least one.
+TEST(Snapshot, RejectsMemoryBeyondWasm32) {
+  Snapshot s = smallSample();
+  s.memoryPages = kMaxMemoryPages;
+  EXPECT_EQ(parseSnapshot(serializeSnapshot(s)).memoryPages, kMaxMemoryPages);
+  s.memoryPages = kMaxMemoryPages + 1;
+  expectRejected(serializeSnapshot(s), "65537 memory pages, more than wasm32's 65536");
+  s.memoryPages = 0;
+  expectRejected(serializeSnapshot(s), "no memory pages");
+}
+
 TEST(Snapshot, RejectsUnalignedSections) {
   Snapshot s = smallSample();
   s.globals.push_back(1); // 9 bytes
