@@ -7,6 +7,7 @@
 
 #include "wasm.h"
 
+#include "io/binary_sections.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/metadata.h"
 
@@ -158,9 +159,11 @@ TEST(Metadata, RejectsHugeCounts) {
 }
 
 TEST(Metadata, RejectsBadMemoryLimit) {
-  auto bytes = sample().serialize();
+  auto m = sample();
+  m.provenance = Provenance{};
+  auto bytes = m.serialize();
   for (uint32_t limit : {0u, kMaxMemoryPages + 1}) {
-    store32(bytes, bytes.size() - 4, limit);
+    store32(bytes, bytes.size() - 48 - 4, limit); // before the empty provenance (48 bytes)
     expectRejected(bytes, "corrupted");
   }
   auto longer = sample().serialize();
@@ -300,9 +303,9 @@ TEST(Metadata, SealRecordsTheHashOfEveryOtherByte) {
   m.provenance.contentHash = 0;
   auto sealed = sealModuleBytes(moduleWithSection(m));
   uint64_t recorded = 0;
-  for (size_t at = 0; at + 9 <= sealed.size(); at++) { // the section's payload sits between "a" and "b"
-    if (std::string(sealed.begin() + at, sealed.begin() + at + 9) != "wasm-ckpt") continue;
-    auto payload = std::vector<char>(sealed.begin() + at + 9, sealed.end() - 5);
+  for (auto& section : binarySections(sealed)) {
+    if (section.name != ModuleMetadata::kSectionName) continue;
+    auto payload = std::vector<char>(sealed.begin() + section.payload, sealed.begin() + section.end);
     recorded = ModuleMetadata::deserialize(payload).provenance.contentHash;
   }
   EXPECT_NE(recorded, 0u);
