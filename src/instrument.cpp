@@ -45,10 +45,18 @@ const char* strategyName(Strategy strategy) {
 namespace {
 using namespace wasm;
 
-// Which Binaryen function passes a function gets: `passes`, then optionally the default
-// function optimizations of the optimization level.
+// One pass of a Pipeline: a Binaryen pass by name, or one of ours.
+struct Step {
+  Step(const char* name) : name(name) {}
+  Step(std::unique_ptr<Pass> (*make)()) : make(make) {}
+  std::string name;
+  std::unique_ptr<Pass> (*make)() = nullptr;
+};
+
+// Which function passes a function gets: `passes`, then optionally the default function
+// optimizations of the optimization level.
 struct Pipeline {
-  std::vector<std::string> passes;
+  std::vector<Step> passes;
   bool defaultOptimizations = false;
 };
 
@@ -68,7 +76,10 @@ struct OnFunctions : public Pass {
     if (found == pipelines->end()) return;
     PassRunner nested(module, options);
     nested.setIsNested(true);
-    for (auto& pass : found->second->passes) nested.add(pass);
+    for (auto& step : found->second->passes) {
+      if (step.make) nested.add(step.make());
+      else nested.add(step.name);
+    }
     if (found->second->defaultOptimizations) nested.addDefaultFunctionOptimizationPasses();
     nested.runOnFunction(func);
   }
@@ -226,8 +237,11 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     // function keeps a local per value, every frame and liveness set grows with them, and
     // SQLite's shell at -O0 took 14 s and 1 GB to become a 49 MB module that V8 refused (one
     // function past its 7.65 MB limit); with them, 4.4 s, 0.2 GB and 6.2 MB.
+    // A huge function's flat form has a local per value: tens of thousands, which
+    // coalesce-locals alone takes minutes to merge (createCoalesceManyLocalsPass).
     Pipeline flattening{{"flatten", "dce", "remove-unused-names", "simplify-locals-nonesting", "reorder-locals",
-                         "coalesce-locals", "simplify-locals-nonesting", "reorder-locals", "merge-blocks"},
+                         createCoalesceManyLocalsPass, "coalesce-locals", "simplify-locals-nonesting",
+                         "reorder-locals", "merge-blocks"},
                         false};
     std::map<Name, const Pipeline*> pipelines;
     for (auto name : plan.canUnwind) pipelines[name] = &flattening;
@@ -275,7 +289,12 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     // slicing loop kept one of its table loads in a local of its own and ran at 1.08-1.13x
     // under lean, 1.01-1.04x with the split (interleaved A/B runs; over the suite, run time
     // unchanged within noise, code 0.3% smaller, instrumentation 12-25% slower).
-    Pipeline fast{{"ssa-nomerge"}, true}, rewind{{"simplify-locals-nostructure", "vacuum", "coalesce-locals", "reorder-locals", "vacuum"}, false};
+    // In a huge function, ssa-nomerge may make tens of thousands of locals again, which the
+    // default optimizations' coalesce-locals would take minutes to merge: there, they are
+    // merged at once (createCoalesceManyLocalsPass, a no-op on functions of fewer locals).
+    Pipeline fast{{"ssa-nomerge", createCoalesceManyLocalsPass}, true},
+        rewind{{"simplify-locals-nostructure", "vacuum", createCoalesceManyLocalsPass, "coalesce-locals", "reorder-locals", "vacuum"},
+               false};
     std::map<Name, const Pipeline*> pipelines;
     for (auto name : plan.canUnwind) pipelines[name] = &fast;
     for (auto& [_, copy] : plan.rewindCopies) pipelines[copy] = &rewind;

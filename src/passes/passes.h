@@ -46,6 +46,13 @@ std::unique_ptr<wasm::Pass> createChunkLoopsPass(std::map<wasm::Name, PollSites>
 // share the poll InsertPolls puts at the header). Runs after ChunkLoops and before InsertPolls.
 std::unique_ptr<wasm::Pass> createUnrollPolledLoopsPass(const std::map<wasm::Name, PollSites>* sites);
 
+// Binaryen's coalesce-locals is quadratic in the number of locals (its matrices become hash maps
+// past 8,192 locals): functions with at least kManyLocals locals get their locals merged first
+// by this pass, in linear time, with the same analysis; it leaves smaller functions alone. Run
+// it just before coalesce-locals.
+constexpr wasm::Index kManyLocals = 8192;
+std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass();
+
 // An Error raised on one of Binaryen's worker threads, where a function-parallel pass runs,
 // would end the process: the pass records it here instead, and the pipeline throws it once the
 // pass is done. Of several, the least message is kept, so that the same one is reported
