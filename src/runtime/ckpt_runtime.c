@@ -87,7 +87,10 @@ static inline void st32(u32 a, u32 v) { *(volatile u32*)(uintptr_t)a = v; }
 static inline void st64(u32 a, u64 v) { *(volatile u64*)(uintptr_t)a = v; }
 static inline void st8(u32 a, uint8_t v) { *(volatile uint8_t*)(uintptr_t)a = v; }
 
-static u32 mem_bytes(void) { return (u32)__builtin_wasm_memory_size(0) * PAGE; }
+/* Memory's size in bytes: 2^32 for 65,536 pages, hence 64 bits. */
+static u64 mem_bytes(void) { return (u64)__builtin_wasm_memory_size(0) * PAGE; }
+/* The same, as the last address a u32 can hold where memory is 4 GiB. */
+static u32 mem_limit32(void) { return mem_bytes() > 0xffffffffull ? 0xffffffffu : (u32)mem_bytes(); }
 
 static void copy_bytes(u32 dst, u32 src, u32 len) {
   __builtin_memmove((void*)(uintptr_t)dst, (const void*)(uintptr_t)src, len);
@@ -183,7 +186,7 @@ static void say(u32 out, u32 msg, u32 detail, u32 suffix, u32 number_kind, u64 n
 static _Noreturn void die(u32 code, u32 msg, u32 detail, u32 suffix, u32 number_kind, u64 number) {
   ckpt_rodata_copy(G32(SLOT_RODATA));
   /* Composed at the end of memory, away from the strings and from 'detail'. */
-  say(mem_bytes() - 2048, msg, detail, suffix, number_kind, number);
+  say(mem_limit32() - 2048, msg, detail, suffix, number_kind, number);
   wasi_proc_exit(code);
 }
 
@@ -451,7 +454,7 @@ static void open_snapshot_stream(u32 path) {
   set_program_pages(pages); /* memory past it (grown by a start function) is handed over zeroed */
   /* Verify the checksum over everything after its field before anything is used. */
   u64 hash = hash_words(SNAPSHOT_HASH_SEED, h + HDR_CHECKED_FROM, SNAPSHOT_HEADER_SIZE - HDR_CHECKED_FROM);
-  u32 chunk = mem_bytes() - FRAME_READ_AT - 16;
+  u32 chunk = mem_limit32() - FRAME_READ_AT - 16;
   if (chunk > 4 * PAGE) chunk = 4 * PAGE;
   u32 left = total - SNAPSHOT_HEADER_SIZE;
   while (left > 0) {
@@ -552,7 +555,7 @@ static int page_is_zero(u32 base) {
 
 /* Ensures memory reaches 'end' (only while checkpointing: the process exits afterwards). */
 static void ensure_memory(u32 end) {
-  u32 have = mem_bytes();
+  u64 have = mem_bytes();
   if (end <= have) return;
   u32 pages = (end - have + PAGE - 1) / PAGE;
   if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1)
@@ -688,7 +691,7 @@ static void write_checkpoint(void) {
    * written to a temporary file of this process's own, PATH.<16 random hex digits>.tmp, created
    * exclusively, and renamed over PATH once complete: processes checkpointing to the same path
    * at the same time never write into one file, and PATH always holds one whole snapshot. */
-  u32 path = env_lookup(work, mem_bytes(), RO(ENV_FILE));
+  u32 path = env_lookup(work, mem_limit32(), RO(ENV_FILE));
   if (!path || path == ENV_TOO_LARGE) path = RO(DEFAULT_SNAPSHOT_FILE);
   u32 path_len = str_len(path);
   u32 tmp = path + path_len + 1;

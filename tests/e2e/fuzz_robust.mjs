@@ -97,7 +97,7 @@ const programs = ['fib_rec', 'qsort_cb', 'strings', 'int64_math'];
 const modules = {};
 for (const name of programs) {
   const out = path.join(work, `${name}.wasm`);
-  must(run(args.clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', path.join(args.corpus, `${name}.c`), '-o', out, '-lm']),
+  must(run(args.clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', path.join(path.resolve(args.corpus), `${name}.c`), '-o', out, '-lm']),
        `${args.clang} ${name}.c`);
   modules[name] = fs.readFileSync(out);
 }
