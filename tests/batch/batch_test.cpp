@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "common/error_of.h"
 #include "common/test_modules.h"
 #include "wasm_ckpt/batch.h"
 #include "wasm_ckpt/error.h"
@@ -26,14 +27,7 @@ struct TempDir {
   }
 };
 
-std::string errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::errorOf;
 
 const char* const kLoop = R"((memory 1)
   (func $f (param $n i32) (result i32) (local $i i32)

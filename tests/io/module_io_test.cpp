@@ -11,6 +11,7 @@
 
 #include "wasm.h"
 
+#include "common/error_of.h"
 #include "common/test_modules.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/module_io.h"
@@ -42,14 +43,7 @@ std::string contents(const std::string& path) {
   auto bytes = readFileBytes(path);
   return std::string(bytes.begin(), bytes.end());
 }
-std::string errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::errorOf;
 } // namespace
 
 TEST(ModuleIo, ADirectoryIsRefusedAsInputAndOutput) {
