@@ -5,6 +5,9 @@
 // and Binaryen reads even where V8 refuses them.
 #include "io/binary_check.h"
 
+#include "io/binary_cursor.h"
+#include "io/binary_sections.h"
+
 #include <map>
 #include <string>
 
@@ -47,60 +50,6 @@ bool isUtf8(const std::string& s) {
   }
   return true;
 }
-
-// Reads the bytes [pos, end); anything that runs past `end` is a malformed module.
-struct Cursor {
-  const uint8_t* data;
-  size_t pos, end;
-  const char* what; // what is being read, for messages
-
-  [[noreturn]] void malformed() const { throw Error(fmt::format("invalid module: malformed {} (at byte {})", what, pos)); }
-  bool atEnd() const { return pos >= end; }
-  uint8_t byte() {
-    if (pos >= end) malformed();
-    return data[pos++];
-  }
-  void skip(uint64_t n) {
-    if (n > end - pos) malformed();
-    pos += size_t(n);
-  }
-  uint64_t uleb(unsigned bits) {
-    uint64_t value = 0;
-    for (unsigned shift = 0;; shift += 7) {
-      if (shift >= bits) malformed();
-      uint8_t b = byte();
-      if (shift < 64) value |= uint64_t(b & 0x7f) << shift;
-      if (!(b & 0x80)) break;
-    }
-    if (bits < 64 && value >> bits) malformed();
-    return value;
-  }
-  uint32_t u32() { return uint32_t(uleb(32)); }
-  int64_t sleb(unsigned bits) {
-    int64_t value = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    do {
-      if (shift >= bits) malformed();
-      b = byte();
-      if (shift < 64) value |= int64_t(uint64_t(b & 0x7f) << shift);
-      shift += 7;
-    } while (b & 0x80);
-    if (shift < 64 && (b & 0x40)) value |= int64_t(~uint64_t(0) << shift);
-    return value;
-  }
-  std::string name() {
-    uint32_t size = u32();
-    size_t at = pos;
-    skip(size);
-    return std::string(reinterpret_cast<const char*>(data + at), size);
-  }
-  Cursor sub(uint64_t size, const char* subWhat) {
-    size_t at = pos;
-    skip(size);
-    return Cursor{data, at, pos, subWhat};
-  }
-};
 
 // Value types as Binaryen 108 encodes them: a negative s33 code; typed references and run-time
 // types carry a heap type (and a depth) after it.
@@ -346,24 +295,22 @@ void readCode(Cursor in, const ModuleCounts& counts) {
 } // namespace
 
 std::map<uint64_t, std::string> checkBinaryModule(const std::vector<char>& bytes) {
-  Cursor module{reinterpret_cast<const uint8_t*>(bytes.data()), 8, bytes.size(), "section header"};
+  auto sections = binarySections(bytes);
+  auto payload = [&](const SectionSpan& span, const char* what) {
+    return Cursor{reinterpret_cast<const uint8_t*>(bytes.data()), span.payload, span.end, what};
+  };
   ModuleCounts counts;
   // The name section follows the code section: find it first, for the messages.
-  for (Cursor scan = module; !scan.atEnd();) {
-    uint8_t id = scan.byte();
-    Cursor section = scan.sub(scan.u32(), "section");
-    if (id == Custom) {
-      section.what = "custom section name";
-      if (section.name() == "name") readFunctionNames(section, counts);
-    }
+  for (auto& span : sections) {
+    if (span.id == Custom && span.name == "name") readFunctionNames(payload(span, "name section"), counts);
   }
   // Where each known section may stand: type, import, function, table, memory, tag, global,
   // export, start, element, data count, code, data; each at most once.
   static const int kRank[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
   int lastRank = 0;
-  while (!module.atEnd()) {
-    uint8_t id = module.byte();
-    Cursor section = module.sub(module.u32(), "section");
+  for (auto& span : sections) {
+    uint8_t id = span.id;
+    Cursor section = payload(span, "section");
     if (id > Tag) throw Error(fmt::format("invalid module: unknown section id {} (at byte {})", id, section.pos));
     if (id != Custom) {
       if (kRank[id] <= lastRank)
@@ -371,12 +318,9 @@ std::map<uint64_t, std::string> checkBinaryModule(const std::vector<char>& bytes
       lastRank = kRank[id];
     }
     switch (id) {
-      case Custom: {
-        section.what = "custom section name";
-        std::string name = section.name();
-        if (!isUtf8(name)) throw Error("invalid module: custom section name '" + printableName(name) + "' is not UTF-8");
+      case Custom:
+        if (!isUtf8(span.name)) throw Error("invalid module: custom section name '" + printableName(span.name) + "' is not UTF-8");
         break;
-      }
       case Import: section.what = "import section"; readImports(section, counts); break;
       case Function: section.what = "function section"; counts.defined[FunctionKind] = section.u32(); break;
       case Table: section.what = "table section"; counts.defined[TableKind] = section.u32(); break;

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "io/binary_cursor.h"
 #include "wasm_ckpt/error.h"
 
 namespace wasm_ckpt {
@@ -18,32 +19,19 @@ void appendLeb(std::vector<char>& out, uint64_t value) {
 
 std::vector<SectionSpan> binarySections(const std::vector<char>& bytes) {
   if (bytes.size() < 8 || std::memcmp(bytes.data(), "\0asm", 4) != 0) throw Error("not a binary module");
-  size_t at = 8;
-  auto leb = [&]() {
-    uint64_t value = 0;
-    for (int shift = 0;; shift += 7) {
-      if (at >= bytes.size() || shift > 28) throw Error("a section header of the module is damaged");
-      uint8_t byte = uint8_t(bytes[at++]);
-      value |= uint64_t(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return value;
-    }
-  };
+  Cursor module{reinterpret_cast<const uint8_t*>(bytes.data()), 8, bytes.size(), "section header"};
   std::vector<SectionSpan> sections;
-  while (at < bytes.size()) {
+  while (!module.atEnd()) {
     SectionSpan span;
-    span.start = at;
-    span.id = uint8_t(bytes[at++]);
-    uint64_t size = leb();
-    if (size > bytes.size() - at) throw Error("a section of the module runs past its end");
-    span.end = at + size;
+    span.start = module.pos;
+    span.id = module.byte();
+    Cursor section = module.sub(module.u32(), "section");
+    span.end = section.end;
     if (span.id == 0) {
-      uint64_t length = leb();
-      if (length > span.end - at) throw Error("a custom section's name runs past the section");
-      span.name.assign(bytes.begin() + at, bytes.begin() + at + length);
-      at += length;
+      section.what = "custom section name";
+      span.name = section.name();
     }
-    span.payload = at;
-    at = span.end;
+    span.payload = section.pos;
     sections.push_back(std::move(span));
   }
   return sections;
