@@ -211,9 +211,6 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   plan.saveLiveLocalsOnly = options.strategy == Strategy::Lean;
   clock.finished("plan");
 
-  // What the program may grow its memory to: the injector lifts the declared maximum.
-  uint32_t memoryLimitPages = module.memory.hasMax() ? uint32_t(std::min<uint64_t>(module.memory.max, kMaxMemoryPages))
-                                                     : kMaxMemoryPages;
   auto injected = injectRuntime(module);
   if (!injected.hasStart)
     report.warnings.push_back("the module exports no _start function: the run-time contract (WASM_CKPT_*) is inactive");
@@ -348,7 +345,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   metadata.functions = std::move(layouts);
   metadata.globals = injected.savedGlobals;
   metadata.runtime = locateRuntime(module);
-  metadata.memoryLimitPages = memoryLimitPages;
+  metadata.memoryLimitPages = injected.memoryLimitPages;
   metadata.provenance = {kToolVersion,          options.sourceHash,       options.optimizeLevel,
                          options.separateRewindCopies, options.hugeFunctionSize, options.pollFreeWork,
                          options.functions,    options.exclude};

@@ -20,6 +20,7 @@
 #include "runtime/runtime_names.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/module_io.h"
+#include "wasm_ckpt/snapshot.h"
 #include "wasm_ckpt/snapshot_layout.h"
 
 namespace wasm_ckpt {
@@ -30,7 +31,6 @@ namespace {
 using namespace wasm;
 
 constexpr const char* kWasi = "wasi_snapshot_preview1";
-constexpr uint64_t kWasm32MaxPages = 65536;
 // The window borrowed at address 0 is kept on the wasm stack by a recursive function, one chunk
 // of this many i64 locals per level. Larger chunks mean fewer levels (less engine stack on top
 // of the window itself) but more code: 32 words give 16 levels for 4 KiB and about 550 bytes of
@@ -70,6 +70,7 @@ public:
     addSegments();
     redirectProcExit();
     virtualizeMemorySize();
+    result.memoryLimitPages = uint32_t(memoryLimit.addr);
     result.importedMemoryMax = module.memory.imported() && module.memory.hasMax();
     mapImports();
     findStart();
@@ -90,7 +91,7 @@ private:
   Address rodataOrigin = 0;
   Index rodataSize = 0;
   Name originalStart;
-  Address memoryLimit = Address(kWasm32MaxPages); // in pages: what the program may grow its memory to
+  Address memoryLimit = Address(kMaxMemoryPages); // in pages: what the program may grow its memory to
 
   void ensureExportedMemory() {
     if (!module.memory.exists) {
@@ -183,7 +184,7 @@ private:
   // gives it. Call before the run-time functions are copied in: only the program's own code is
   // redirected.
   void virtualizeMemorySize() {
-    if (module.memory.hasMax()) memoryLimit = std::min(module.memory.max, Address(kWasm32MaxPages));
+    if (module.memory.hasMax()) memoryLimit = std::min(module.memory.max, Address(kMaxMemoryPages));
     if (!module.memory.imported()) module.memory.max = Memory::kUnlimitedSize;
     struct Redirect : PostWalker<Redirect> {
       Builder* builder;

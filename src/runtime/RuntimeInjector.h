@@ -18,6 +18,8 @@ struct InjectedRuntime {
   // The module imports its memory with a maximum size, which stays (the injector lifts the
   // maximum of a memory the module defines): a checkpoint at that size cannot be written.
   bool importedMemoryMax = false;
+  // What the program may grow its memory to, in pages: its declared maximum, or wasm32's.
+  uint32_t memoryLimitPages = 0;
 };
 
 // Call before the passes run: they emit calls to the run-time functions and globals.
