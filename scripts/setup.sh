@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-packages=(g++ cmake make binaryen libcli11-dev libfmt-dev libspdlog-dev libgtest-dev
+packages=(g++ cmake make binaryen libcli11-dev libfmt-dev libspdlog-dev libgtest-dev nlohmann-json3-dev
           clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 rustc libstd-rust-dev-wasm32 dpkg-dev wabt time)
 missing=()
 for p in "${packages[@]}"; do
