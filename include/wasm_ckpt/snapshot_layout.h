@@ -9,9 +9,12 @@
 #ifndef WASM_CKPT_SNAPSHOT_LAYOUT_H
 #define WASM_CKPT_SNAPSHOT_LAYOUT_H
 
-/* ---- file layout: [header][frames][globals][stored pages] , all little-endian ---- */
+/* ---- file layout: [header][files][frames][globals][stored pages] , all little-endian ----
+ * Version 1 had no files section (HDR_FILES_SIZE was a reserved 0); the tool reads it as a
+ * snapshot with no open files, the run-time code refuses it. */
 #define SNAPSHOT_MAGIC 0x54504B434D534157ull /* "WASMCKPT" read as a little-endian u64 */
-#define SNAPSHOT_VERSION 1u
+#define SNAPSHOT_VERSION 2u
+#define SNAPSHOT_VERSION_NO_FILES 1u
 #define SNAPSHOT_HEADER_SIZE 64u
 
 /* header field offsets */
@@ -27,13 +30,46 @@
 #define HDR_GLOBALS_SIZE 48u /* u32: bytes of the globals section */
 #define HDR_FRAME_COUNT 52u  /* u32 */
 #define HDR_FRAMES_SIZE 56u  /* u32: bytes of the frames section */
-#define HDR_RESERVED 60u     /* u32: 0 */
+#define HDR_FILES_SIZE 60u   /* u32: bytes of the files section (version 1: 0, no section) */
 
 /* frame record: [func index u32][resume id u32][payload size u32][payload] */
 #define FRAME_FUNC_INDEX 0u
 #define FRAME_RESUME_ID 4u
 #define FRAME_PAYLOAD_SIZE 8u
 #define FRAME_HEADER_SIZE 12u
+
+/* files section: [stdin bytes consumed u64][record count u32][0 u32][file records]
+ * The descriptors the program opened or changed, as the run-time code keeps them while the
+ * program runs (past the program's memory), each record a multiple of 4 bytes:
+ * [size u32][fd u32][kind u32][filetype u32][oflags u32][fdflags u32][lookupflags u32][0 u32]
+ * [rights base u64][rights inheriting u64][offset u64][dir length u32][path length u32]
+ * [dir bytes][path bytes][zero padding] */
+#define FILES_STDIN_READ 0u
+#define FILES_COUNT 8u
+#define FILES_HEADER_SIZE 16u
+#define FILE_SIZE 0u
+#define FILE_FD 4u
+#define FILE_KIND 8u
+#define FILE_FILETYPE 12u   /* WASI filetype when opened (4: regular file, 3: directory) */
+#define FILE_OFLAGS 16u     /* as the program opened it (CREAT, EXCL, TRUNC apply only then) */
+#define FILE_FDFLAGS 20u    /* current: as opened, or as fd_fdstat_set_flags last set them */
+#define FILE_LOOKUPFLAGS 24u
+#define FILE_RIGHTS_BASE 32u
+#define FILE_RIGHTS_INHERITING 40u
+#define FILE_OFFSET 48u     /* regular files: fd_tell at the checkpoint */
+#define FILE_DIR_LEN 56u    /* the preopened directory's name, as the runtime reports it */
+#define FILE_PATH_LEN 60u   /* the path under it */
+#define FILE_RECORD_HEADER 64u
+/* kinds */
+#define FILE_KIND_OPENED 1u   /* opened by path under a preopened directory: reopened at restore */
+#define FILE_KIND_STREAM 2u   /* not opened by the program (stdin, stdout, ...) whose fdflags it
+                                 changed: the flags are set again at restore */
+#define FILE_KIND_SOCKET 3u   /* from sock_accept: cannot be restored, a checkpoint refuses */
+#define FILE_KIND_FOREIGN 4u  /* opened under a descriptor that is no preopened directory: cannot
+                                 be restored, a checkpoint refuses */
+#define FILE_KIND_MAX 4u
+#define WASI_FILETYPE_DIRECTORY 3u
+#define WASI_FILETYPE_REGULAR_FILE 4u
 
 /* checksum: FNV-1a-64 over 32-bit little-endian words */
 #define SNAPSHOT_HASH_SEED 0xcbf29ce484222325ull
@@ -89,6 +125,8 @@
 #define FLAG_PAGES_KNOWN 128u  /* SLOT_PROGRAM_PAGES holds the program's memory size (before the
                                   run-time code first grows memory past the program's, the program's
                                   size is the memory's) */
+#define FLAG_FILES_LOST 512u   /* a descriptor could not be recorded (no memory for the table): a
+                                  checkpoint refuses */
 #define FLAG_IN_MEMORY 256u    /* the snapshot being restored is the one just written, in memory
                                   past the program's (checkpoint-and-continue) */
 
@@ -115,7 +153,10 @@
 #define SLOT_PROGRAM_PAGES 16u    /* the program's memory size in pages, where FLAG_PAGES_KNOWN */
 #define SLOT_READ_BASE 17u        /* with FLAG_IN_MEMORY: the address of the snapshot's header */
 #define SLOT_KEEP 18u             /* WASM_CKPT_KEEP: snapshot generations to keep (0 or 1: one) */
-#define RUNTIME_I32_SLOTS 19u
+#define SLOT_FILES_BYTES 19u      /* bytes of file records in the descriptor table */
+#define SLOT_FILES_CAP 20u        /* bytes reserved for the descriptor table just past the program's
+                                     memory (0: none yet); a multiple of the page size */
+#define RUNTIME_I32_SLOTS 21u
 /* i64 slots */
 #define SLOT_POLLS 0u
 #define SLOT_POLLS_BEFORE 1u
@@ -125,7 +166,8 @@
 #define SLOT_EVERY_NS 5u      /* WASM_CKPT_EVERY in nanoseconds */
 #define SLOT_LAST_CKPT_NS 6u  /* when this run started or last checkpointed */
 #define SLOT_PAUSE_FROM_NS 7u /* when the checkpoint being taken began (its poll) */
-#define RUNTIME_I64_SLOTS 8u
+#define SLOT_STDIN_READ 8u    /* bytes the program has read from descriptor 0 since the first run */
+#define RUNTIME_I64_SLOTS 9u
 
 /* Memory the run-time code borrows at address 0 while the program is live: its contents are
  * kept in wasm locals of a generated recursive function and put back (RuntimeInjector.cpp).
@@ -148,6 +190,7 @@
 #define RIGHT_FD_WRITE (1ull << 6)
 #define RIGHT_FD_FILESTAT_GET (1ull << 21)
 #define OFLAG_CREAT 1u
+#define OFLAG_DIRECTORY 2u
 #define OFLAG_EXCL 4u
 #define OFLAG_TRUNC 8u
 

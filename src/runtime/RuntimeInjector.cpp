@@ -5,13 +5,14 @@
 // shared with the module's own (or added), and each intrinsic call is replaced by what it stands
 // for in this module: a runtime global, a constant, memory.init from a passive segment, or a
 // function generated here (for this module's globals, and for borrowing the window at address
-// 0). Finally _start is wrapped, and the program's calls to proc_exit go through the run-time
-// code first, as does its memory.grow where the module declared a maximum memory size (the
-// instrumented module declares none: a checkpoint grows memory past the program's to write the
-// snapshot).
+// 0). Finally _start is wrapped, and the program's calls to proc_exit and to the WASI functions
+// that change its descriptors go through the run-time code first, as do its memory.grow and
+// memory.size (the instrumented module declares no maximum: a checkpoint grows memory past the
+// program's to write the snapshot).
 #include "runtime/RuntimeInjector.h"
 
 #include <map>
+#include <set>
 
 #include "ir/module-utils.h"
 #include "wasm-builder.h"
@@ -68,7 +69,7 @@ public:
     ensureExportedMemory();
     addGlobals();
     addSegments();
-    redirectProcExit();
+    redirectWasiCalls();
     virtualizeMemorySize();
     result.memoryLimitPages = uint32_t(memoryLimit.addr);
     result.importedMemoryMax = module.memory.imported() && module.memory.hasMax();
@@ -92,6 +93,7 @@ private:
   Index rodataSize = 0;
   Name originalStart;
   Address memoryLimit = Address(kMaxMemoryPages); // in pages: what the program may grow its memory to
+  std::set<Name> programWasi;       // the WASI functions the program imports
 
   void ensureExportedMemory() {
     if (!module.memory.exists) {
@@ -148,32 +150,53 @@ private:
     module.memory.segments.push_back(std::move(baked));
   }
 
-  // The program's exits pass through the run-time code (for WASM_CKPT_VERBOSE's statistics).
-  void redirectProcExit() {
-    Name procExit;
+  // The program's calls to these WASI functions go through the run-time code's function of the
+  // same export name first: proc_exit for WASM_CKPT_VERBOSE's statistics, the others to keep the
+  // descriptor table (ckpt_runtime.c) and count what the program reads from descriptor 0. Calls,
+  // table entries and re-exports alike. Call before the run-time functions are copied in: only
+  // the program's own code is redirected.
+  static constexpr const char* kRedirected[] = {"proc_exit", "path_open", "fd_close", "fd_renumber",
+                                                "fd_fdstat_set_flags", "sock_accept", "fd_read"};
+
+  void redirectWasiCalls() {
+    std::map<Name, Name> redirect; // the module's WASI import -> the run-time function
     for (auto& func : module.functions) {
-      if (func->imported() && func->module == kWasi && func->base == "proc_exit") procExit = func->name;
-    }
-    if (!procExit.is()) return;
-    struct Redirect : PostWalker<Redirect> {
-      Name from;
-      void visitCall(Call* call) {
-        if (call->target == from) call->target = runtime::procExit();
+      if (!func->imported() || func->module != kWasi) continue;
+      for (const char* base : kRedirected) {
+        if (func->base == base) redirect[func->name] = runtime::functionName(base);
       }
-    } redirect;
-    redirect.from = procExit;
+      programWasi.insert(func->base);
+    }
+    if (redirect.empty()) return;
+    struct Redirect : PostWalker<Redirect> {
+      const std::map<Name, Name>* redirect;
+      void visitCall(Call* call) {
+        if (auto found = redirect->find(call->target); found != redirect->end()) call->target = found->second;
+      }
+      void visitRefFunc(RefFunc* ref) {
+        if (auto found = redirect->find(ref->func); found != redirect->end()) ref->func = found->second;
+      }
+    } walker;
+    walker.redirect = &redirect;
     for (auto& func : module.functions) {
-      if (!func->imported()) redirect.walkFunction(func.get());
+      if (!func->imported()) walker.walkFunction(func.get());
     }
     for (auto& elem : module.elementSegments) {
-      for (auto*& item : elem->data) {
-        if (auto* ref = item->dynCast<RefFunc>(); ref && ref->func == procExit)
-          throw Error("unsupported: proc_exit is referenced from a table");
-      }
+      for (auto*& item : elem->data) walker.walk(item);
     }
     for (auto& exp : module.exports) {
-      if (exp->kind == ExternalKind::Function && exp->value == procExit) exp->value = runtime::procExit();
+      if (exp->kind != ExternalKind::Function) continue;
+      if (auto found = redirect.find(exp->value); found != redirect.end()) exp->value = found->second;
     }
+  }
+
+  // The WASI functions that only the descriptor table uses, and what must be imported for the
+  // program to need them: a program that imports none of the latter never adds to the table, so
+  // these become stubs that fail with ENOSYS instead of new imports its runtime may lack.
+  bool importsOnlyIfUsed(Name base) const {
+    if (base == "sock_accept" || base == "fd_fdstat_set_flags") return programWasi.count(base) == 0;
+    if (base == "fd_tell" || base == "fd_renumber") return programWasi.count(Name("path_open")) == 0;
+    return false;
   }
 
   // A checkpoint appends the frame records to memory, past the program's pages (ckpt_runtime.c),
@@ -208,6 +231,13 @@ private:
       Name existing;
       for (auto& mine : module.functions) {
         if (mine->imported() && mine->module == kWasi && mine->base == func->base) existing = mine->name;
+      }
+      if (!existing.is() && importsOnlyIfUsed(func->base)) {
+        // The stub keeps the import's signature and returns ENOSYS.
+        Name name("wasm_ckpt$unused." + std::string(func->base.str));
+        auto stub = Builder::makeFunction(name, func->type, {}, builder.makeConst(Literal(int32_t(52))));
+        renamed[func->name] = module.addFunction(std::move(stub))->name;
+        continue;
       }
       if (existing.is()) {
         if (module.getFunction(existing)->type != func->type)

@@ -71,6 +71,13 @@ WASI(environ_get) u32 wasi_environ_get(u32 environ, u32 buf);
 WASI(clock_time_get) u32 wasi_clock_time_get(u32 clock, u64 precision, u32 time_out);
 WASI(random_get) u32 wasi_random_get(u32 buf, u32 len);
 WASI(proc_exit) _Noreturn void wasi_proc_exit(u32 code);
+/* The descriptor table's (see "the descriptor table" below). Where the program imports none of
+ * the calls that add to it, the injector gives these stubs that fail with ENOSYS, so that a
+ * program that opens no file imports nothing more than it did. */
+WASI(fd_tell) u32 wasi_fd_tell(u32 fd, u32 offset_out);
+WASI(fd_renumber) u32 wasi_fd_renumber(u32 from, u32 to);
+WASI(fd_fdstat_set_flags) u32 wasi_fd_fdstat_set_flags(u32 fd, u32 flags);
+WASI(sock_accept) u32 wasi_sock_accept(u32 fd, u32 flags, u32 fd_out);
 
 /* ---- run-time state: wasm globals (slots are defined in snapshot_layout.h) ---- */
 #define G32(slot) ckpt_get_i32(slot)
@@ -338,6 +345,163 @@ static void set_program_pages(u32 pages) {
   S32(SLOT_FLAGS, G32(SLOT_FLAGS) | FLAG_PAGES_KNOWN);
 }
 
+/* ---- the descriptor table ----
+ * The files the program opens through WASI survive a restore: the program's calls to path_open,
+ * fd_close, fd_renumber, fd_fdstat_set_flags and sock_accept come here first (the injector
+ * redirects them), and each descriptor they create or change gets a record (its layout is the
+ * snapshot's, FILE_* in snapshot_layout.h): where it was opened, how, and its flags. The records
+ * live just past the program's memory, in SLOT_FILES_CAP bytes reserved on first use, and move up
+ * when the program grows its memory. A checkpoint copies them into the snapshot with each
+ * regular file's offset; a restore reopens each file by its path under the same preopened
+ * directory (without CREAT, EXCL or TRUNC), seeks to the offset and gives it its descriptor
+ * number back, before the program runs again. Reads from descriptor 0 are counted, so that a
+ * migration can feed the resumed run the rest of its input. */
+#define FILES_SCRATCH 8192u /* kept free after the records, for a preopened directory's name */
+
+static u32 files_base(void) { return G32(SLOT_PROGRAM_PAGES) * PAGE; }
+
+/* Ensures the table's area holds 'bytes' bytes of records plus FILES_SCRATCH; returns its base. */
+static u32 files_reserve(u32 bytes) {
+  u64 need = ((u64)bytes + FILES_SCRATCH + PAGE - 1) / PAGE * PAGE;
+  if (need > G32(SLOT_FILES_CAP)) {
+    u32 program = ckpt_memory_size();
+    u64 end = (u64)program * PAGE + need, have = mem_bytes();
+    if (end > 0xffffffffull) return 0;
+    if (end > have && __builtin_wasm_memory_grow(0, (u32)((end - have) / PAGE)) == (unsigned long)-1) return 0;
+    if (!G32(SLOT_FILES_CAP)) set_program_pages(program);
+    S32(SLOT_FILES_CAP, (u32)need);
+  }
+  return files_base();
+}
+
+/* The record of descriptor 'fd', or 0. */
+static u32 file_record(u32 fd) {
+  u32 base = files_base(), end = base + G32(SLOT_FILES_BYTES);
+  if (!G32(SLOT_FILES_CAP)) return 0;
+  for (u32 r = base; r < end; r += ld32(r + FILE_SIZE))
+    if (ld32(r + FILE_FD) == fd) return r;
+  return 0;
+}
+
+static void file_forget(u32 fd) {
+  u32 r = file_record(fd);
+  if (!r) return;
+  u32 size = ld32(r + FILE_SIZE), end = files_base() + G32(SLOT_FILES_BYTES);
+  copy_bytes(r, r + size, end - r - size);
+  S32(SLOT_FILES_BYTES, G32(SLOT_FILES_BYTES) - size);
+}
+
+/* Starts a record for 'fd' at the table's end, with room for 'text' bytes after its header;
+ * returns its address (0: no memory for it, which a checkpoint then reports). */
+static u32 file_begin(u32 fd, u32 kind, u32 text) {
+  file_forget(fd);
+  u32 used = G32(SLOT_FILES_BYTES);
+  u32 base = files_reserve(used + FILE_RECORD_HEADER + text + 4);
+  if (!base) {
+    S32(SLOT_FLAGS, G32(SLOT_FLAGS) | FLAG_FILES_LOST);
+    return 0;
+  }
+  u32 r = base + used;
+  fill_zero(r, FILE_RECORD_HEADER);
+  st32(r + FILE_FD, fd);
+  st32(r + FILE_KIND, kind);
+  return r;
+}
+
+static void file_commit(u32 r) {
+  u32 size = (FILE_RECORD_HEADER + ld32(r + FILE_DIR_LEN) + ld32(r + FILE_PATH_LEN) + 3) & ~3u;
+  fill_zero(r + FILE_RECORD_HEADER + ld32(r + FILE_DIR_LEN) + ld32(r + FILE_PATH_LEN), 3);
+  st32(r + FILE_SIZE, size);
+  S32(SLOT_FILES_BYTES, G32(SLOT_FILES_BYTES) + size);
+}
+
+/* The name of preopened directory 'fd' at 'dst' (at most 'room' bytes), without the NUL some
+ * runtimes count; returns its length, or -1 if 'fd' is no preopened directory. */
+static i32 preopen_name(u32 fd, u32 dst, u32 room) {
+  if (wasi_fd_prestat_get(fd, dst) != 0 || ld8(dst) != 0) return -1;
+  u32 n = ld32(dst + 4);
+  if (n > room || wasi_fd_prestat_dir_name(fd, dst, n) != 0) return -1;
+  while (n > 0 && ld8(dst + n - 1) == 0) n--;
+  return (i32)n;
+}
+
+__attribute__((export_name("path_open"))) u32 ckpt_path_open(u32 dirfd, u32 lookup, u32 path, u32 path_len, u32 oflags,
+                                                               u64 rights_base, u64 rights_inheriting, u32 fdflags, u32 fd_out) {
+  u32 err = wasi_path_open(dirfd, lookup, path, path_len, oflags, rights_base, rights_inheriting, fdflags, fd_out);
+  if (err != 0) return err;
+  u32 fd = ld32(fd_out);
+  /* Under a directory the program opened: the same preopen, the paths joined. */
+  u32 parent = file_record(dirfd);
+  u32 parent_dir = parent ? ld32(parent + FILE_DIR_LEN) : 0, parent_path = parent ? ld32(parent + FILE_PATH_LEN) : 0;
+  u32 r = file_begin(fd, FILE_KIND_OPENED, (parent ? parent_dir + parent_path + 1 : FILES_SCRATCH / 2) + path_len);
+  if (!r) return 0;
+  parent = file_record(dirfd); /* the table may have moved */
+  u32 text = r + FILE_RECORD_HEADER, dir_len, prefix = 0;
+  if (parent && ld32(parent + FILE_KIND) == FILE_KIND_OPENED) {
+    dir_len = parent_dir;
+    copy_bytes(text, parent + FILE_RECORD_HEADER, parent_dir + parent_path);
+    prefix = parent_path;
+    st8(text + dir_len + prefix++, '/');
+  } else {
+    i32 n = preopen_name(dirfd, text, FILES_SCRATCH / 2);
+    if (n < 0) st32(r + FILE_KIND, FILE_KIND_FOREIGN);
+    dir_len = n < 0 ? 0 : (u32)n;
+  }
+  copy_bytes(text + dir_len + prefix, path, path_len);
+  st32(r + FILE_DIR_LEN, dir_len);
+  st32(r + FILE_PATH_LEN, prefix + path_len);
+  st32(r + FILE_OFLAGS, oflags);
+  st32(r + FILE_FDFLAGS, fdflags);
+  st32(r + FILE_LOOKUPFLAGS, lookup);
+  st64(r + FILE_RIGHTS_BASE, rights_base);
+  st64(r + FILE_RIGHTS_INHERITING, rights_inheriting);
+  /* fd_filestat_get writes 64 bytes; the filetype is at 16. The scratch after the record is
+   * free (FILES_SCRATCH). */
+  u32 stat = (r + FILE_RECORD_HEADER + dir_len + prefix + path_len + 7 + 8) & ~7u;
+  st32(r + FILE_FILETYPE, wasi_fd_filestat_get(fd, stat) == 0 ? ld8(stat + 16) : 0);
+  file_commit(r);
+  return 0;
+}
+
+__attribute__((export_name("fd_close"))) u32 ckpt_fd_close(u32 fd) {
+  u32 err = wasi_fd_close(fd);
+  if (err == 0) file_forget(fd);
+  return err;
+}
+
+__attribute__((export_name("fd_renumber"))) u32 ckpt_fd_renumber(u32 from, u32 to) {
+  u32 err = wasi_fd_renumber(from, to);
+  if (err != 0 || from == to) return err;
+  file_forget(to);
+  u32 r = file_record(from);
+  if (r) st32(r + FILE_FD, to);
+  return 0;
+}
+
+__attribute__((export_name("fd_fdstat_set_flags"))) u32 ckpt_fd_fdstat_set_flags(u32 fd, u32 flags) {
+  u32 err = wasi_fd_fdstat_set_flags(fd, flags);
+  if (err != 0) return err;
+  u32 r = file_record(fd);
+  if (!r && (r = file_begin(fd, FILE_KIND_STREAM, 0)) != 0) file_commit(r);
+  if (r) st32(r + FILE_FDFLAGS, flags);
+  return 0;
+}
+
+__attribute__((export_name("sock_accept"))) u32 ckpt_sock_accept(u32 fd, u32 flags, u32 fd_out) {
+  u32 err = wasi_sock_accept(fd, flags, fd_out);
+  if (err != 0) return err;
+  u32 r = file_begin(ld32(fd_out), FILE_KIND_SOCKET, 0);
+  if (r) file_commit(r);
+  return 0;
+}
+
+/* Counts what the program reads from descriptor 0 (unless a file took that number). */
+__attribute__((export_name("fd_read"))) u32 ckpt_fd_read(u32 fd, u32 iovs, u32 iovs_len, u32 nread) {
+  u32 err = wasi_fd_read(fd, iovs, iovs_len, nread);
+  if (err == 0 && fd == 0 && !file_record(0)) S64(SLOT_STDIN_READ, G64(SLOT_STDIN_READ) + ld32(nread));
+  return err;
+}
+
 /* Sets the countdown to the next slow poll from the settings of this run. */
 static void arm_countdown(void) {
   u64 next = 0x40000000u;
@@ -402,6 +566,170 @@ static void seek_stream(u32 pos) {
     die(EXIT_SNAPSHOT_REJECTED, RO("cannot seek in snapshot"), 0, 0, 0, 0);
 }
 
+/* ---- the descriptor table at a checkpoint and at a restore ---- */
+
+/* "DIR/PATH", NUL-terminated, at 'dst'; returns 'dst'. */
+static u32 file_name(u32 r, u32 dst) {
+  u32 dir = ld32(r + FILE_DIR_LEN), path = ld32(r + FILE_PATH_LEN), p = dst;
+  p = put_bytes(p, r + FILE_RECORD_HEADER, dir);
+  if (dir && ld8(p - 1) != '/') st8(p++, '/');
+  p = put_bytes(p, r + FILE_RECORD_HEADER + dir, path);
+  st8(p, 0);
+  return dst;
+}
+
+/* Copies the table to 'dst' as the snapshot's files section, each regular file's offset taken
+ * now; a descriptor that cannot be restored stops the checkpoint. */
+static void save_files(u32 dst, u32 scratch) {
+  u32 bytes = G32(SLOT_FILES_BYTES), count = 0;
+  if (flag(FLAG_FILES_LOST))
+    die(EXIT_IO_ERROR, RO("cannot checkpoint: a descriptor the program opened could not be recorded (out of memory)"), 0, 0, 0, 0);
+  fill_zero(dst, FILES_HEADER_SIZE);
+  st64(dst + FILES_STDIN_READ, G64(SLOT_STDIN_READ));
+  if (bytes) copy_bytes(dst + FILES_HEADER_SIZE, files_base(), bytes);
+  for (u32 r = dst + FILES_HEADER_SIZE; r < dst + FILES_HEADER_SIZE + bytes; r += ld32(r + FILE_SIZE), count++) {
+    u32 kind = ld32(r + FILE_KIND), fd = ld32(r + FILE_FD);
+    if (kind == FILE_KIND_SOCKET)
+      die(EXIT_IO_ERROR, RO("cannot checkpoint: a socket from sock_accept cannot be restored, descriptor"), 0, 0, NUM_DECIMAL, fd);
+    if (kind == FILE_KIND_FOREIGN)
+      die(EXIT_IO_ERROR, RO("cannot checkpoint: this file was opened under a descriptor that is no preopened directory:"),
+          file_name(r, scratch), 0, 0, 0);
+    if (kind == FILE_KIND_OPENED && ld32(r + FILE_FILETYPE) == WASI_FILETYPE_REGULAR_FILE) {
+      u32 err = wasi_fd_tell(fd, r + FILE_OFFSET);
+      if (err != 0) die(EXIT_IO_ERROR, RO("cannot checkpoint: cannot tell the offset of"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
+    }
+  }
+  st32(dst + FILES_COUNT, count);
+}
+
+/* Checks the records read to the table (a snapshot from elsewhere is not trusted). */
+static void check_files(u32 count) {
+  u32 base = files_base(), end = base + G32(SLOT_FILES_BYTES), n = 0;
+  for (u32 r = base; r < end; n++) {
+    u32 size = ld32(r + FILE_SIZE), kind = ld32(r + FILE_KIND);
+    u64 text = (u64)ld32(r + FILE_DIR_LEN) + ld32(r + FILE_PATH_LEN);
+    if (size < FILE_RECORD_HEADER || size % 4 || size > end - r || text > size - FILE_RECORD_HEADER ||
+        (kind != FILE_KIND_OPENED && kind != FILE_KIND_STREAM) || (kind == FILE_KIND_OPENED && ld32(r + FILE_PATH_LEN) == 0))
+      die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (file records)"), 0, 0, 0, 0);
+    for (u32 q = base; q < r; q += ld32(q + FILE_SIZE))
+      if (ld32(q + FILE_FD) == ld32(r + FILE_FD)) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (file records)"), 0, 0, 0, 0);
+    r += size;
+  }
+  if (n != count) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (file records)"), 0, 0, 0, 0);
+}
+
+/* The preopened directory named like record 'r''s, or -1. */
+static i32 find_preopen(u32 r, u32 scratch) {
+  u32 dir = ld32(r + FILE_DIR_LEN);
+  for (u32 fd = 3; fd < 1024; fd++) {
+    i32 n = preopen_name(fd, scratch, 4096);
+    if (n < 0) {
+      if (wasi_fd_prestat_get(fd, scratch) == 8 /* EBADF: past the last one */) return -1;
+      continue;
+    }
+    u32 k = 0;
+    while (k < dir && (u32)n == dir && ld8(scratch + k) == ld8(r + FILE_RECORD_HEADER + k)) k++;
+    if ((u32)n == dir && k == dir) return (i32)fd;
+  }
+  return -1;
+}
+
+/* "APPEND,NONBLOCK": the names of WASI fdflags 'flags' at 'dst'. */
+static u32 fdflag_names(u32 dst, u32 flags) {
+  u32 names = RO("APPEND\0DSYNC\0NONBLOCK\0RSYNC\0SYNC\0"), p = dst;
+  for (u32 bit = 0; bit < 5; bit++, names += str_len(names) + 1) {
+    if (!(flags & (1u << bit))) continue;
+    if (p != dst) st8(p++, ',');
+    p = put_str(p, names);
+  }
+  st8(p, 0);
+  return dst;
+}
+
+/* Makes 'fd' the number of 'target' (the record 'r', for messages): WASI's fd_renumber needs
+ * the target number open in some runtimes (Node's), so free numbers below it are filled with
+ * placeholders (the same file opened again, without rights) until one lands on it. */
+static void give_number(u32 fd, u32 target, u32 dirfd, u32 r, u32 scratch) {
+  if (fd == target || wasi_fd_renumber(fd, target) == 0) return;
+  u32 held = scratch + G32(SLOT_FILES_BYTES) + 4200, count = 0, out = held - 8;
+  for (;;) {
+    u32 err = wasi_path_open(dirfd, ld32(r + FILE_LOOKUPFLAGS), r + FILE_RECORD_HEADER + ld32(r + FILE_DIR_LEN),
+                             ld32(r + FILE_PATH_LEN), ld32(r + FILE_OFLAGS) & OFLAG_DIRECTORY, 0, 0, 0, out);
+    if (err != 0 || count >= 1024)
+      die(EXIT_SNAPSHOT_REJECTED, RO("cannot give back the descriptor number of"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
+    u32 p = ld32(out);
+    if (p == target) break;
+    if (p > target) die(EXIT_SNAPSHOT_REJECTED, RO("cannot give back the descriptor number of"), file_name(r, scratch),
+                        RO(", number"), NUM_DECIMAL, target);
+    st32(held + 4 * count++, p);
+  }
+  u32 err = wasi_fd_renumber(fd, target);
+  if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot give back the descriptor number of"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
+  for (u32 i = 0; i < count; i++) wasi_fd_close(ld32(held + 4 * i));
+}
+
+/* Reopens the table's files (in ascending descriptor order, so that placeholders never take a
+ * number still to be given back) and sets again the flags the program set on other descriptors.
+ * 'scratch' is the free space after the records (read_files reserved it): a file's name there,
+ * then a preopened directory's name, then the placeholders. */
+static void reopen_files(u32 scratch) {
+  u32 base = files_base(), end = base + G32(SLOT_FILES_BYTES), last = 0, started = 0;
+  u32 names = scratch + G32(SLOT_FILES_BYTES) + 16;
+  for (;;) {
+    u32 r = 0;
+    for (u32 q = base; q < end; q += ld32(q + FILE_SIZE)) {
+      u32 fd = ld32(q + FILE_FD);
+      if ((!started || fd > last) && (!r || fd < ld32(r + FILE_FD))) r = q;
+    }
+    if (!r) return;
+    u32 target = ld32(r + FILE_FD), flags = ld32(r + FILE_FDFLAGS);
+    started = 1;
+    last = target;
+    if (ld32(r + FILE_KIND) == FILE_KIND_STREAM) {
+      if (wasi_fd_fdstat_set_flags(target, flags) != 0)
+        say(names, RO("warning: the destination refuses the descriptor flags"), fdflag_names(scratch, flags),
+            RO(" the program set on descriptor"), NUM_DECIMAL, target);
+      continue;
+    }
+    i32 dirfd = find_preopen(r, names);
+    if (dirfd < 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot reopen a file: its preopened directory is missing:"), file_name(r, scratch), 0, 0, 0);
+    if (preopen_name(target, names, 4096) >= 0)
+      die(EXIT_SNAPSHOT_REJECTED, RO("cannot reopen a file under its number: a preopened directory has it:"), file_name(r, scratch),
+          RO(", number"), NUM_DECIMAL, target);
+    u32 dir = ld32(r + FILE_DIR_LEN), out = names;
+    u32 oflags = ld32(r + FILE_OFLAGS) & ~(OFLAG_CREAT | OFLAG_EXCL | OFLAG_TRUNC);
+    u32 err = wasi_path_open((u32)dirfd, ld32(r + FILE_LOOKUPFLAGS), r + FILE_RECORD_HEADER + dir, ld32(r + FILE_PATH_LEN), oflags,
+                             ld64(r + FILE_RIGHTS_BASE), ld64(r + FILE_RIGHTS_INHERITING), flags, out);
+    if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot reopen file"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
+    u32 fd = ld32(out);
+    if (ld32(r + FILE_FILETYPE) == WASI_FILETYPE_REGULAR_FILE) {
+      err = wasi_fd_seek(fd, (i64)ld64(r + FILE_OFFSET), 0, out);
+      if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot seek in reopened file"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
+    }
+    give_number(fd, target, (u32)dirfd, r, scratch);
+  }
+}
+
+/* Reads the snapshot's files section ('size' bytes, at the stream's position) into the table,
+ * with room after the records for what reopen_files needs. The files are reopened at the end of
+ * the restore, once the snapshot's own descriptor is closed and its number free. */
+static void read_files(u32 size) {
+  u32 at = FRAME_READ_AT;
+  read_exact(at, FILES_HEADER_SIZE);
+  S64(SLOT_STDIN_READ, ld64(at + FILES_STDIN_READ));
+  u32 count = ld32(at + FILES_COUNT), bytes = size - FILES_HEADER_SIZE;
+  S32(SLOT_FILES_BYTES, 0);
+  if (!bytes) {
+    if (count) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (file records)"), 0, 0, 0, 0);
+    return;
+  }
+  u32 base = bytes <= 0x10000000u ? files_reserve(2 * bytes + FILES_SCRATCH) : 0;
+  if (!base) die(EXIT_SNAPSHOT_REJECTED, RO("cannot grow memory for the descriptor table, bytes"), 0, 0, NUM_DECIMAL, bytes);
+  read_exact(base, bytes);
+  S32(SLOT_FILES_BYTES, bytes);
+  check_files(count);
+}
+
 /* Validates the header at address 0 and the whole stream's checksum, then positions the stream
  * at the first frame. On any mismatch the process exits before the program runs again. */
 static void open_snapshot_stream(u32 path) {
@@ -435,8 +763,10 @@ static void open_snapshot_stream(u32 path) {
     die(EXIT_SNAPSHOT_REJECTED, RO("snapshot was taken from another module"), 0, 0, 0, 0);
   u32 pages = ld32(h + HDR_MEMORY_PAGES), stored = ld32(h + HDR_STORED_PAGES);
   u32 frames_size = ld32(h + HDR_FRAMES_SIZE), globals_size = ld32(h + HDR_GLOBALS_SIZE);
-  u64 expect = (u64)SNAPSHOT_HEADER_SIZE + frames_size + globals_size + (u64)stored * (4 + PAGE);
-  if (expect != total || stored > pages || globals_size != ckpt_globals_size() ||
+  u32 files_size = ld32(h + HDR_FILES_SIZE);
+  u64 expect = (u64)SNAPSHOT_HEADER_SIZE + files_size + frames_size + globals_size + (u64)stored * (4 + PAGE);
+  if (expect != total || stored > pages || globals_size != ckpt_globals_size() || files_size < FILES_HEADER_SIZE ||
+      files_size % 4 ||
       ld32(h + HDR_FRAME_COUNT) == 0 || ld32(h + HDR_HEADER_SIZE) != SNAPSHOT_HEADER_SIZE)
     die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (sizes do not add up)"), 0, 0, 0, 0);
   if (pages == 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has no memory to restore into"), 0, 0, 0, 0);
@@ -465,6 +795,7 @@ static void open_snapshot_stream(u32 path) {
   }
   if (hash != checksum) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (checksum mismatch)"), 0, 0, 0, 0);
   seek_stream(SNAPSHOT_HEADER_SIZE);
+  read_files(files_size);
 }
 
 /* Called by each instrumented function's prologue while rewinding: reads that function's frame
@@ -487,7 +818,7 @@ __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u
     S32(SLOT_READ_POS, G32(SLOT_READ_POS) + FRAME_HEADER_SIZE + payload_size);
     return at;
   }
-  if (at + FRAME_HEADER_SIZE + payload_size + 16 > mem_bytes())
+  if ((u64)at + FRAME_HEADER_SIZE + payload_size + 16 > (u64)G32(SLOT_MEM_PAGES) * PAGE)
     die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore a frame of size"), 0, 0, NUM_DECIMAL, payload_size);
   read_exact(at + FRAME_HEADER_SIZE, payload_size);
   return at;
@@ -511,7 +842,7 @@ static void finish_restore(void) {
     return;
   }
   u32 gsize = ckpt_globals_size();
-  if (FRAME_READ_AT + gsize + 16 > mem_bytes()) die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore"), 0, 0, 0, 0);
+  if ((u64)FRAME_READ_AT + gsize + 16 > (u64)G32(SLOT_MEM_PAGES) * PAGE) die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore"), 0, 0, 0, 0);
   read_exact(FRAME_READ_AT, gsize);
   ckpt_restore_globals(FRAME_READ_AT);
   u32 pages = G32(SLOT_MEM_PAGES), stored = G32(SLOT_STORED_PAGES);
@@ -526,6 +857,8 @@ static void finish_restore(void) {
   }
   if (next < pages) fill_zero(next * PAGE, (pages - next) * PAGE);
   if (!flag(FLAG_BAKED)) wasi_fd_close(G32(SLOT_READ_FD));
+  /* Before the program runs again: a file that cannot be reopened stops the restore here. */
+  reopen_files(files_base() + G32(SLOT_FILES_BYTES));
   S32(SLOT_STATE, STATE_NORMAL);
   S64(SLOT_POLLS, 0);
   if (flag(FLAG_VERBOSE)) say_live(RO("restored; resuming at poll"), G64(SLOT_POLLS_BEFORE));
@@ -571,8 +904,13 @@ __attribute__((export_name("grow_memory"))) u32 ckpt_grow_memory(u32 pages) {
   u32 have = ckpt_memory_size();
   if (pages > ckpt_memory_limit() - have) return (u32)-1;
   if (!flag(FLAG_PAGES_KNOWN)) return (u32)__builtin_wasm_memory_grow(0, pages);
+  /* The descriptor table, if any, moves up to stay just past the program's memory. */
+  u32 table_pages = G32(SLOT_FILES_CAP) / PAGE;
   u32 real = (u32)__builtin_wasm_memory_size(0), want = have + pages;
-  if (want > real && __builtin_wasm_memory_grow(0, want - real) == (unsigned long)-1) return (u32)-1;
+  if ((u64)want + table_pages > 65536u) return (u32)-1;
+  if (want + table_pages > real && __builtin_wasm_memory_grow(0, want + table_pages - real) == (unsigned long)-1)
+    return (u32)-1;
+  if (table_pages && pages) copy_bytes(want * PAGE, have * PAGE, G32(SLOT_FILES_BYTES));
   u32 used_end = want < real ? want : real;
   if (used_end > have) fill_zero(have * PAGE, (used_end - have) * PAGE);
   S32(SLOT_PROGRAM_PAGES, want);
@@ -600,7 +938,7 @@ static void begin_checkpoint(void) {
   set_program_pages(pages);
   S32(SLOT_MEM_PAGES, pages);
   S32(SLOT_FRAMES_LEFT, 0);
-  u32 base = pages * PAGE;
+  u32 base = pages * PAGE + G32(SLOT_FILES_CAP); /* past the descriptor table */
   ensure_memory(base + PAGE);
   S64(SLOT_PAUSE_FROM_NS, now_ns(base));
   S32(SLOT_FRAMES_BASE, base);
@@ -637,14 +975,15 @@ static void rotate_generations(u32 dirfd, u32 rel, u32 keep, u32 scratch) {
 
 /* After the stack has unwound into the _start wrapper: lay out and write the snapshot, then
  * exit, or, with WASM_CKPT_CONTINUE, set up the rewind from the snapshot just laid out and
- * return. Layout in memory past the program's pages: [frames as unwound][header][frames
+ * return. Layout in memory past the program's pages and the descriptor table: [frames as unwound][header][files][frames
  * outermost-first][globals][page indices][work area]. */
 static void write_checkpoint(void) {
   u32 pages = G32(SLOT_MEM_PAGES);
   u32 src_begin = G32(SLOT_FRAMES_BASE), src_end = G32(SLOT_FRAMES_END);
   u32 frame_count = G32(SLOT_FRAMES_LEFT);
   u32 header = (src_end + 15) & ~15u;
-  u32 frames = header + SNAPSHOT_HEADER_SIZE;
+  u32 files = header + SNAPSHOT_HEADER_SIZE, files_size = FILES_HEADER_SIZE + G32(SLOT_FILES_BYTES);
+  u32 frames = files + files_size;
   ensure_memory(frames + (src_end - src_begin) + ckpt_globals_size() + pages * 4 + 4 * PAGE);
   /* Reverse the records: innermost was written first, the restore wants outermost first. */
   u32 out = frames;
@@ -667,6 +1006,7 @@ static void write_checkpoint(void) {
   S32(SLOT_RODATA, work);
   work += (ckpt_rodata_size() + 15) & ~15u;
   ensure_memory(work + G32(SLOT_WINDOW_BYTES) + 4 * PAGE); /* the environment fits the window */
+  save_files(files, work);
 
   fill_zero(header, SNAPSHOT_HEADER_SIZE);
   st64(header + HDR_MAGIC, SNAPSHOT_MAGIC);
@@ -679,8 +1019,9 @@ static void write_checkpoint(void) {
   st32(header + HDR_GLOBALS_SIZE, globals_size);
   st32(header + HDR_FRAME_COUNT, frame_count);
   st32(header + HDR_FRAMES_SIZE, frames_size);
+  st32(header + HDR_FILES_SIZE, files_size);
   u64 hash = hash_words(SNAPSHOT_HASH_SEED, header + HDR_CHECKED_FROM, SNAPSHOT_HEADER_SIZE - HDR_CHECKED_FROM);
-  hash = hash_words(hash, frames, frames_size + globals_size);
+  hash = hash_words(hash, files, files_size + frames_size + globals_size);
   for (u32 i = 0; i < stored; i++) {
     hash = hash_words(hash, table + 4 * i, 4);
     hash = hash_words(hash, ld32(table + 4 * i) * PAGE, PAGE);
@@ -714,7 +1055,7 @@ static void write_checkpoint(void) {
   if (err != 0) die(EXIT_IO_ERROR, RO("cannot create snapshot file"), tmp, RO(":"), NUM_ERRNO, err);
   u32 fd = ld32(fd_out);
   u32 iov = scratch;
-  err = write_all(fd, header, SNAPSHOT_HEADER_SIZE + frames_size + globals_size, iov);
+  err = write_all(fd, header, SNAPSHOT_HEADER_SIZE + files_size + frames_size + globals_size, iov);
   for (u32 i = 0; err == 0 && i < stored; i++) {
     err = write_all(fd, table + 4 * i, 4, iov);
     if (err == 0) err = write_all(fd, ld32(table + 4 * i) * PAGE, PAGE, iov);
@@ -738,8 +1079,8 @@ static void write_checkpoint(void) {
   S32(SLOT_RODATA, 128);
   S32(SLOT_FLAGS, (G32(SLOT_FLAGS) | FLAG_IN_MEMORY) & ~FLAG_STOP_PENDING);
   S32(SLOT_READ_BASE, header);
-  S32(SLOT_READ_POS, SNAPSHOT_HEADER_SIZE);
-  S32(SLOT_READ_END, SNAPSHOT_HEADER_SIZE + frames_size + globals_size);
+  S32(SLOT_READ_POS, SNAPSHOT_HEADER_SIZE + files_size);
+  S32(SLOT_READ_END, SNAPSHOT_HEADER_SIZE + files_size + frames_size + globals_size);
   S32(SLOT_FRAMES_LEFT, frame_count);
   S64(SLOT_POLLS_BEFORE, polls);
   S32(SLOT_STATE, STATE_REWINDING);

@@ -14,7 +14,6 @@ inline wasm::Name pollSlow() { return functionName("poll_slow"); }
 inline wasm::Name frameRead() { return functionName("frame_read"); }
 inline wasm::Name frameReserve() { return functionName("frame_reserve"); }
 inline wasm::Name start() { return functionName("start"); }
-inline wasm::Name procExit() { return functionName("proc_exit"); }
 inline wasm::Name growMemory() { return functionName("grow_memory"); }
 inline wasm::Name memorySize() { return functionName("memory_size"); }
 // `(call $poll_marker (i32.const WEIGHT))`, a call to a no-op function, marks a poll point that
