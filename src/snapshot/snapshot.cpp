@@ -44,8 +44,9 @@ Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) {
   if (load64(h + HDR_MAGIC) != SNAPSHOT_MAGIC) throw Error("not a wasm-ckpt snapshot (bad magic)");
   Snapshot s;
   s.version = load32(h + HDR_VERSION);
-  if (s.version != SNAPSHOT_VERSION)
-    throw Error("unsupported snapshot format version " + std::to_string(s.version) + " (this tool reads version " + std::to_string(SNAPSHOT_VERSION) + ")");
+  if (s.version != SNAPSHOT_VERSION && s.version != SNAPSHOT_VERSION_NO_FILES)
+    throw Error("unsupported snapshot format version " + std::to_string(s.version) + " (this tool reads versions " +
+                std::to_string(SNAPSHOT_VERSION_NO_FILES) + " and " + std::to_string(SNAPSHOT_VERSION) + ")");
   if (load32(h + HDR_HEADER_SIZE) != SNAPSHOT_HEADER_SIZE) throw Error("snapshot is corrupted (header size)");
   s.moduleHash = load64(h + HDR_MODULE_HASH);
   s.checksum = load64(h + HDR_CHECKSUM);
@@ -55,9 +56,11 @@ Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) {
   uint32_t globalsSize = load32(h + HDR_GLOBALS_SIZE);
   uint32_t frameCount = load32(h + HDR_FRAME_COUNT);
   uint32_t framesSize = load32(h + HDR_FRAMES_SIZE);
-  uint64_t expected = uint64_t(SNAPSHOT_HEADER_SIZE) + framesSize + globalsSize + uint64_t(stored) * (4 + kPageBytes);
+  uint32_t filesSize = load32(h + HDR_FILES_SIZE);
+  uint64_t expected = uint64_t(SNAPSHOT_HEADER_SIZE) + filesSize + framesSize + globalsSize + uint64_t(stored) * (4 + kPageBytes);
   if (expected > bytes.size()) throw Error("snapshot is truncated (" + std::to_string(bytes.size()) + " of " + std::to_string(expected) + " bytes)");
-  if (expected < bytes.size() || stored > s.memoryPages || frameCount == 0 || (globalsSize | framesSize) % 4)
+  bool filesOk = s.version == SNAPSHOT_VERSION_NO_FILES ? filesSize == 0 : filesSize >= FILES_HEADER_SIZE;
+  if (expected < bytes.size() || stored > s.memoryPages || frameCount == 0 || (globalsSize | framesSize | filesSize) % 4 || !filesOk)
     throw Error("snapshot is corrupted (section sizes do not add up)");
   if (s.memoryPages > kMaxMemoryPages)
     throw Error("snapshot is corrupted (" + std::to_string(s.memoryPages) + " memory pages, more than wasm32's " +
@@ -66,7 +69,43 @@ Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) {
   uint64_t hash = snapshotHashWords(SNAPSHOT_HASH_SEED, h + HDR_CHECKED_FROM, bytes.size() - HDR_CHECKED_FROM);
   if (hash != s.checksum) throw Error("snapshot is corrupted (checksum mismatch)");
 
-  size_t at = SNAPSHOT_HEADER_SIZE, framesEnd = at + framesSize;
+  size_t at = SNAPSHOT_HEADER_SIZE;
+  if (filesSize) {
+    s.stdinRead = load64(h + at + FILES_STDIN_READ);
+    uint32_t count = load32(h + at + FILES_COUNT);
+    size_t end = at + filesSize;
+    at += FILES_HEADER_SIZE;
+    auto corrupted = [] { return Error("snapshot is corrupted (file records)"); };
+    for (; at < end; ) {
+      const uint8_t* r = h + at;
+      if (end - at < FILE_RECORD_HEADER) throw corrupted();
+      uint32_t size = load32(r + FILE_SIZE), kind = load32(r + FILE_KIND);
+      uint64_t text = uint64_t(load32(r + FILE_DIR_LEN)) + load32(r + FILE_PATH_LEN);
+      if (size < FILE_RECORD_HEADER || size % 4 || size > end - at || text > size - FILE_RECORD_HEADER ||
+          (kind != FILE_KIND_OPENED && kind != FILE_KIND_STREAM) || (kind == FILE_KIND_OPENED && load32(r + FILE_PATH_LEN) == 0))
+        throw corrupted();
+      SnapshotFile f;
+      f.fd = load32(r + FILE_FD);
+      f.kind = FileKind(kind);
+      f.filetype = load32(r + FILE_FILETYPE);
+      f.oflags = load32(r + FILE_OFLAGS);
+      f.fdflags = load32(r + FILE_FDFLAGS);
+      f.lookupflags = load32(r + FILE_LOOKUPFLAGS);
+      f.rightsBase = load64(r + FILE_RIGHTS_BASE);
+      f.rightsInheriting = load64(r + FILE_RIGHTS_INHERITING);
+      f.offset = load64(r + FILE_OFFSET);
+      const char* text0 = reinterpret_cast<const char*>(r + FILE_RECORD_HEADER);
+      f.dir.assign(text0, load32(r + FILE_DIR_LEN));
+      f.path.assign(text0 + f.dir.size(), load32(r + FILE_PATH_LEN));
+      for (auto& other : s.files) {
+        if (other.fd == f.fd) throw corrupted();
+      }
+      s.files.push_back(std::move(f));
+      at += size;
+    }
+    if (s.files.size() != count) throw corrupted();
+  }
+  size_t framesEnd = at + framesSize;
   for (uint32_t i = 0; i < frameCount; i++) {
     if (framesEnd - at < FRAME_HEADER_SIZE) throw Error("snapshot is corrupted (frame records)");
     SnapshotFrame f;
@@ -94,6 +133,21 @@ Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) {
   return s;
 }
 
+std::string fileDisplayPath(const SnapshotFile& file) {
+  if (file.kind != FileKind::Opened) return "";
+  if (file.dir.empty()) return file.path;
+  return file.dir + (file.dir.back() == '/' ? "" : "/") + file.path;
+}
+
+std::string fdflagNames(uint32_t fdflags) {
+  static const char* const names[] = {"APPEND", "DSYNC", "NONBLOCK", "RSYNC", "SYNC"};
+  std::string out;
+  for (uint32_t bit = 0; bit < 5; bit++) {
+    if (fdflags & (1u << bit)) out += (out.empty() ? "" : ",") + std::string(names[bit]);
+  }
+  return out;
+}
+
 Snapshot readSnapshotFile(const std::string& path) {
   auto bytes = readFileBytes(path);
   try {
@@ -118,7 +172,26 @@ std::vector<uint8_t> serializeSnapshot(const Snapshot& s) {
   uint32_t framesSize = 0;
   for (auto& f : s.frames) framesSize += FRAME_HEADER_SIZE + uint32_t(f.payload.size());
   store32(out, framesSize);
-  store32(out, 0);
+  size_t filesSizeAt = out.size();
+  store32(out, 0); // the files section's size, patched below
+  if ((s.version ? s.version : SNAPSHOT_VERSION) != SNAPSHOT_VERSION_NO_FILES) {
+    size_t begin = out.size();
+    store64(out, s.stdinRead);
+    store32(out, uint32_t(s.files.size()));
+    store32(out, 0);
+    for (auto& f : s.files) {
+      uint32_t size = (FILE_RECORD_HEADER + uint32_t(f.dir.size() + f.path.size()) + 3) & ~3u;
+      for (uint32_t v : {size, f.fd, uint32_t(f.kind), f.filetype, f.oflags, f.fdflags, f.lookupflags, 0u}) store32(out, v);
+      for (uint64_t v : {f.rightsBase, f.rightsInheriting, f.offset}) store64(out, v);
+      store32(out, uint32_t(f.dir.size()));
+      store32(out, uint32_t(f.path.size()));
+      out.insert(out.end(), f.dir.begin(), f.dir.end());
+      out.insert(out.end(), f.path.begin(), f.path.end());
+      out.resize((out.size() + 3) & ~size_t(3), 0);
+    }
+    uint32_t filesSize = uint32_t(out.size() - begin);
+    for (int i = 0; i < 4; i++) out[filesSizeAt + i] = uint8_t(filesSize >> (8 * i));
+  }
   for (auto& f : s.frames) {
     store32(out, f.function);
     store32(out, f.resumeId);

@@ -35,8 +35,30 @@ Snapshot sample() {
   s.globals = {0xaa, 0xbb, 0xcc, 0xdd, 1, 2, 3, 4};
   s.pages.push_back({0, pageOf(1)});
   s.pages.push_back({2, pageOf(2)});
+  s.stdinRead = 4242;
+  SnapshotFile input;
+  input.fd = 4;
+  input.filetype = WASI_FILETYPE_REGULAR_FILE;
+  input.rightsBase = 0x1fffffff;
+  input.offset = 1000;
+  input.dir = "/data";
+  input.path = "in/input.txt"; // 12 bytes: no padding
+  SnapshotFile log = input;
+  log.fd = 9;
+  log.oflags = OFLAG_CREAT;
+  log.fdflags = 1;
+  log.offset = 5;
+  log.path = "log"; // padded
+  SnapshotFile out;
+  out.fd = 1;
+  out.kind = FileKind::Stream;
+  out.fdflags = 1;
+  s.files = {input, log, out};
   return s;
 }
+
+// The size of sample()'s files section.
+constexpr uint32_t kSampleFilesSize = FILES_HEADER_SIZE + (FILE_RECORD_HEADER + 20) + (FILE_RECORD_HEADER + 8) + FILE_RECORD_HEADER;
 
 // The same without memory pages: small enough to damage byte by byte.
 Snapshot smallSample() {
@@ -82,6 +104,15 @@ void expectSame(const Snapshot& a, const Snapshot& b) {
     EXPECT_EQ(a.frames[i].payload, b.frames[i].payload) << "frame " << i;
   }
   EXPECT_EQ(a.globals, b.globals);
+  EXPECT_EQ(a.stdinRead, b.stdinRead);
+  ASSERT_EQ(a.files.size(), b.files.size());
+  for (size_t i = 0; i < a.files.size(); i++) {
+    auto &x = a.files[i], &y = b.files[i];
+    EXPECT_TRUE(x.fd == y.fd && x.kind == y.kind && x.filetype == y.filetype && x.oflags == y.oflags &&
+                x.fdflags == y.fdflags && x.lookupflags == y.lookupflags && x.rightsBase == y.rightsBase &&
+                x.rightsInheriting == y.rightsInheriting && x.offset == y.offset && x.dir == y.dir && x.path == y.path)
+        << "file " << i;
+  }
   ASSERT_EQ(a.pages.size(), b.pages.size());
   for (size_t i = 0; i < a.pages.size(); i++) {
     EXPECT_EQ(a.pages[i].index, b.pages[i].index) << "page " << i;
@@ -123,7 +154,7 @@ TEST(Snapshot, HeaderLayout) {
   auto b = serializeSnapshot(s);
   uint32_t framesSize = 0;
   for (auto& f : s.frames) framesSize += FRAME_HEADER_SIZE + uint32_t(f.payload.size());
-  ASSERT_EQ(b.size(), SNAPSHOT_HEADER_SIZE + framesSize + s.globals.size() + 2 * (4 + kPage));
+  ASSERT_EQ(b.size(), SNAPSHOT_HEADER_SIZE + kSampleFilesSize + framesSize + s.globals.size() + 2 * (4 + kPage));
   EXPECT_EQ(uint64_t(load32(b, HDR_MAGIC)) | uint64_t(load32(b, HDR_MAGIC + 4)) << 32, SNAPSHOT_MAGIC);
   EXPECT_EQ(std::string(b.begin(), b.begin() + 8), "WASMCKPT");
   EXPECT_EQ(load32(b, HDR_VERSION), SNAPSHOT_VERSION);
@@ -135,11 +166,26 @@ TEST(Snapshot, HeaderLayout) {
   EXPECT_EQ(load32(b, HDR_GLOBALS_SIZE), 8u);
   EXPECT_EQ(load32(b, HDR_FRAME_COUNT), 3u);
   EXPECT_EQ(load32(b, HDR_FRAMES_SIZE), framesSize);
-  EXPECT_EQ(load32(b, HDR_RESERVED), 0u);
-  // First frame record right after the header.
-  EXPECT_EQ(load32(b, SNAPSHOT_HEADER_SIZE + FRAME_FUNC_INDEX), 1u);
-  EXPECT_EQ(load32(b, SNAPSHOT_HEADER_SIZE + FRAME_RESUME_ID), 2u);
-  EXPECT_EQ(load32(b, SNAPSHOT_HEADER_SIZE + FRAME_PAYLOAD_SIZE), 8u);
+  EXPECT_EQ(load32(b, HDR_FILES_SIZE), kSampleFilesSize);
+  // The files section right after the header: stdin bytes consumed, the record count, records.
+  size_t files = SNAPSHOT_HEADER_SIZE;
+  EXPECT_EQ(load32(b, files + FILES_STDIN_READ), 4242u);
+  EXPECT_EQ(load32(b, files + FILES_COUNT), 3u);
+  size_t second = files + FILES_HEADER_SIZE + FILE_RECORD_HEADER + 20;
+  EXPECT_EQ(load32(b, second + FILE_SIZE), FILE_RECORD_HEADER + 8);
+  EXPECT_EQ(load32(b, second + FILE_FD), 9u);
+  EXPECT_EQ(load32(b, second + FILE_KIND), FILE_KIND_OPENED);
+  EXPECT_EQ(load32(b, second + FILE_OFLAGS), OFLAG_CREAT);
+  EXPECT_EQ(load32(b, second + FILE_OFFSET), 5u);
+  EXPECT_EQ(load32(b, second + FILE_DIR_LEN), 5u);
+  EXPECT_EQ(load32(b, second + FILE_PATH_LEN), 3u);
+  EXPECT_EQ(std::string(b.begin() + second + FILE_RECORD_HEADER, b.begin() + second + FILE_RECORD_HEADER + 8), "/datalog");
+  EXPECT_EQ(load32(b, second + FILE_RECORD_HEADER + 8 + FILE_KIND), FILE_KIND_STREAM);
+  // The first frame record right after the files.
+  size_t frames = SNAPSHOT_HEADER_SIZE + kSampleFilesSize;
+  EXPECT_EQ(load32(b, frames + FRAME_FUNC_INDEX), 1u);
+  EXPECT_EQ(load32(b, frames + FRAME_RESUME_ID), 2u);
+  EXPECT_EQ(load32(b, frames + FRAME_PAYLOAD_SIZE), 8u);
   // The checksum covers [HDR_CHECKED_FROM, end).
   uint64_t sum = snapshotHashWords(SNAPSHOT_HASH_SEED, b.data() + HDR_CHECKED_FROM, b.size() - HDR_CHECKED_FROM);
   EXPECT_EQ(load32(b, HDR_CHECKSUM), uint32_t(sum));
@@ -184,7 +230,7 @@ TEST(Snapshot, EmptyPayloadsAndGlobals) {
   s.memoryPages = 1;
   s.frames.push_back({0, 1, {}});
   auto bytes = serializeSnapshot(s);
-  EXPECT_EQ(bytes.size(), SNAPSHOT_HEADER_SIZE + FRAME_HEADER_SIZE);
+  EXPECT_EQ(bytes.size(), SNAPSHOT_HEADER_SIZE + FILES_HEADER_SIZE + FRAME_HEADER_SIZE);
   Snapshot back = parseSnapshot(bytes);
   expectSame(s, back);
   EXPECT_TRUE(back.globals.empty());
@@ -238,7 +284,7 @@ TEST(Snapshot, RejectsBadMagic) {
 }
 
 TEST(Snapshot, RejectsOtherVersions) {
-  for (uint32_t version : {0u, 2u, 0xffffffffu}) {
+  for (uint32_t version : {0u, 3u, 0xffffffffu}) {
     auto b = serializeSnapshot(smallSample());
     store32(b, HDR_VERSION, version);
     expectRejected(b, "version " + std::to_string(version));
@@ -280,9 +326,9 @@ TEST(Snapshot, ModuleHashIsNotCheckedByTheParser) {
 TEST(Snapshot, RejectsFlippedBytesInEachRegion) {
   auto bytes = serializeSnapshot(sample());
   uint32_t framesSize = load32(bytes, HDR_FRAMES_SIZE);
-  size_t globals = SNAPSHOT_HEADER_SIZE + framesSize, pages = globals + 8;
-  for (size_t at : {size_t(HDR_POLL_COUNT), size_t(HDR_RESERVED), size_t(SNAPSHOT_HEADER_SIZE + 13), globals + 1,
-                    pages + 4 + 100, bytes.size() - 1}) {
+  size_t frames = SNAPSHOT_HEADER_SIZE + kSampleFilesSize, globals = frames + framesSize, pages = globals + 8;
+  for (size_t at : {size_t(HDR_POLL_COUNT), size_t(SNAPSHOT_HEADER_SIZE + 3), size_t(SNAPSHOT_HEADER_SIZE + FILES_HEADER_SIZE + 70),
+                    frames + 13, globals + 1, pages + 4 + 100, bytes.size() - 1}) {
     SCOPED_TRACE("byte " + std::to_string(at));
     auto b = bytes;
     b[at] ^= 0x10;
@@ -358,13 +404,13 @@ TEST(Snapshot, RejectsInconsistentFrameRecords) {
   }
   {
     auto b = bytes; // a payload that runs past the frames section
-    store32(b, SNAPSHOT_HEADER_SIZE + FRAME_PAYLOAD_SIZE, framesSize);
+    store32(b, SNAPSHOT_HEADER_SIZE + kSampleFilesSize + FRAME_PAYLOAD_SIZE, framesSize);
     fixChecksum(b);
     expectRejected(b, "frame records");
   }
   {
     auto b = bytes; // a huge payload size
-    store32(b, SNAPSHOT_HEADER_SIZE + FRAME_PAYLOAD_SIZE, 0xfffffff0u);
+    store32(b, SNAPSHOT_HEADER_SIZE + kSampleFilesSize + FRAME_PAYLOAD_SIZE, 0xfffffff0u);
     fixChecksum(b);
     expectRejected(b, "frame records");
   }
@@ -424,4 +470,51 @@ TEST(Snapshot, ReadSnapshotFileErrorsNameTheFile) {
   }
   std::remove(bad.c_str());
   std::remove(empty.c_str());
+}
+
+TEST(Snapshot, ReadsVersionOneAsNoFiles) {
+  Snapshot s = sample();
+  s.version = SNAPSHOT_VERSION_NO_FILES;
+  auto bytes = serializeSnapshot(s);
+  EXPECT_EQ(load32(bytes, HDR_FILES_SIZE), 0u);
+  Snapshot back = parseSnapshot(bytes);
+  EXPECT_EQ(back.version, SNAPSHOT_VERSION_NO_FILES);
+  EXPECT_TRUE(back.files.empty());
+  EXPECT_EQ(back.stdinRead, 0u);
+  EXPECT_EQ(back.frames.size(), 3u);
+}
+
+TEST(Snapshot, RejectsDamagedFileRecords) {
+  auto bytes = serializeSnapshot(smallSample());
+  size_t first = SNAPSHOT_HEADER_SIZE + FILES_HEADER_SIZE;
+  struct Damage {
+    const char* what;
+    size_t at;
+    uint32_t value;
+  };
+  for (auto d : {Damage{"record size past the section", first + FILE_SIZE, 4096}, Damage{"record size not a multiple of 4", first + FILE_SIZE, 83},
+                 Damage{"path longer than the record", first + FILE_PATH_LEN, 200}, Damage{"unknown kind", first + FILE_KIND, 3},
+                 Damage{"record count", SNAPSHOT_HEADER_SIZE + FILES_COUNT, 2}, Damage{"two records for one descriptor", first + FILE_FD, 9}}) {
+    SCOPED_TRACE(d.what);
+    auto b = bytes;
+    store32(b, d.at, d.value);
+    fixChecksum(b);
+    expectRejected(b, "snapshot is corrupted (file records)");
+  }
+  // Version 1 has no files section: a size there does not add up.
+  auto b = bytes;
+  store32(b, HDR_VERSION, SNAPSHOT_VERSION_NO_FILES);
+  fixChecksum(b);
+  expectRejected(b, "snapshot is corrupted (section sizes do not add up)");
+  store32(b, HDR_VERSION, 3);
+  fixChecksum(b);
+  expectRejected(b, "unsupported snapshot format version 3 (this tool reads versions 1 and 2)");
+}
+
+TEST(Snapshot, FileDisplay) {
+  Snapshot s = sample();
+  EXPECT_EQ(fileDisplayPath(s.files[0]), "/data/in/input.txt");
+  EXPECT_EQ(fileDisplayPath(s.files[2]), "");
+  EXPECT_EQ(fdflagNames(0), "");
+  EXPECT_EQ(fdflagNames(1 | 4 | 16), "APPEND,NONBLOCK,SYNC");
 }
