@@ -10,6 +10,7 @@
 #include "wasm.h"
 
 #include "runtime/RuntimeInjector.h"
+#include "support/le_codec.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/snapshot.h"
@@ -18,8 +19,7 @@ namespace wasm_ckpt {
 
 namespace {
 wasm::Literal literalAt(const uint8_t* p, ValueKind kind) {
-  int64_t v = 0;
-  std::memcpy(&v, p, valueKindSize(kind) >= 8 ? 8 : 4); // snapshots are little-endian, like the host
+  int64_t v = valueKindSize(kind) >= 8 ? int64_t(loadLE64(p)) : int64_t(loadLE32(p));
   switch (kind) {
     case ValueKind::I32: return wasm::Literal(int32_t(v));
     case ValueKind::I64: return wasm::Literal(v);

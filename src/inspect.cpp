@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "support/json.h"
+#include "support/le_codec.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/snapshot.h"
 
@@ -14,34 +15,22 @@ namespace wasm_ckpt {
 
 namespace {
 std::string valueText(const uint8_t* p, ValueKind kind) {
-  uint64_t bits = 0;
   switch (kind) {
-    case ValueKind::I32: {
-      int32_t v;
-      std::memcpy(&v, p, 4);
-      return std::to_string(v);
-    }
-    case ValueKind::I64: {
-      int64_t v;
-      std::memcpy(&v, p, 8);
-      return std::to_string(v);
-    }
+    case ValueKind::I32: return std::to_string(int32_t(loadLE32(p)));
+    case ValueKind::I64: return std::to_string(int64_t(loadLE64(p)));
     case ValueKind::F32: {
       float v;
-      std::memcpy(&v, p, 4);
+      uint32_t bits = loadLE32(p);
+      std::memcpy(&v, &bits, 4);
       return fmt::format("{}", v);
     }
     case ValueKind::F64: {
       double v;
-      std::memcpy(&v, p, 8);
+      uint64_t bits = loadLE64(p);
+      std::memcpy(&v, &bits, 8);
       return fmt::format("{}", v);
     }
-    case ValueKind::V128: {
-      std::memcpy(&bits, p, 8);
-      uint64_t high;
-      std::memcpy(&high, p + 8, 8);
-      return fmt::format("0x{:016x}{:016x}", high, bits);
-    }
+    case ValueKind::V128: return fmt::format("0x{:016x}{:016x}", loadLE64(p + 8), loadLE64(p));
   }
   return "?";
 }

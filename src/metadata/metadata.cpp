@@ -1,11 +1,12 @@
-// The "wasm-ckpt" custom section: a small versioned binary record (u32 little-endian integers
-// and length-prefixed strings) describing frames and globals for `resume` and `inspect`.
+// The "wasm-ckpt" custom section: a small versioned binary record (little-endian integers,
+// support/le_codec.h, and length-prefixed strings) describing frames and globals for `resume` and `inspect`.
 #include "wasm_ckpt/metadata.h"
 
 #include <cstring>
 
 #include "wasm.h"
 
+#include "support/le_codec.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/snapshot.h"
 #include "wasm_ckpt/snapshot_layout.h"
@@ -50,48 +51,26 @@ uint32_t ModuleMetadata::globalsSize() const {
 }
 
 namespace {
-struct Writer {
-  std::vector<char> out;
-  void u32(uint32_t v) {
-    for (int i = 0; i < 4; i++) out.push_back(char(v >> (8 * i)));
-  }
-  void u64(uint64_t v) {
-    u32(uint32_t(v));
-    u32(uint32_t(v >> 32));
-  }
+const char* const kCorrupted = "the module's wasm-ckpt section is corrupted";
+
+// The section's records: le_codec's integers, and strings prefixed with their u32 length.
+struct Writer : LEWriter<char> {
   void str(const std::string& s) {
     u32(uint32_t(s.size()));
-    out.insert(out.end(), s.begin(), s.end());
+    bytes(s);
   }
 };
 
-struct Reader {
-  const std::vector<char>& in;
-  size_t at = 0;
-  void need(size_t n) {
-    if (in.size() - at < n) throw Error("the module's wasm-ckpt section is corrupted");
-  }
-  uint32_t u32() {
-    need(4);
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) v |= uint32_t(uint8_t(in[at + i])) << (8 * i);
-    at += 4;
-    return v;
-  }
-  uint64_t u64() {
-    uint64_t lo = u32();
-    return lo | uint64_t(u32()) << 32;
-  }
+struct Reader : LEReader {
+  explicit Reader(const std::vector<char>& in) : LEReader(in.data(), in.size(), kCorrupted) {}
   std::string str() {
     uint32_t n = u32();
-    need(n);
-    std::string s(in.begin() + at, in.begin() + at + n);
-    at += n;
-    return s;
+    auto* p = take(n);
+    return std::string(p, p + n);
   }
   ValueKind kind() {
     uint32_t k = u32();
-    if (k > uint32_t(ValueKind::V128)) throw Error("the module's wasm-ckpt section is corrupted");
+    if (k > uint32_t(ValueKind::V128)) throw Error(kCorrupted);
     return ValueKind(k);
   }
 };
@@ -168,7 +147,7 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
   m.runtime.flagsGlobal = r.u32();
   m.runtime.bakedSegment = r.u32();
   m.memoryLimitPages = r.u32();
-  if (m.memoryLimitPages == 0 || m.memoryLimitPages > kMaxMemoryPages) throw Error("the module's wasm-ckpt section is corrupted");
+  if (m.memoryLimitPages == 0 || m.memoryLimitPages > kMaxMemoryPages) throw Error(kCorrupted);
   auto& made = m.provenance;
   made.toolVersion = r.str();
   made.sourceHash = r.u64();
@@ -181,7 +160,7 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
     for (uint32_t i = 0; i < n; i++) patterns->push_back(r.str());
   }
   made.contentHash = r.u64();
-  if (r.at != bytes.size()) throw Error("the module's wasm-ckpt section is corrupted");
+  if (!r.atEnd()) throw Error(kCorrupted);
   return m;
 }
 

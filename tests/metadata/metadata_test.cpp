@@ -8,6 +8,7 @@
 #include "wasm.h"
 
 #include "io/binary_sections.h"
+#include "support/le_codec.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/metadata.h"
 
@@ -68,9 +69,7 @@ void expectSame(const ModuleMetadata& a, const ModuleMetadata& b) {
   EXPECT_EQ(p.contentHash, q.contentHash);
 }
 
-void store32(std::vector<char>& b, size_t at, uint32_t v) {
-  for (int i = 0; i < 4; i++) b[at + i] = char(v >> (8 * i));
-}
+void store32(std::vector<char>& b, size_t at, uint32_t v) { storeLE32(reinterpret_cast<uint8_t*>(b.data() + at), v); }
 
 void expectRejected(const std::vector<char>& bytes, const std::string& needle) {
   try {

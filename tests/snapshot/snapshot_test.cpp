@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "support/le_codec.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/snapshot.h"
 #include "wasm_ckpt/snapshot_layout.h"
@@ -67,16 +68,9 @@ Snapshot smallSample() {
   return s;
 }
 
-uint32_t load32(const std::vector<uint8_t>& b, size_t at) {
-  return uint32_t(b[at]) | uint32_t(b[at + 1]) << 8 | uint32_t(b[at + 2]) << 16 | uint32_t(b[at + 3]) << 24;
-}
-void store32(std::vector<uint8_t>& b, size_t at, uint32_t v) {
-  for (int i = 0; i < 4; i++) b[at + i] = uint8_t(v >> (8 * i));
-}
-void store64(std::vector<uint8_t>& b, size_t at, uint64_t v) {
-  store32(b, at, uint32_t(v));
-  store32(b, at + 4, uint32_t(v >> 32));
-}
+uint32_t load32(const std::vector<uint8_t>& b, size_t at) { return loadLE32(b.data() + at); }
+void store32(std::vector<uint8_t>& b, size_t at, uint32_t v) { storeLE32(b.data() + at, v); }
+void store64(std::vector<uint8_t>& b, size_t at, uint64_t v) { storeLE64(b.data() + at, v); }
 // After an edit, makes the checksum right again, so that the structural checks are what must fire.
 void fixChecksum(std::vector<uint8_t>& b) {
   store64(b, HDR_CHECKSUM, snapshotHashWords(SNAPSHOT_HASH_SEED, b.data() + HDR_CHECKED_FROM, b.size() - HDR_CHECKED_FROM));
