@@ -6,7 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "support/json.h"
+#include <nlohmann/json.hpp>
+
 #include "support/le_codec.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/snapshot.h"
@@ -54,41 +55,56 @@ FrameView viewFrame(const SnapshotFrame& frame, const ModuleMetadata* metadata) 
   }
   return view;
 }
+// How the program opened the file: "directory", "read", "write" or "read-write" (its rights).
+const char* fileAccess(const SnapshotFile& f) {
+  bool reads = f.rightsBase & RIGHT_FD_READ, writes = f.rightsBase & RIGHT_FD_WRITE;
+  return f.filetype == WASI_FILETYPE_DIRECTORY ? "directory" : reads && writes ? "read-write" : writes ? "write" : "read";
+}
 } // namespace
 
 std::string describeSnapshot(const Snapshot& s, const ModuleMetadata* metadata, bool json) {
   size_t stored = s.pages.size();
   size_t skipped = s.memoryPages - stored;
-  std::ostringstream out;
   if (json) {
-    out << "{\n  \"format_version\": " << s.version << ",\n";
-    out << "  \"module_hash\": \"" << fmt::format("{:016x}", s.moduleHash) << "\",\n";
-    if (metadata) out << "  \"strategy\": " << jsonQuote(metadata->strategy) << ",\n";
-    out << "  \"poll_count\": " << s.pollCount << ",\n";
-    out << "  \"memory\": {\"pages\": " << s.memoryPages << ", \"stored_pages\": " << stored
-        << ", \"skipped_zero_pages\": " << skipped << "},\n";
-    out << "  \"frames\": [";
-    for (size_t i = 0; i < s.frames.size(); i++) {
-      auto view = viewFrame(s.frames[i], metadata);
-      out << (i ? ",\n" : "\n") << "    {\"function_ordinal\": " << s.frames[i].function
-          << ", \"function\": " << jsonQuote(view.function) << ", \"resume_id\": " << s.frames[i].resumeId
-          << ", \"resume\": " << jsonQuote(view.resume) << ", \"payload_bytes\": " << s.frames[i].payload.size() << "}";
+    nlohmann::ordered_json out;
+    out["format_version"] = s.version;
+    out["module_hash"] = fmt::format("{:016x}", s.moduleHash);
+    if (metadata) out["strategy"] = metadata->strategy;
+    out["poll_count"] = s.pollCount;
+    out["memory"] = {{"pages", s.memoryPages}, {"stored_pages", stored}, {"skipped_zero_pages", skipped}};
+    out["frames"] = nlohmann::ordered_json::array();
+    for (auto& frame : s.frames) {
+      auto view = viewFrame(frame, metadata);
+      out["frames"].push_back({{"function_ordinal", frame.function}, {"function", view.function}, {"resume_id", frame.resumeId},
+                               {"resume", view.resume}, {"payload_bytes", frame.payload.size()}});
     }
-    out << "\n  ],\n  \"globals_bytes\": " << s.globals.size();
+    out["globals_bytes"] = s.globals.size();
     if (metadata && s.globals.size() == metadata->globalsSize()) {
-      out << ",\n  \"globals\": [";
+      out["globals"] = nlohmann::ordered_json::array();
       size_t offset = 0;
-      for (size_t i = 0; i < metadata->globals.size(); i++) {
-        auto& g = metadata->globals[i];
-        out << (i ? ", " : "") << "{\"name\": " << jsonQuote(g.name) << ", \"type\": \"" << valueKindName(g.kind)
-            << "\", \"value\": " << jsonQuote(valueText(s.globals.data() + offset, g.kind)) << "}";
+      for (auto& g : metadata->globals) {
+        out["globals"].push_back({{"name", g.name}, {"type", valueKindName(g.kind)}, {"value", valueText(s.globals.data() + offset, g.kind)}});
         offset += valueKindSize(g.kind);
       }
-      out << "]";
     }
-    out << "\n}\n";
-    return out.str();
+    out["stdin_bytes_consumed"] = s.stdinRead;
+    out["files"] = nlohmann::ordered_json::array();
+    for (auto& f : s.files) {
+      nlohmann::ordered_json file = {{"fd", f.fd}};
+      if (f.kind == FileKind::Opened) {
+        file["preopen"] = f.dir;
+        file["path"] = f.path;
+        file["offset"] = f.offset;
+        file["access"] = fileAccess(f);
+      } else {
+        file["stream"] = true;
+      }
+      file["fdflags"] = fdflagNames(f.fdflags);
+      out["files"].push_back(std::move(file));
+    }
+    return out.dump(2) + "\n";
   }
+  std::ostringstream out;
   out << fmt::format("snapshot format version {}\n", s.version);
   out << fmt::format("module hash      {:016x}{}\n", s.moduleHash, metadata ? " (strategy " + metadata->strategy + ")" : "");
   out << fmt::format("poll count       {}\n", s.pollCount);
@@ -106,6 +122,15 @@ std::string describeSnapshot(const Snapshot& s, const ModuleMetadata* metadata, 
       out << fmt::format("  {} {} = {}\n", g.name, valueKindName(g.kind), valueText(s.globals.data() + offset, g.kind));
       offset += valueKindSize(g.kind);
     }
+  }
+  out << fmt::format("stdin            {} bytes consumed (a resumed run reads on from byte {})\n", s.stdinRead, s.stdinRead + 1);
+  out << fmt::format("files            {} (reopened by path at restore: ship them with the snapshot)\n", s.files.size());
+  for (auto& f : s.files) {
+    if (f.kind == FileKind::Opened)
+      out << fmt::format("  fd {:>3}  {}  offset {}  {}{}\n", f.fd, fileDisplayPath(f), f.offset, fileAccess(f),
+                         f.fdflags ? " " + fdflagNames(f.fdflags) : "");
+    else
+      out << fmt::format("  fd {:>3}  (not opened by the program)  flags {} set again at restore\n", f.fd, fdflagNames(f.fdflags));
   }
   if (!metadata) out << "(pass --module INSTRUMENTED.wasm for function names, resume points and global values)\n";
   return out.str();
