@@ -7,6 +7,8 @@
 //    and resumed there, with the rest of standard input from the byte `inspect` names, through
 //    WASM_CKPT_RESTORE, through a module baked by `wasm-ckpt resume`, and on wasmtime: stdout and
 //    every file equal an uninterrupted run's;
+//  - a directory kept open, a file opened under it (openat) and kept open, another opened under
+//    it after the restore;
 //  - `inspect` lists exactly the files open at the stop, at their descriptor numbers;
 //  - a missing file at the destination: exit 65 naming it, nothing of the program runs;
 //  - checkpoint-and-continue with the files open: the output is unchanged.
@@ -44,6 +46,8 @@ const inputs = {
   'input.txt': Buffer.from(lines.join('')),
   'table.bin': Buffer.from(Array.from({ length: 256 }, () => random(256))),
   'log.txt': Buffer.from('an earlier run\n'),
+  'sub/data.bin': Buffer.from(Array.from({ length: 32 }, () => random(256))),
+  'sub/part.txt': Buffer.from('a part of it\n'),
 };
 const stdin = Buffer.from('stdin-data-'.repeat(40));
 const outputs = ['output.txt', 'log.txt', 'blocks.bin'];
@@ -52,6 +56,7 @@ let dirs = 0;
 function freshDir() {
   const dir = path.join(work, `d${dirs++}`);
   fs.mkdirSync(dir);
+  fs.mkdirSync(path.join(dir, 'sub'));
   for (const [name, bytes] of Object.entries(inputs)) fs.writeFileSync(path.join(dir, name), bytes);
   return dir;
 }
@@ -127,8 +132,9 @@ for (const opt of ['-O2', '-O0']) {
     const opened = info ? info.files.filter((f) => !f.stream) : [];
     const byPath = (p) => opened.filter((f) => f.path === p);
     check(`${label}: inspect lists the open files: input.txt twice, output.txt, log.txt (APPEND), blocks.bin, table.bin ` +
-          'renumbered onto the descriptor after them, not the closed scratch.tmp',
-      opened.length === 6 && byPath('input.txt').length === 2 && byPath('log.txt')[0]?.fdflags === 'APPEND' &&
+          'renumbered onto the descriptor after them, the directory sub and sub/data.bin, not the closed scratch.tmp',
+      opened.length === 8 && byPath('input.txt').length === 2 && byPath('sub')[0]?.access === 'directory' &&
+      byPath('sub/data.bin').length === 1 && byPath('log.txt')[0]?.fdflags === 'APPEND' &&
       byPath('blocks.bin')[0]?.access === 'read-write' && byPath('table.bin')[0]?.fd === byPath('blocks.bin')[0]?.fd + 2 &&
       opened.every((f) => f.preopen === '.') && info.stdin_bytes_consumed > 0 && info.stdin_bytes_consumed % 5 === 0,
       JSON.stringify(info && info.files));

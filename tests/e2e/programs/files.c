@@ -10,7 +10,9 @@
 //    reopen a closed file;
 //  - standard input, 5 raw bytes per line until its end, mixed into the result: a resumed run
 //    must be given the rest of it (wasm-ckpt inspect tells how much the program consumed).
-//  - standard output with O_APPEND set by fcntl (fd_fdstat_set_flags), which a restore sets again.
+//  - standard output with O_APPEND set by fcntl (fd_fdstat_set_flags), which a restore sets again;
+//  - a directory, sub/, opened and kept open: sub/data.bin is opened under it (openat) and kept
+//    open, and sub/part.txt is opened under it now and then, after a restore too.
 // stdout gets a digest per line and a final checksum.
 #include <fcntl.h>
 #include <stdint.h>
@@ -45,7 +47,9 @@ int main(void) {
   int raw_out = open("blocks.bin", O_CREAT | O_RDWR | O_TRUNC, 0644);
   int table = open("table.bin", O_RDONLY);
   int spare = open("input.txt", O_RDONLY);
-  if (!in || !out || !log || raw_in < 0 || raw_out < 0 || table < 0 || spare < 0) fail("open");
+  int sub = open("sub", O_RDONLY | O_DIRECTORY);
+  int data = sub < 0 ? -1 : openat(sub, "data.bin", O_RDONLY);
+  if (!in || !out || !log || raw_in < 0 || raw_out < 0 || table < 0 || spare < 0 || sub < 0 || data < 0) fail("open");
   // table.bin takes over the spare descriptor's number; its own number is free afterwards.
   if (__wasi_fd_renumber((__wasi_fd_t)table, (__wasi_fd_t)spare) != 0) fail("fd_renumber");
   table = spare;
@@ -71,6 +75,14 @@ int main(void) {
     unsigned char entry[8];
     if (pread(table, entry, sizeof entry, (off_t)(n % 32) * 8) != (ssize_t)sizeof entry) fail("pread");
     for (int i = 0; i < 8; i++) h = mix(h, entry[i]);
+    if (pread(data, entry, 4, (off_t)(n % 16)) != 4) fail("pread sub/data.bin");
+    for (int i = 0; i < 4; i++) h = mix(h, entry[i]);
+    if (n % 16 == 15) {
+      int part = openat(sub, "part.txt", O_RDONLY);
+      ssize_t got_part = part < 0 ? -1 : read(part, entry, 8);
+      if (got_part < 0 || close(part) != 0) fail("sub/part.txt");
+      for (ssize_t i = 0; i < got_part; i++) h = mix(h, entry[i]);
+    }
     uint64_t le = h;
     if (lseek(raw_out, (off_t)(n % 50) * 8, SEEK_SET) < 0 || write(raw_out, &le, sizeof le) != (ssize_t)sizeof le)
       fail("write blocks.bin");
@@ -80,7 +92,8 @@ int main(void) {
     total = mix(total, h);
     n++;
   }
-  if (fclose(in) || fclose(out) || fclose(log) || close(raw_in) || close(raw_out) || close(table)) fail("close");
+  if (fclose(in) || fclose(out) || fclose(log) || close(raw_in) || close(raw_out) || close(table) || close(data) || close(sub))
+    fail("close");
   printf("lines %ld stdin %016llx checksum %016llx\n", n, (unsigned long long)stdin_hash, (unsigned long long)total);
   return 0;
 }
