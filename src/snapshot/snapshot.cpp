@@ -9,17 +9,6 @@
 
 namespace wasm_ckpt {
 
-uint64_t snapshotHashWords(uint64_t hash, const uint8_t* data, size_t size) {
-  for (size_t i = 0; i + 4 <= size; i += 4) hash = (hash ^ loadLE32(data + i)) * SNAPSHOT_HASH_PRIME;
-  return hash;
-}
-
-uint64_t fingerprint(const std::vector<char>& bytes) {
-  uint64_t hash = SNAPSHOT_HASH_SEED;
-  for (char c : bytes) hash = (hash ^ uint8_t(c)) * SNAPSHOT_HASH_PRIME;
-  return hash ? hash : 1;
-}
-
 Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) {
   if (bytes.size() < SNAPSHOT_HEADER_SIZE) throw Error("snapshot is truncated (" + std::to_string(bytes.size()) + " bytes, the header alone is 64)");
   const uint8_t* h = bytes.data();
