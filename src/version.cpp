@@ -5,13 +5,17 @@
 
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/snapshot_layout.h"
-#include "support/json.h"
+#include "support/json_text.h"
 
 namespace wasm_ckpt {
 std::string describeVersion(bool json) {
   if (!json) return fmt::format("wasm-ckpt {} (snapshot format {}, Binaryen {})", kToolVersion, SNAPSHOT_VERSION, kBinaryenVersion);
-  return fmt::format("{{\n  \"tool\": \"wasm-ckpt\",\n  \"version\": {},\n  \"snapshot_format\": {},\n"
-                     "  \"metadata_format\": {},\n  \"binaryen\": {}\n}}\n",
-                     jsonQuote(kToolVersion), SNAPSHOT_VERSION, ModuleMetadata::kFormatVersion, kBinaryenVersion);
+  Json j;
+  j["tool"] = "wasm-ckpt";
+  j["version"] = kToolVersion;
+  j["snapshot_format"] = SNAPSHOT_VERSION;
+  j["metadata_format"] = ModuleMetadata::kFormatVersion;
+  j["binaryen"] = kBinaryenVersion;
+  return jsonText(j);
 }
 } // namespace wasm_ckpt

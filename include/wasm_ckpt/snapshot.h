@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "wasm_ckpt/hash.h" // the checksum (snapshotHashWords) and the module hash (fingerprint)
 #include "wasm_ckpt/snapshot_layout.h"
 
 namespace wasm_ckpt {
@@ -65,9 +66,5 @@ Snapshot parseSnapshot(const std::vector<uint8_t>& bytes);
 Snapshot readSnapshotFile(const std::string& path);
 // Serializes with a freshly computed checksum (used by tests and tools that edit snapshots).
 std::vector<uint8_t> serializeSnapshot(const Snapshot& snapshot);
-uint64_t snapshotHashWords(uint64_t hash, const uint8_t* data, size_t size);
-// The same FNV-1a-64, byte by byte and never 0: the identity of a module's bytes (the module hash
-// a snapshot names, the original's hash in the wasm-ckpt section, the batch report's hashes).
-uint64_t fingerprint(const std::vector<char>& bytes);
 
 } // namespace wasm_ckpt

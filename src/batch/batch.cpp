@@ -26,8 +26,8 @@
 
 #include "wasm_ckpt/batch.h"
 #include "wasm_ckpt/error.h"
+#include "wasm_ckpt/hash.h"
 #include "wasm_ckpt/module_io.h"
-#include "wasm_ckpt/snapshot.h"
 
 extern char** environ;
 

@@ -8,9 +8,9 @@
 #include "io/binary_sections.h"
 #include "wasm_ckpt/batch.h"
 #include "wasm_ckpt/error.h"
+#include "wasm_ckpt/hash.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/module_io.h"
-#include "wasm_ckpt/snapshot.h"
 
 namespace wasm_ckpt {
 

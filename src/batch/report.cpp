@@ -1,62 +1,61 @@
 // The batch report (--report): one JSON object, modules in the order given. Everything in it but
 // the "seconds" fields is the same for the same inputs and options, whatever -j.
-#include <sstream>
-
 #include <fmt/format.h>
 
-#include "support/json.h"
+#include "support/json_text.h"
 #include "wasm_ckpt/batch.h"
 #include "wasm_ckpt/version.h"
 
 namespace wasm_ckpt {
 
 namespace {
-std::string hex(uint64_t value) { return value ? fmt::format("\"{:016x}\"", value) : "null"; }
+Json hex(uint64_t value) { return value ? Json(fmt::format("{:016x}", value)) : Json(nullptr); }
 
-std::string list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); i++) out += (i ? ", " : "") + jsonQuote(items[i]);
-  return out + "]";
-}
-
-std::string optionsJson(const InstrumentOptions& options) {
-  return fmt::format("{{\"optimize\": {}, \"rewind_copies\": {}, \"huge_function_size\": {}, \"functions\": {}, "
-                     "\"exclude\": {}}}",
-                     options.optimizeLevel, options.separateRewindCopies, options.hugeFunctionSize,
-                     list(options.functions), list(options.exclude));
+Json optionsJson(const InstrumentOptions& options) {
+  return {{"optimize", options.optimizeLevel},
+          {"rewind_copies", options.separateRewindCopies},
+          {"huge_function_size", options.hugeFunctionSize},
+          {"functions", options.functions},
+          {"exclude", options.exclude}};
 }
 } // namespace
 
 std::string batchReportJson(const std::vector<ModuleResult>& results, const InstrumentOptions& options) {
   size_t failed = 0;
   for (auto& r : results) failed += !r.ok();
-  std::ostringstream out;
-  out << fmt::format("{{\n  \"tool\": \"wasm-ckpt\",\n  \"version\": {},\n  \"modules\": {},\n  \"instrumented\": {},\n"
-                     "  \"failed\": {},\n  \"results\": [",
-                     jsonQuote(kToolVersion), results.size(), results.size() - failed, failed);
-  std::string strategy = jsonQuote(strategyName(options.strategy)), opts = optionsJson(options);
-  for (size_t i = 0; i < results.size(); i++) {
-    auto& r = results[i];
+  Json report;
+  report["tool"] = "wasm-ckpt";
+  report["version"] = kToolVersion;
+  report["modules"] = results.size();
+  report["instrumented"] = results.size() - failed;
+  report["failed"] = failed;
+  auto& entries = report["results"] = Json::array();
+  for (auto& r : results) {
     auto& f = r.file;
-    out << (i ? ",\n" : "\n") << "    {\n";
-    out << fmt::format("      \"input\": {},\n      \"input_hash\": {},\n", jsonQuote(r.input), hex(f.inputHash));
-    out << fmt::format("      \"strategy\": {},\n      \"options\": {},\n", strategy, opts);
+    Json entry;
+    entry["input"] = r.input;
+    entry["input_hash"] = hex(f.inputHash);
+    entry["strategy"] = strategyName(options.strategy);
+    entry["options"] = optionsJson(options);
     if (r.ok()) {
       double ratio = f.inputCodeSize ? double(f.outputCodeSize) / double(f.inputCodeSize) : 0;
-      out << fmt::format("      \"output\": {},\n      \"output_hash\": {},\n      \"module_hash\": {},\n",
-                         jsonQuote(r.output), hex(f.outputHash), hex(f.report.moduleHash))
-          << fmt::format("      \"functions_instrumented\": {},\n      \"poll_points\": {},\n      \"resume_points\": {},\n",
-                         f.report.instrumentedFunctions, f.report.pollPoints, f.report.resumePoints)
-          << fmt::format("      \"input_code_size\": {},\n      \"output_code_size\": {},\n      \"code_size_ratio\": {:.4f},\n",
-                         f.inputCodeSize, f.outputCodeSize, ratio)
-          << fmt::format("      \"warnings\": {},\n", list(f.report.warnings));
+      entry["output"] = r.output;
+      entry["output_hash"] = hex(f.outputHash);
+      entry["module_hash"] = hex(f.report.moduleHash);
+      entry["functions_instrumented"] = f.report.instrumentedFunctions;
+      entry["poll_points"] = f.report.pollPoints;
+      entry["resume_points"] = f.report.resumePoints;
+      entry["input_code_size"] = f.inputCodeSize;
+      entry["output_code_size"] = f.outputCodeSize;
+      entry["code_size_ratio"] = roundedTo(ratio, 4);
+      entry["warnings"] = f.report.warnings;
     }
-    out << fmt::format("      \"seconds\": {:.3f},\n", r.seconds);
+    entry["seconds"] = roundedTo(r.seconds, 3);
     std::string error = r.attempted ? r.error : "not attempted: an earlier module failed (--fail-fast)";
-    out << fmt::format("      \"error\": {}\n    }}", error.empty() ? "null" : jsonQuote(error));
+    entry["error"] = error.empty() ? Json(nullptr) : Json(error);
+    entries.push_back(std::move(entry));
   }
-  out << "\n  ]\n}\n";
-  return out.str();
+  return jsonText(report);
 }
 
 } // namespace wasm_ckpt

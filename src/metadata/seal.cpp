@@ -3,8 +3,8 @@
 // added, and reading a module back and writing it again does not give the same bytes.
 #include "io/binary_sections.h"
 #include "wasm_ckpt/error.h"
+#include "wasm_ckpt/hash.h"
 #include "wasm_ckpt/metadata.h"
-#include "wasm_ckpt/snapshot.h"
 
 namespace wasm_ckpt {
 

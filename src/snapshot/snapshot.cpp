@@ -9,17 +9,6 @@
 
 namespace wasm_ckpt {
 
-uint64_t snapshotHashWords(uint64_t hash, const uint8_t* data, size_t size) {
-  for (size_t i = 0; i + 4 <= size; i += 4) hash = (hash ^ loadLE32(data + i)) * SNAPSHOT_HASH_PRIME;
-  return hash;
-}
-
-uint64_t fingerprint(const std::vector<char>& bytes) {
-  uint64_t hash = SNAPSHOT_HASH_SEED;
-  for (char c : bytes) hash = (hash ^ uint8_t(c)) * SNAPSHOT_HASH_PRIME;
-  return hash ? hash : 1;
-}
-
 namespace {
 // The files section (snapshot_layout.h: FILES_* and FILE_*).
 static_assert(FILE_SIZE == 0 && FILE_FD == 4 && FILE_KIND == 8 && FILE_FILETYPE == 12 && FILE_OFLAGS == 16 && FILE_FDFLAGS == 20 &&

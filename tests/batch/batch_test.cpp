@@ -10,8 +10,8 @@
 #include "common/test_modules.h"
 #include "wasm_ckpt/batch.h"
 #include "wasm_ckpt/error.h"
+#include "wasm_ckpt/hash.h"
 #include "wasm_ckpt/metadata.h"
-#include "wasm_ckpt/snapshot.h"
 
 using namespace wasm_ckpt;
 namespace fs = std::filesystem;

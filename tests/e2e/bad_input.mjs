@@ -17,6 +17,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { fixSnapshotChecksum } from './lib/fnv1a.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 // ---- arguments ------------------------------------------------------------------------------
@@ -639,16 +641,9 @@ function regions(buf) {
 }
 const flip = (buf, at) => { const b = Buffer.from(buf); b[at] ^= 0x40; return b; };
 
-// Recomputes the checksum (FNV-1a-64 over 32-bit LE words of bytes [32, end)), for corruptions
-// that must be caught by the structural checks rather than by the checksum.
-function rechecksum(buf) {
-  const b = Buffer.from(buf);
-  const prime = 0x100000001b3n, mask = (1n << 64n) - 1n;
-  let h = 0xcbf29ce484222325n;
-  for (let i = 32; i + 4 <= b.length; i += 4) h = ((h ^ BigInt(b.readUInt32LE(i))) * prime) & mask;
-  b.writeBigUInt64LE(h, 24);
-  return b;
-}
+// A copy with the checksum recomputed, for corruptions that must be caught by the structural
+// checks rather than by the checksum.
+const rechecksum = (buf) => fixSnapshotChecksum(Buffer.from(buf));
 // Offsets of the frame records: [{at, func, resume, size}], outermost first.
 function frameRecords(buf) {
   const out = [];

@@ -11,6 +11,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { fingerprintHex } from './lib/fnv1a.mjs';
+
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 if (!args.tool || !args.runner || !args.work) {
@@ -41,12 +43,6 @@ function expectError(name, argv, code, message) {
         `exit ${r.code}, stderr ${JSON.stringify(r.err.trim())}, expected ${code} and '${message}'`);
 }
 const read = (p) => fs.readFileSync(path.join(work, p));
-// FNV-1a-64 over bytes, never 0 (the tool's fingerprint()), as hex.
-function fnv(bytes) {
-  let h = 0xcbf29ce484222325n;
-  for (const b of bytes) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
-  return (h || 1n).toString(16).padStart(16, '0');
-}
 
 // ---- the modules: WASI commands (a counted loop, a helper, a recursion) of varied shapes -----
 function moduleText(i) {
@@ -118,11 +114,11 @@ check('report: totals', report.modules === 23 && report.instrumented === 22 && r
 check('report: modules in the order given', JSON.stringify(report.results.map((r) => r.input)) === JSON.stringify(inputs));
 const bad = report.results.find((r) => r.input === 'mods/bad.wat');
 check('report: the bad module has its error and input hash, no output',
-      bad && /^mods\/bad\.wat: invalid module/.test(bad.error) && bad.input_hash === fnv(read('mods/bad.wat'))
+      bad && /^mods\/bad\.wat: invalid module/.test(bad.error) && bad.input_hash === fingerprintHex(read('mods/bad.wat'))
       && bad.output === undefined, JSON.stringify(bad));
 const good = report.results.filter((r) => r.error === null);
 check('report: each instrumented module\'s hashes, strategy, options, counts and ratio', good.length === 22 && good.every((r) =>
-  r.input_hash === fnv(read(r.input)) && r.output_hash === fnv(read(r.output))
+  r.input_hash === fingerprintHex(read(r.input)) && r.output_hash === fingerprintHex(read(r.output))
   && r.output === `out/${path.basename(r.input, '.wat')}.wasm` && r.strategy === 'lean'
   && r.options.optimize === 2 && r.options.rewind_copies === true
   && r.functions_instrumented >= 1 && r.poll_points >= 1 && r.resume_points >= r.poll_points
@@ -208,7 +204,7 @@ check('a batch that cannot start writes nothing', !fs.existsSync(path.join(work,
 {
   const r = run(['check', 'out/m01.wasm', '--strategy', 'lean', '-O', '2', '--source', 'mods/m01.wat']);
   check('check accepts a batch output with its strategy, level and original', r.code === 0
-        && r.out.includes(`strategy lean, -O2, with rewind copies, from an original of hash ${fnv(read('mods/m01.wat'))}`), r.out + r.err);
+        && r.out.includes(`strategy lean, -O2, with rewind copies, from an original of hash ${fingerprintHex(read('mods/m01.wat'))}`), r.out + r.err);
   const plain = run(['check', 'alone.wasm']);
   check('check accepts a module instrumented alone, without expectations', plain.code === 0 && plain.out.startsWith('alone.wasm: instrumented by wasm-ckpt'), plain.err);
   const made = run(['instrument', 'mods/m02.wat', '-o', 'm02.full.wasm', '--no-rewind-copies', '--exclude', 'step', '-O', '1']);
@@ -230,7 +226,7 @@ expectError('check: rewind copies', ['check', 'out/m01.wasm', '--no-rewind-copie
 expectError('check: other patterns', ['check', 'm02.full.wasm', '--exclude', 'down'], 1,
             'instrumented with --exclude step, not down');
 expectError('check: another original', ['check', 'out/m01.wasm', '--source', 'mods/m02.wat'], 1,
-            `made from another module than mods/m02.wat (whose hash is ${fnv(read('mods/m02.wat'))}`);
+            `made from another module than mods/m02.wat (whose hash is ${fingerprintHex(read('mods/m02.wat'))}`);
 expectError('check: not instrumented', ['check', 'mods/m01.wat'], 1, 'mods/m01.wat: not instrumented by wasm-ckpt');
 expectError('check: changed after instrumentation', ['check', 'extended.wasm'], 1, 'extended.wasm: changed since it was instrumented');
 expectError('check: a resumed module', ['check', 'm01.resumed.wasm'], 1, 'm01.resumed.wasm: a snapshot is baked into it');

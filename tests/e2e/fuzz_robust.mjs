@@ -33,6 +33,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { fixSnapshotChecksum } from './lib/fnv1a.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 let args;
 try {
@@ -220,9 +222,7 @@ function damageModule(bytes, rand) {
 // any damage, and then (mostly) the checksum written again (docs/snapshot-format.md).
 function fixChecksum(b) {
   if (b.length < 32 || b.length % 4) return false;
-  let h = 0xcbf29ce484222325n;
-  for (let p = 32; p < b.length; p += 4) h = ((h ^ BigInt(b.readUInt32LE(p))) * 0x100000001b3n) & 0xffffffffffffffffn;
-  b.writeBigUInt64LE(h, 24);
+  fixSnapshotChecksum(b);
   return true;
 }
 // `framing`: only the header or the first frame's record header changed, so a reader either

@@ -187,15 +187,6 @@ TEST(Snapshot, HeaderLayout) {
   EXPECT_EQ(parseSnapshot(b).checksum, sum);
 }
 
-TEST(Snapshot, HashIsFnv1aOverLittleEndianWords) {
-  const uint8_t data[8] = {1, 0, 0, 0, 0x78, 0x56, 0x34, 0x12};
-  uint64_t h = SNAPSHOT_HASH_SEED;
-  h = (h ^ 1u) * SNAPSHOT_HASH_PRIME;
-  h = (h ^ 0x12345678u) * SNAPSHOT_HASH_PRIME;
-  EXPECT_EQ(snapshotHashWords(SNAPSHOT_HASH_SEED, data, 8), h);
-  EXPECT_EQ(snapshotHashWords(SNAPSHOT_HASH_SEED, data, 0), SNAPSHOT_HASH_SEED);
-}
-
 TEST(Snapshot, NoStoredPages) {
   // All-zero memory: pages are counted but none is stored.
   Snapshot s = smallSample();
