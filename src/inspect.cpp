@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
+#include "support/json_text.h"
 
 #include "support/le_codec.h"
 #include "wasm_ckpt/metadata.h"
@@ -66,13 +66,13 @@ std::string describeSnapshot(const Snapshot& s, const ModuleMetadata* metadata, 
   size_t stored = s.pages.size();
   size_t skipped = s.memoryPages - stored;
   if (json) {
-    nlohmann::ordered_json out;
+    Json out;
     out["format_version"] = s.version;
     out["module_hash"] = fmt::format("{:016x}", s.moduleHash);
     if (metadata) out["strategy"] = metadata->strategy;
     out["poll_count"] = s.pollCount;
     out["memory"] = {{"pages", s.memoryPages}, {"stored_pages", stored}, {"skipped_zero_pages", skipped}};
-    out["frames"] = nlohmann::ordered_json::array();
+    out["frames"] = Json::array();
     for (auto& frame : s.frames) {
       auto view = viewFrame(frame, metadata);
       out["frames"].push_back({{"function_ordinal", frame.function}, {"function", view.function}, {"resume_id", frame.resumeId},
@@ -80,7 +80,7 @@ std::string describeSnapshot(const Snapshot& s, const ModuleMetadata* metadata, 
     }
     out["globals_bytes"] = s.globals.size();
     if (metadata && s.globals.size() == metadata->globalsSize()) {
-      out["globals"] = nlohmann::ordered_json::array();
+      out["globals"] = Json::array();
       size_t offset = 0;
       for (auto& g : metadata->globals) {
         out["globals"].push_back({{"name", g.name}, {"type", valueKindName(g.kind)}, {"value", valueText(s.globals.data() + offset, g.kind)}});
@@ -88,9 +88,9 @@ std::string describeSnapshot(const Snapshot& s, const ModuleMetadata* metadata, 
       }
     }
     out["stdin_bytes_consumed"] = s.stdinRead;
-    out["files"] = nlohmann::ordered_json::array();
+    out["files"] = Json::array();
     for (auto& f : s.files) {
-      nlohmann::ordered_json file = {{"fd", f.fd}};
+      Json file = {{"fd", f.fd}};
       if (f.kind == FileKind::Opened) {
         file["preopen"] = f.dir;
         file["path"] = f.path;
@@ -102,7 +102,7 @@ std::string describeSnapshot(const Snapshot& s, const ModuleMetadata* metadata, 
       file["fdflags"] = fdflagNames(f.fdflags);
       out["files"].push_back(std::move(file));
     }
-    return out.dump(2) + "\n";
+    return jsonText(out);
   }
   std::ostringstream out;
   out << fmt::format("snapshot format version {}\n", s.version);

@@ -10,6 +10,7 @@
 
 #include "support/le_codec.h"
 #include "wasm_ckpt/error.h"
+#include "wasm_ckpt/inspect.h"
 #include "wasm_ckpt/snapshot.h"
 #include "wasm_ckpt/snapshot_layout.h"
 
@@ -502,4 +503,16 @@ TEST(Snapshot, FileDisplay) {
   EXPECT_EQ(fileDisplayPath(s.files[2]), "");
   EXPECT_EQ(fdflagNames(0), "");
   EXPECT_EQ(fdflagNames(1 | 4 | 16), "APPEND,NONBLOCK,SYNC");
+}
+
+TEST(Snapshot, InspectListsFilesAndStdin) {
+  Snapshot s = sample();
+  s.files[1].path = "log\xff"; // not UTF-8: JSON gets U+FFFD, never an exception
+  std::string text = describeSnapshot(s, nullptr, false);
+  EXPECT_NE(text.find("stdin            4242 bytes consumed (a resumed run reads on from byte 4243)"), std::string::npos) << text;
+  EXPECT_NE(text.find("fd   4  /data/in/input.txt  offset 1000  read"), std::string::npos) << text;
+  EXPECT_NE(text.find("fd   1  (not opened by the program)  flags APPEND set again at restore"), std::string::npos) << text;
+  std::string json = describeSnapshot(s, nullptr, true);
+  EXPECT_NE(json.find("\"stdin_bytes_consumed\": 4242"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"path\": \"log\xef\xbf\xbd\""), std::string::npos) << json;
 }
