@@ -636,8 +636,9 @@ check('setup: snapshot of another instrumented module (exit_code.c)', () => {
 // The snapshot's regions, from its header.
 function regions(buf) {
   const framesSize = buf.readUInt32LE(56), globalsSize = buf.readUInt32LE(48), stored = buf.readUInt32LE(44);
-  const frames = 64, globals = frames + framesSize, pages = globals + globalsSize;
-  return { framesSize, globalsSize, stored, frames, globals, pages };
+  const files = 64, filesSize = buf.readUInt32LE(60);
+  const frames = files + filesSize, globals = frames + framesSize, pages = globals + globalsSize;
+  return { files, filesSize, framesSize, globalsSize, stored, frames, globals, pages };
 }
 const flip = (buf, at) => { const b = Buffer.from(buf); b[at] ^= 0x40; return b; };
 
@@ -667,12 +668,14 @@ const VARIANTS = [
   ['truncated to 10 bytes', (s) => s.subarray(0, 10), 'invalid'],
   ['truncated to 63 bytes', (s) => s.subarray(0, 63), 'invalid'],
   ['truncated to the header (64 bytes)', (s) => s.subarray(0, 64), 'invalid'],
-  ['truncated inside the frames', (s) => s.subarray(0, 64 + (regions(s).framesSize >> 1)), 'invalid'],
+  ['truncated inside the files section', (s) => s.subarray(0, 64 + 8), 'invalid'],
+  ['truncated inside the frames', (s) => s.subarray(0, regions(s).frames + (regions(s).framesSize >> 1)), 'invalid'],
   ['truncated inside the first page', (s) => s.subarray(0, regions(s).pages + 4 + 30000), 'invalid'],
   ['truncated by one page', (s) => s.subarray(0, s.length - 65536), 'invalid'],
   ['truncated by one byte', (s) => s.subarray(0, s.length - 1), 'invalid'],
   ['truncated by 4 bytes', (s) => s.subarray(0, s.length - 4), 'invalid'],
   ['one trailing byte added', (s) => Buffer.concat([s, Buffer.from([0])]), 'invalid'],
+  ['flipped byte in the files section', (s) => flip(s, regions(s).files + 1), 'invalid'],
   ['flipped byte in the frames', (s) => flip(s, regions(s).frames + (regions(s).framesSize >> 1)), 'invalid'],
   ['flipped byte in a frame header', (s) => flip(s, regions(s).frames + 4), 'invalid'],
   ['flipped byte in the globals', (s) => flip(s, regions(s).globals), 'invalid'],
@@ -680,7 +683,10 @@ const VARIANTS = [
   ['flipped byte in the last memory page', (s) => flip(s, s.length - 7), 'invalid'],
   ['flipped byte in the page table', (s) => flip(s, regions(s).pages), 'invalid'],
   ['flipped poll count', (s) => flip(s, 32), 'invalid'],
-  ['version field changed', (s) => { const b = Buffer.from(s); b.writeUInt32LE(2, 8); return b; }, 'invalid'],
+  ['version field changed', (s) => { const b = Buffer.from(s); b.writeUInt32LE(3, 8); return b; }, 'invalid'],
+  ['version 1 (no files section) with a files section', (s) => edited(s, (b) => b.writeUInt32LE(1, 8)), 'invalid'],
+  ['checksum fixed: files size field changed', (s) => edited(s, (b) => b.writeUInt32LE(b.readUInt32LE(60) + 4, 60)), 'invalid'],
+  ['checksum fixed: file record count', (s) => edited(s, (b) => b.writeUInt32LE(b.readUInt32LE(72) + 1, 72)), 'invalid'],
   ['header size field changed', (s) => { const b = Buffer.from(s); b.writeUInt32LE(60, 12); return b; }, 'invalid'],
   ['magic changed', (s) => flip(s, 0), 'invalid'],
   ['module hash changed (bytes 16..23)', (s) => {
