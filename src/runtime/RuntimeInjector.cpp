@@ -11,10 +11,12 @@
 // program's to write the snapshot).
 #include "runtime/RuntimeInjector.h"
 
+#include <functional>
 #include <map>
 #include <set>
 
 #include "ir/module-utils.h"
+#include "pass.h"
 #include "wasm-builder.h"
 #include "wasm-traversal.h"
 
@@ -78,6 +80,7 @@ public:
     copyFunctions();
     addGeneratedFunctions();
     result.hasStart = wrapStart();
+    removeUnreachedRuntimeFunctions();
     module.features.enable(FeatureSet::BulkMemory);
     return result;
   }
@@ -94,6 +97,7 @@ private:
   Name originalStart;
   Address memoryLimit = Address(kMaxMemoryPages); // in pages: what the program may grow its memory to
   std::set<Name> programWasi;       // the WASI functions the program imports
+  bool filesUsed = false;           // it can add to the descriptor table (ckpt_files_used)
 
   void ensureExportedMemory() {
     if (!module.memory.exists) {
@@ -129,8 +133,10 @@ private:
     };
     for (unsigned i = 0; i < RUNTIME_I32_SLOTS; i++) addGlobal(runtime::i32Slot(i), Type::i32, Literal(int32_t(initial(i))), true);
     for (unsigned i = 0; i < RUNTIME_I64_SLOTS; i++) addGlobal(runtime::i64Slot(i), Type::i64, Literal(int64_t(0)), true);
-    addGlobal(runtime::moduleHashGlobal(), Type::i64, Literal(int64_t(0)), false);
-    addGlobal(runtime::bakedSizeGlobal(), Type::i32, Literal(int32_t(0)), false);
+    // Written by the tool once the module's bytes are known (the hash, a baked snapshot's size):
+    // mutable, although nothing sets them, so that no optimization folds the 0 they hold now.
+    addGlobal(runtime::moduleHashGlobal(), Type::i64, Literal(int64_t(0)), true);
+    addGlobal(runtime::bakedSizeGlobal(), Type::i32, Literal(int32_t(0)), true);
   }
 
   void addSegments() {
@@ -165,6 +171,7 @@ private:
       for (const char* base : kRedirected) {
         if (func->base == base) redirect[func->name] = runtime::functionName(base);
       }
+      if (func->base == "path_open" || func->base == "fd_fdstat_set_flags" || func->base == "sock_accept") filesUsed = true;
       programWasi.insert(func->base);
     }
     if (redirect.empty()) return;
@@ -188,15 +195,6 @@ private:
       if (exp->kind != ExternalKind::Function) continue;
       if (auto found = redirect.find(exp->value); found != redirect.end()) exp->value = found->second;
     }
-  }
-
-  // The WASI functions that only the descriptor table uses, and what must be imported for the
-  // program to need them: a program that imports none of the latter never adds to the table, so
-  // these become stubs that fail with ENOSYS instead of new imports its runtime may lack.
-  bool importsOnlyIfUsed(Name base) const {
-    if (base == "sock_accept" || base == "fd_fdstat_set_flags") return programWasi.count(base) == 0;
-    if (base == "fd_tell" || base == "fd_renumber") return programWasi.count(Name("path_open")) == 0;
-    return false;
   }
 
   // A checkpoint appends the frame records to memory, past the program's pages (ckpt_runtime.c),
@@ -232,13 +230,6 @@ private:
       for (auto& mine : module.functions) {
         if (mine->imported() && mine->module == kWasi && mine->base == func->base) existing = mine->name;
       }
-      if (!existing.is() && importsOnlyIfUsed(func->base)) {
-        // The stub keeps the import's signature and returns ENOSYS.
-        Name name("wasm_ckpt$unused." + std::string(func->base.str));
-        auto stub = Builder::makeFunction(name, func->type, {}, builder.makeConst(Literal(int32_t(52))));
-        renamed[func->name] = module.addFunction(std::move(stub))->name;
-        continue;
-      }
       if (existing.is()) {
         if (module.getFunction(existing)->type != func->type)
           throw Error("the module imports WASI's " + std::string(func->base.str) + " with an unexpected signature");
@@ -264,14 +255,62 @@ private:
                                              : Name("wasm_ckpt$internal." + std::string(func->name.str));
       renamed[func->name] = name;
     }
+    std::set<Name> unneededWrappers; // of WASI functions the program does not import
+    for (const char* base : kRedirected) {
+      if (!programWasi.count(Name(base))) unneededWrappers.insert(runtime::functionName(base));
+    }
     for (auto& func : runtime->functions) {
-      if (!func->imported()) copies.push_back(ModuleUtils::copyFunction(func.get(), module, renamed[func->name]));
+      if (func->imported() || unneededWrappers.count(renamed[func->name])) continue;
+      copies.push_back(ModuleUtils::copyFunction(func.get(), module, renamed[func->name]));
     }
     for (auto* func : copies) {
       Rewriter rewriter(*this);
       rewriter.walkFunctionInModule(func, &module);
     }
+    // The intrinsics are constants now (this module's memory limit, whether it can open files,
+    // ...): folding them drops the run-time code this program cannot reach.
+    PassRunner runner(&module);
+    runner.setIsNested(true);
+    for (const char* pass : {"precompute", "remove-unused-brs", "vacuum", "dce", "vacuum"}) runner.add(pass);
+    for (auto* func : copies) runner.runOnFunction(func);
   }
+
+  // Drops the run-time functions and the WASI imports added for them that nothing reaches from
+  // the program's code, the run-time code's entry points or the functions generated here.
+  // Call once everything the injector adds is in place; the passes that come later call only
+  // entry points (poll_slow, frame_read, ...).
+  void removeUnreachedRuntimeFunctions() {
+    std::vector<Function*> work;
+    std::set<Name> reached;
+    auto reach = [&](Name name) {
+      if (reached.insert(name).second) work.push_back(module.getFunction(name));
+    };
+    std::set<Name> internal; // functions that only the run-time code itself calls
+    for (auto& func : module.functions) {
+      bool runtimeOwn = func->name.startsWith("wasm_ckpt$internal.") || func->name.startsWith("wasm_ckpt$wasi.");
+      if (runtimeOwn) internal.insert(func->name);
+      else reach(func->name);
+    }
+    for (auto& exp : module.exports) {
+      if (exp->kind == ExternalKind::Function) reach(exp->value);
+    }
+    struct Calls : PostWalker<Calls> {
+      std::function<void(Name)> found;
+      void visitCall(Call* call) { found(call->target); }
+      void visitRefFunc(RefFunc* ref) { found(ref->func); }
+    } calls;
+    calls.found = reach;
+    for (auto& elem : module.elementSegments) {
+      for (auto* item : elem->data) calls.walk(item);
+    }
+    while (!work.empty()) {
+      auto* func = work.back();
+      work.pop_back();
+      if (!func->imported()) calls.walkFunction(func);
+    }
+    module.removeFunctions([&](Function* func) { return internal.count(func->name) && !reached.count(func->name); });
+  }
+
 
   // Replaces intrinsic calls and renames calls inside the copied run-time functions.
   struct Rewriter : PostWalker<Rewriter> {
@@ -327,6 +366,7 @@ private:
       return builder.makeCall(stashRunName(), args, Type::i32);
     }
     if (which == "memory_limit") return builder.makeConst(int32_t(uint32_t(memoryLimit.addr)));
+    if (which == "files_used") return builder.makeConst(int32_t(filesUsed));
     if (which == "call_original_start") {
       return originalStart.is() ? (Expression*)builder.makeCall(originalStart, {}, Type::none) : builder.makeNop();
     }

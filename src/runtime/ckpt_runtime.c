@@ -49,6 +49,10 @@ INTRINSIC(baked_size) u32 ckpt_baked_size(void);
 INTRINSIC(baked_copy) void ckpt_baked_copy(u32 dst, u32 offset, u32 len);
 INTRINSIC(call_original_start) void ckpt_call_original_start(void);
 INTRINSIC(memory_limit) u32 ckpt_memory_limit(void);
+/* Whether the program imports a WASI function that adds to the descriptor table (path_open,
+ * fd_fdstat_set_flags, sock_accept): a constant, so that a program that cannot open files carries
+ * none of the table's code. */
+INTRINSIC(files_used) u32 ckpt_files_used(void);
 
 /* ---- WASI preview1 ---- */
 #define WASI(name) __attribute__((import_module("wasi_snapshot_preview1"), import_name(#name)))
@@ -71,9 +75,8 @@ WASI(environ_get) u32 wasi_environ_get(u32 environ, u32 buf);
 WASI(clock_time_get) u32 wasi_clock_time_get(u32 clock, u64 precision, u32 time_out);
 WASI(random_get) u32 wasi_random_get(u32 buf, u32 len);
 WASI(proc_exit) _Noreturn void wasi_proc_exit(u32 code);
-/* The descriptor table's (see "the descriptor table" below). Where the program imports none of
- * the calls that add to it, the injector gives these stubs that fail with ENOSYS, so that a
- * program that opens no file imports nothing more than it did. */
+/* The descriptor table's (see "the descriptor table" below): where the program cannot add to the
+ * table (ckpt_files_used), the code that calls these is dropped, and so are these imports. */
 WASI(fd_tell) u32 wasi_fd_tell(u32 fd, u32 offset_out);
 WASI(fd_renumber) u32 wasi_fd_renumber(u32 from, u32 to);
 WASI(fd_fdstat_set_flags) u32 wasi_fd_fdstat_set_flags(u32 fd, u32 flags);
@@ -465,13 +468,13 @@ __attribute__((export_name("path_open"))) u32 ckpt_path_open(u32 dirfd, u32 look
 
 __attribute__((export_name("fd_close"))) u32 ckpt_fd_close(u32 fd) {
   u32 err = wasi_fd_close(fd);
-  if (err == 0) file_forget(fd);
+  if (err == 0 && ckpt_files_used()) file_forget(fd);
   return err;
 }
 
 __attribute__((export_name("fd_renumber"))) u32 ckpt_fd_renumber(u32 from, u32 to) {
   u32 err = wasi_fd_renumber(from, to);
-  if (err != 0 || from == to) return err;
+  if (err != 0 || from == to || !ckpt_files_used()) return err;
   file_forget(to);
   u32 r = file_record(from);
   if (r) st32(r + FILE_FD, to);
@@ -498,7 +501,7 @@ __attribute__((export_name("sock_accept"))) u32 ckpt_sock_accept(u32 fd, u32 fla
 /* Counts what the program reads from descriptor 0 (unless a file took that number). */
 __attribute__((export_name("fd_read"))) u32 ckpt_fd_read(u32 fd, u32 iovs, u32 iovs_len, u32 nread) {
   u32 err = wasi_fd_read(fd, iovs, iovs_len, nread);
-  if (err == 0 && fd == 0 && !file_record(0)) S64(SLOT_STDIN_READ, G64(SLOT_STDIN_READ) + ld32(nread));
+  if (err == 0 && fd == 0 && !(ckpt_files_used() && file_record(0))) S64(SLOT_STDIN_READ, G64(SLOT_STDIN_READ) + ld32(nread));
   return err;
 }
 
@@ -582,10 +585,11 @@ static u32 file_name(u32 r, u32 dst) {
  * now; a descriptor that cannot be restored stops the checkpoint. */
 static void save_files(u32 dst, u32 scratch) {
   u32 bytes = G32(SLOT_FILES_BYTES), count = 0;
-  if (flag(FLAG_FILES_LOST))
-    die(EXIT_IO_ERROR, RO("cannot checkpoint: a descriptor the program opened could not be recorded (out of memory)"), 0, 0, 0, 0);
   fill_zero(dst, FILES_HEADER_SIZE);
   st64(dst + FILES_STDIN_READ, G64(SLOT_STDIN_READ));
+  if (!ckpt_files_used()) return;
+  if (flag(FLAG_FILES_LOST))
+    die(EXIT_IO_ERROR, RO("cannot checkpoint: a descriptor the program opened could not be recorded (out of memory)"), 0, 0, 0, 0);
   if (bytes) copy_bytes(dst + FILES_HEADER_SIZE, files_base(), bytes);
   for (u32 r = dst + FILES_HEADER_SIZE; r < dst + FILES_HEADER_SIZE + bytes; r += ld32(r + FILE_SIZE), count++) {
     u32 kind = ld32(r + FILE_KIND), fd = ld32(r + FILE_FD);
@@ -719,8 +723,8 @@ static void read_files(u32 size) {
   S64(SLOT_STDIN_READ, ld64(at + FILES_STDIN_READ));
   u32 count = ld32(at + FILES_COUNT), bytes = size - FILES_HEADER_SIZE;
   S32(SLOT_FILES_BYTES, 0);
-  if (!bytes) {
-    if (count) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (file records)"), 0, 0, 0, 0);
+  if (!bytes || !ckpt_files_used()) { /* this module's snapshots have no records */
+    if (count || bytes) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (file records)"), 0, 0, 0, 0);
     return;
   }
   u32 base = bytes <= 0x10000000u ? files_reserve(2 * bytes + FILES_SCRATCH) : 0;
@@ -858,7 +862,7 @@ static void finish_restore(void) {
   if (next < pages) fill_zero(next * PAGE, (pages - next) * PAGE);
   if (!flag(FLAG_BAKED)) wasi_fd_close(G32(SLOT_READ_FD));
   /* Before the program runs again: a file that cannot be reopened stops the restore here. */
-  reopen_files(files_base() + G32(SLOT_FILES_BYTES));
+  if (ckpt_files_used()) reopen_files(files_base() + G32(SLOT_FILES_BYTES));
   S32(SLOT_STATE, STATE_NORMAL);
   S64(SLOT_POLLS, 0);
   if (flag(FLAG_VERBOSE)) say_live(RO("restored; resuming at poll"), G64(SLOT_POLLS_BEFORE));
@@ -905,7 +909,7 @@ __attribute__((export_name("grow_memory"))) u32 ckpt_grow_memory(u32 pages) {
   if (pages > ckpt_memory_limit() - have) return (u32)-1;
   if (!flag(FLAG_PAGES_KNOWN)) return (u32)__builtin_wasm_memory_grow(0, pages);
   /* The descriptor table, if any, moves up to stay just past the program's memory. */
-  u32 table_pages = G32(SLOT_FILES_CAP) / PAGE;
+  u32 table_pages = ckpt_files_used() ? G32(SLOT_FILES_CAP) / PAGE : 0;
   u32 real = (u32)__builtin_wasm_memory_size(0), want = have + pages;
   if ((u64)want + table_pages > 65536u) return (u32)-1;
   if (want + table_pages > real && __builtin_wasm_memory_grow(0, want + table_pages - real) == (unsigned long)-1)
@@ -938,7 +942,7 @@ static void begin_checkpoint(void) {
   set_program_pages(pages);
   S32(SLOT_MEM_PAGES, pages);
   S32(SLOT_FRAMES_LEFT, 0);
-  u32 base = pages * PAGE + G32(SLOT_FILES_CAP); /* past the descriptor table */
+  u32 base = pages * PAGE + (ckpt_files_used() ? G32(SLOT_FILES_CAP) : 0); /* past the descriptor table */
   ensure_memory(base + PAGE);
   S64(SLOT_PAUSE_FROM_NS, now_ns(base));
   S32(SLOT_FRAMES_BASE, base);
@@ -982,7 +986,7 @@ static void write_checkpoint(void) {
   u32 src_begin = G32(SLOT_FRAMES_BASE), src_end = G32(SLOT_FRAMES_END);
   u32 frame_count = G32(SLOT_FRAMES_LEFT);
   u32 header = (src_end + 15) & ~15u;
-  u32 files = header + SNAPSHOT_HEADER_SIZE, files_size = FILES_HEADER_SIZE + G32(SLOT_FILES_BYTES);
+  u32 files = header + SNAPSHOT_HEADER_SIZE, files_size = FILES_HEADER_SIZE + (ckpt_files_used() ? G32(SLOT_FILES_BYTES) : 0);
   u32 frames = files + files_size;
   ensure_memory(frames + (src_end - src_begin) + ckpt_globals_size() + pages * 4 + 4 * PAGE);
   /* Reverse the records: innermost was written first, the restore wants outermost first. */
