@@ -6,7 +6,9 @@
 //     (loop $l ... (br_if $l (CMP' (local.tee $i ...) (local.get $end))))   ;; no poll
 //     (if TEST (then POLL (br $chunk))))  ;; TEST: the loop's own test, on the counter it left
 // TEST is the original back edge's test, read again: the next chunk starts exactly when the
-// loop would have gone on, so the iterations are the original ones, only grouped. A run that
+// loop would have gone on, so the iterations are the original ones, only grouped. A branch that
+// leaves the loop by falling off its end (to the body's block, an early exit) skips TEST: the
+// body's block name moves to a block around the chunks. A run that
 // fits in one chunk (most runs of a short inner loop) costs CHUNK_END and TEST, and no poll.
 // POLL counts for the work of a chunk (loop_bounds.h: pollWeight).
 // CMP' is the original comparison (!=) or its strict form (< for <=, > for >=), and CHUNK_END
@@ -75,6 +77,12 @@ struct ChunkLoops : public WalkerPass<PostWalker<ChunkLoops>> {
     }
     backEdge->condition = builder.makeBinary(chunkComparison(loop), update, builder.makeLocalGet(end, loop.type));
 
+    // A branch to the body's block (an early exit, clang's `while (i < n && a[i] == x) i++`)
+    // falls off the loop's end with TEST still holding: it leaves the chunks too, by targeting a
+    // block around them. Its name moves there, so no branch needs retargeting.
+    Name exit;
+    if (auto* block = curr->body->dynCast<Block>()) std::swap(exit, block->name);
+
     Name chunk("wasm_ckpt$chunk");
     // The poll counts for a chunk's work: counted as one, a chunk's poll after a stretch of
     // cheap polls stretched radixsort's stop latency from 53 to 115 ms (loop_bounds.h: kWorkPerPoll).
@@ -82,7 +90,9 @@ struct ChunkLoops : public WalkerPass<PostWalker<ChunkLoops>> {
     auto* chunks = builder.makeLoop(
       chunk, builder.makeBlock({builder.makeLocalSet(end, chunkEnd(loop, builder)), curr, builder.makeIf(testAgain, nextChunk)}));
     current->loops.erase(curr);
-    replaceCurrent(chunks);
+    Expression* replacement = chunks;
+    if (exit.is()) replacement = builder.makeBlock(exit, chunks);
+    replaceCurrent(replacement);
   }
 
   static BinaryOp pick(bool is64, BinaryOp op32, BinaryOp op64) { return is64 ? op64 : op32; }
