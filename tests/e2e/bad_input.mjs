@@ -18,35 +18,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { fixSnapshotChecksum } from './lib/fnv1a.mjs';
+import { e2eArgs } from './lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 // ---- arguments ------------------------------------------------------------------------------
-function parseArgs(argv) {
-  const opts = {
-    tool: null, runner: null, work: null,
-    clang: 'clang-14', wasmOpt: 'wasm-opt', corpus: path.resolve(here, '..', 'corpus'),
-  };
-  const names = { '--tool': 'tool', '--runner': 'runner', '--work': 'work', '--clang': 'clang',
-                  '--wasm-opt': 'wasmOpt', '--corpus': 'corpus' };
-  for (let i = 0; i < argv.length; i++) {
-    const key = names[argv[i]];
-    if (!key || i + 1 >= argv.length) usage(`bad argument '${argv[i]}'`);
-    opts[key] = argv[++i];
-  }
-  if (!opts.tool || !opts.runner || !opts.work) usage('--tool, --runner and --work are required');
-  for (const k of ['tool', 'runner', 'work', 'corpus']) opts[k] = path.resolve(opts[k]);
-  return opts;
-}
-function usage(msg) {
-  process.stderr.write(`bad_input.mjs: ${msg}\nusage: bad_input.mjs --tool PATH --runner PATH --work DIR ` +
-                       `[--clang PATH] [--wasm-opt PATH] [--corpus DIR]\n`);
-  process.exit(2);
-}
-const opts = parseArgs(process.argv.slice(2));
+const opts = e2eArgs('bad_input.mjs', {
+  clang: { type: 'string', default: 'clang-14' },
+  'wasm-opt': { type: 'string', default: 'wasm-opt' },
+  corpus: { type: 'string', default: path.resolve(here, '..', 'corpus') },
+});
+opts.corpus = path.resolve(opts.corpus);
 const W = opts.work;
-fs.rmSync(W, { recursive: true, force: true });
-fs.mkdirSync(W, { recursive: true });
 
 // ---- the case harness -----------------------------------------------------------------------
 let passed = 0, failed = 0;
@@ -276,9 +259,9 @@ for (const [feature, { re, func }] of Object.entries(FEATURES)) {
     const wat = path.join(IN, `${feature}.wat`);
     if (!fs.existsSync(wat)) put(`${feature}.wat`, WAT[feature]);
     const bin = path.join(IN, `${feature}.features.wasm`);
-    const r = run(opts.wasmOpt, ['--enable-threads', '--enable-exception-handling', '--enable-tail-call',
+    const r = run(opts['wasm-opt'], ['--enable-threads', '--enable-exception-handling', '--enable-tail-call',
                                  '--emit-target-features', '-g', wat, '-o', bin]);
-    expectStatus(r, 0, `${opts.wasmOpt} (making the input): `);
+    expectStatus(r, 0, `${opts['wasm-opt']} (making the input): `);
     expectInstrumentFails(`${feature}_bin`, bin, [re, /unsupported/i, ...(func ? [func] : [])]);
   });
 }
