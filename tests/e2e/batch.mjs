@@ -12,18 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { fingerprintHex } from './lib/fnv1a.mjs';
+import { e2eArgs } from './lib/harness.mjs';
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-if (!args.tool || !args.runner || !args.work) {
-  console.error('usage: node batch.mjs --tool wasm-ckpt --runner run_wasi.mjs --work DIR');
-  process.exit(2);
-}
-const tool = path.resolve(args.tool);
-const runner = path.resolve(args.runner);
-const work = path.resolve(args.work);
-fs.rmSync(work, { recursive: true, force: true });
-fs.mkdirSync(work, { recursive: true });
+const { tool, runner, work } = e2eArgs('batch.mjs');
 
 let passed = 0;
 let failed = 0;

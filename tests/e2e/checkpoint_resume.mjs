@@ -11,17 +11,25 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const args = parseArgs(process.argv.slice(2));
-const tool = path.resolve(args.tool);
-const runner = path.resolve(args.runner);
-const work = path.resolve(args.work);
+import { e2eArgs } from './lib/harness.mjs';
+
+// The three checkpoint_resume tests share one work directory: it is kept, not emptied.
+const args = e2eArgs('checkpoint_resume.mjs', {
+  corpus: { type: 'string' },
+  programs: { type: 'string' },
+  opt: { type: 'string', default: 'O0,O2' },
+  stops: { type: 'string', default: '6' },
+  strategy: { type: 'string', default: 'full' },
+  jobs: { type: 'string', default: '2' },
+  clang: { type: 'string', default: 'clang-14' },
+  rustc: { type: 'string', default: '/usr/bin/rustc' },
+}, { required: ['tool', 'runner', 'work', 'corpus'], keepWork: true });
+const { tool, runner, work, clang, rustc } = args;
 const corpus = path.resolve(args.corpus);
-const strategies = (args.strategy || 'full').split(',');
-const optLevels = (args.opt || 'O0,O2').split(',');
-const stopsPerProgram = Number(args.stops || 6);
-const jobs = Number(args.jobs || 2);
-const clang = args.clang || 'clang-14';
-const rustc = args.rustc || '/usr/bin/rustc';
+const strategies = args.strategy.split(',');
+const optLevels = args.opt.split(',');
+const stopsPerProgram = Number(args.stops);
+const jobs = Number(args.jobs);
 // Programs: corpus/*.c (clang) and corpus/rust/*.rs (rustc), named by file without extension.
 const sources = new Map();
 for (const f of fs.readdirSync(corpus)) if (f.endsWith('.c')) sources.set(f.slice(0, -2), path.join(corpus, f));
@@ -30,15 +38,8 @@ if (fs.existsSync(path.join(corpus, 'rust')) && fs.existsSync(rustc)) {
 }
 const programs = (args.programs ? args.programs.split(',') : [...sources.keys()]).sort();
 
-fs.mkdirSync(work, { recursive: true });
 let passed = 0;
 let failed = 0;
-
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
-  return out;
-}
 
 function run(cmd, argv, { env = {}, cwd = work } = {}) {
   return new Promise((resolve) => {

@@ -19,33 +19,32 @@
 // counts (WASM_CKPT_AT) and resumed from the snapshot (WASM_CKPT_RESTORE).
 //
 // usage: node fuzz_exec.mjs --tool wasm-ckpt [--wasm-opt wasm-opt] [--seeds N] [--first S]
-//                           [--variants 'OPTIONS;OPTIONS...'] [--runner run_wasi.mjs --resume-seeds M]
+//                           [--variants='OPTIONS;OPTIONS...'] [--runner run_wasi.mjs --resume-seeds M]
 //                           --work DIR
+// (--variants with '=': its value starts with a dash)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const args = {
-  seeds: '40', first: '1', 'wasm-opt': 'wasm-opt',
-  variants: '--strategy full;--strategy lean;--strategy full --no-rewind-copies;--strategy lean -O0;--strategy lean --huge-function-size=0',
-  'resume-seeds': '0',
-};
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-if (!args.tool || !args.work) {
-  console.error("usage: node fuzz_exec.mjs --tool wasm-ckpt [--wasm-opt wasm-opt] [--seeds N] [--first S] [--variants 'OPTIONS;...'] --work DIR");
+import { e2eArgs } from './lib/harness.mjs';
+
+const args = e2eArgs('fuzz_exec.mjs', {
+  seeds: { type: 'string', default: '40' },
+  first: { type: 'string', default: '1' },
+  'wasm-opt': { type: 'string', default: 'wasm-opt' },
+  variants: {
+    type: 'string',
+    default: '--strategy full;--strategy lean;--strategy full --no-rewind-copies;--strategy lean -O0;--strategy lean --huge-function-size=0',
+  },
+  'resume-seeds': { type: 'string', default: '0' },
+}, { required: ['tool'], keepWork: true });
+// The stop-and-resume runs start in each seed's directory: a runner that is not there would fail
+// every run alike, and the comparisons would hold for nothing.
+if (args.runner && !fs.existsSync(args.runner)) {
+  console.error(`fuzz_exec.mjs: no runner at ${args.runner}`);
   process.exit(2);
 }
-// The stop-and-resume runs start in each seed's directory: a relative runner path would name
-// nothing there, every run would fail alike, and the comparisons would hold for nothing.
-if (args.runner) {
-  args.runner = path.resolve(args.runner);
-  if (!fs.existsSync(args.runner)) {
-    console.error(`fuzz_exec.mjs: no runner at ${args.runner}`);
-    process.exit(2);
-  }
-}
-const work = path.resolve(args.work);
-fs.mkdirSync(work, { recursive: true });
+const work = args.work;
 // Features the tool supports (docs/limits.md); the generator adds none of the others.
 const FEATURES = ['--disable-gc', '--disable-reference-types', '--disable-exception-handling', '--disable-simd',
   '--disable-tail-call', '--disable-threads', '--disable-memory64'];

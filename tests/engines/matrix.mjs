@@ -24,6 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -35,7 +36,7 @@ const ALL_ENGINES = ['node', 'node-liftoff', 'node-turbofan', 'gjs', 'chromium',
 // resumes across the two groups are checked like all others, against the original's output).
 const argvGroup = (engine) => (engine === 'wasmtime' ? 'argc 0' : 'argv[0]');
 
-const args = parseArgs(process.argv.slice(2));
+const args = commandLine();
 const quick = !!args.quick;
 const engines = (args.engines || ALL_ENGINES.join(',')).split(',').filter(Boolean);
 const programs = (args.programs || 'fib_rec,qsort_cb,nbody_fp').split(',').filter(Boolean);
@@ -49,18 +50,18 @@ const work = path.resolve(args.work || (fs.existsSync(path.join(repo, 'build')) 
                                                                                   : path.join(os.tmpdir(), 'wasm-ckpt-engines-matrix')));
 const RUN_TIMEOUT_MS = 15 * 60 * 1000;
 
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick' || a === '--keep') { out[a.slice(2)] = true; continue; }
-    if (!a.startsWith('--') || i + 1 >= argv.length) {
-      console.error(`usage: matrix.mjs [--engines a,b] [--quick] [--programs a,b] [--strategy full,lean] [--stops N] [--jobs N] [--work DIR] [--keep]  (bad '${a}')`);
-      process.exit(2);
-    }
-    out[a.slice(2)] = argv[++i];
+function commandLine() {
+  const string = { type: 'string' }, flag = { type: 'boolean' };
+  try {
+    return parseArgs({
+      options: { engines: string, quick: flag, programs: string, strategy: string, stops: string, jobs: string,
+                 tool: string, clang: string, work: string, keep: flag },
+    }).values;
+  } catch (e) {
+    console.error(`matrix.mjs: ${e.message}\nusage: matrix.mjs [--engines a,b] [--quick] [--programs a,b] [--strategy full,lean] ` +
+                  '[--stops N] [--jobs N] [--tool PATH] [--clang PATH] [--work DIR] [--keep]');
+    process.exit(2);
   }
-  return out;
 }
 
 // ---- processes -------------------------------------------------------------------------------

@@ -20,11 +20,13 @@ using namespace wasm_ckpt;
 
 TEST(ModuleIo, RejectsBadInput) {
   auto bytes = [](const std::string& s) { return std::vector<char>(s.begin(), s.end()); };
-  EXPECT_THROW(readModuleFromBytes({}, "empty"), Error);
-  EXPECT_THROW(readModuleFromBytes(bytes("garbage"), "garbage"), Error);
-  EXPECT_THROW(readModuleFromBytes(bytes(std::string("\0asm", 4)), "magic"), Error);
-  EXPECT_THROW(readModuleFromBytes(bytes(std::string("\0asm\1\0\0\0\1", 9)), "trunc"), Error);
-  EXPECT_THROW(readModuleFromBytes(bytes("(module (func $f (i32.const"), "unclosed"), Error);
+  auto error = [&](const std::string& data, const char* name) { return test::errorOf([&] { readModuleFromBytes(bytes(data), name); }); };
+  EXPECT_EQ(error("", "empty"), "empty: not a WebAssembly module (neither binary nor text format)");
+  EXPECT_EQ(error("garbage", "garbage"), "garbage: not a WebAssembly module (neither binary nor text format)");
+  EXPECT_EQ(error(std::string("\0asm", 4), "magic"), "magic: truncated module (no version field)");
+  EXPECT_EQ(error(std::string("\0asm\1\0\0\0\1", 9), "trunc"), "trunc: invalid module: malformed section header (at byte 9)");
+  // The text parser's own words follow the prefix.
+  EXPECT_EQ(error("(module (func $f (i32.const", "unclosed").rfind("unclosed: invalid module: ", 0), 0u);
   // Parses, but does not validate.
   auto module = test::parseText("(module (func $bad (result i32) (i64.const 1)))");
   try {

@@ -1,13 +1,15 @@
 // What the end-to-end scripts share: their command line (util.parseArgs, with --tool, --runner
-// and --work required), a fresh work directory, and the ok/FAIL lines with the closing
+// and --work), a work directory, and the ok/FAIL lines with the closing
 // "N passed, M failed" that ctest's output is read by.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-// Parses the script's arguments: --tool, --runner and --work (made absolute; the work directory
-// is emptied), plus `options` in util.parseArgs form. Exits 2 with a usage line on a bad one.
-export function e2eArgs(script, options = {}) {
+// Parses the script's arguments: --tool, --runner and --work plus `options`, in util.parseArgs
+// form. Those named in `required` must be given; --tool, --runner and --work are made absolute.
+// The work directory is emptied, unless `keepWork` (tests that share one). Exits 2 with a usage
+// line on a bad argument.
+export function e2eArgs(script, options = {}, { required = ['tool', 'runner', 'work'], keepWork = false } = {}) {
   let values;
   try {
     ({ values } = parseArgs({
@@ -16,11 +18,13 @@ export function e2eArgs(script, options = {}) {
   } catch (e) {
     usage(script, e.message);
   }
-  for (const required of ['tool', 'runner', 'work']) {
-    if (!values[required]) usage(script, `--${required} is required`);
-    values[required] = path.resolve(values[required]);
+  for (const name of ['work', ...required]) {
+    if (!values[name]) usage(script, `--${name} is required`);
   }
-  fs.rmSync(values.work, { recursive: true, force: true });
+  for (const name of ['tool', 'runner', 'work']) {
+    if (values[name]) values[name] = path.resolve(values[name]);
+  }
+  if (!keepWork) fs.rmSync(values.work, { recursive: true, force: true });
   fs.mkdirSync(values.work, { recursive: true });
   return values;
 }
