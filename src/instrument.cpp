@@ -34,14 +34,6 @@
 
 namespace wasm_ckpt {
 
-const char* strategyName(Strategy strategy) {
-  switch (strategy) {
-    case Strategy::Full: return "full";
-    case Strategy::Lean: return "lean";
-  }
-  return "?";
-}
-
 namespace {
 using namespace wasm;
 

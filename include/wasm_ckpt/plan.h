@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "wasm_ckpt/instrument.h"
+#include "wasm_ckpt/options.h"
 
 namespace wasm {
 class Function;

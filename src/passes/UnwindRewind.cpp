@@ -529,7 +529,6 @@ private:
   // reads the returned countdown (COUNTDOWN_UNWINDING) instead of loading the state.
   Expression* callThreaded(Call* call, LocalSet* set, Index id) {
     Type results = call->type;
-    if (results.isTuple()) throw Error("internal error: a function with several results got a threaded countdown");
     call->operands.push_back(getCountdown());
     call->type = withCountdown(results);
     Index both = resultLocal(call->type);
