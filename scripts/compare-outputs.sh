@@ -6,6 +6,8 @@
 # input and variant, then a summary; exit status 1 if any output differs outside that section or
 # if only one of the tools refuses an input. REF_CACHE=DIR keeps the reference tool's outputs there
 # (keyed by input name and variant) so that a rerun instruments with the new tool only.
+# SECTION_CHECK=COMMAND runs `COMMAND REF.wasm NEW.wasm` where only the wasm-ckpt sections differ
+# (to check what differs there); its failure counts as a difference.
 set -uo pipefail
 if [ $# -lt 3 ]; then echo "usage: $0 REF_TOOL NEW_TOOL INPUT.wasm..." >&2; exit 2; fi
 ref=$1 new=$2; shift 2
@@ -52,6 +54,9 @@ for input in "$@"; do
     if cmp -s "$work/ref.wasm" "$work/new.wasm"; then echo "IDENTICAL $tag"; same=$((same + 1)); continue; fi
     rsec=$(strip "$work/ref.wasm" "$work/ref.stripped") nsec=$(strip "$work/new.wasm" "$work/new.stripped")
     if cmp -s "$work/ref.stripped" "$work/new.stripped"; then
+      if [ -n "${SECTION_CHECK:-}" ] && ! $SECTION_CHECK "$work/ref.wasm" "$work/new.wasm" >"$work/section.log" 2>&1; then
+        echo "SECTION-CHECK-FAILED $tag: $(cat "$work/section.log")"; bad=$((bad + 1)); continue
+      fi
       echo "SECTION-ONLY $tag (wasm-ckpt section $rsec -> $nsec bytes)"; sectionOnly=$((sectionOnly + 1))
     else
       echo "DIFFERENT $tag"; bad=$((bad + 1))

@@ -176,37 +176,31 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   auto selection = planInstrumentation(module, options);
 
   UnwindRewindPlan plan;
-  std::map<Name, PollSites> pollSites;
-  std::set<Name> entryPolled;
-  for (auto& f : selection.functions) {
-    if (f.entryPoll) entryPolled.insert(Name(f.irName));
-  }
+  PollPlacement polls;
   for (auto& f : selection.functions) {
     if (!f.instrumented) continue;
     plan.ordered.push_back(Name(f.irName));
     plan.canUnwind.insert(Name(f.irName));
     if (f.huge) plan.huge.insert(Name(f.irName));
     if (f.entryPoll || f.loopPolls) {
-      auto* func = module.getFunction(Name(f.irName));
-      auto& sites = pollSites[func->name];
-      auto loops = polledLoops(func, options.strategy, entryPolled, options.pollFreeWork, selection.callWork.get());
+      auto& sites = polls.sites[Name(f.irName)];
       sites.entry = f.entryPoll;
-      sites.entryWeight = loops.entryWeight;
+      sites.entryWeight = f.polls->entryWeight;
       if (f.loopPolls) {
-        sites.loops = std::move(loops.weights);
-        sites.chunked = std::move(loops.chunked);
-        sites.unrolled = std::move(loops.unrolled);
+        sites.loops = f.polls->weights;
+        sites.chunked = f.polls->chunked;
+        sites.unrolled = f.polls->unrolled;
       }
     }
   }
-  plan.unwindingIndirect.insert(selection.unwindingSignatures.begin(), selection.unwindingSignatures.end());
+  plan.unwindingIndirect = selection.unwindingSignatures;
   plan.saveLiveLocalsOnly = options.strategy == Strategy::Lean;
   clock.finished("plan");
 
   auto injected = injectRuntime(module);
   if (!injected.hasStart)
     report.warnings.push_back("the module exports no _start function: the run-time contract (WASM_CKPT_*) is inactive");
-  if (pollSites.empty()) report.warnings.push_back("no poll point was placed: the program can never be checkpointed");
+  if (polls.sites.empty()) report.warnings.push_back("no poll point was placed: the program can never be checkpointed");
   if (injected.importedMemoryMax)
     report.warnings.push_back("the module imports its memory with a maximum size: a checkpoint fails once the program has grown memory to it");
 
@@ -215,11 +209,12 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   {
     PassRunner runner(&module);
     runner.setIsNested(true);
-    runner.add(createChunkLoopsPass(&pollSites));
-    runner.add(createUnrollPolledLoopsPass(&pollSites));
-    runner.add(createInsertPollsPass(&pollSites));
+    runner.add(createChunkLoopsPass(&polls));
+    runner.add(createUnrollPolledLoopsPass(&polls));
+    runner.add(createInsertPollsPass(&polls));
     runner.run();
   }
+  polls.errors.rethrow();
   clock.finished("polls");
   {
     // The local optimizations belong to flattening at every -O level: without them a flat
@@ -254,7 +249,9 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   }
 
   std::vector<FrameLayout> layouts(plan.ordered.size());
+  std::vector<std::vector<Name>> resumeCallees(plan.ordered.size());
   plan.layouts = &layouts;
+  plan.resumeCallees = &resumeCallees;
   WorkerErrors errors;
   plan.errors = &errors;
   {
@@ -312,8 +309,12 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   for (size_t i = 0; i < layouts.size(); i++) {
     layouts[i].name = shownNames[plan.ordered[i]];
     layouts[i].functionIndex = indices[plan.ordered[i]];
-    report.resumePoints += uint32_t(layouts[i].resumePoints.size());
-    for (auto& point : layouts[i].resumePoints) report.pollPoints += point.rfind("poll", 0) == 0;
+    auto& points = layouts[i].resumePoints;
+    report.resumePoints += uint32_t(points.size());
+    for (size_t j = 0; j < points.size(); j++) {
+      if (points[j].kind == ResumeKind::Call) points[j].callee = indices.at(resumeCallees[i][j]);
+      report.pollPoints += points[j].kind == ResumeKind::Poll;
+    }
   }
   report.instrumentedFunctions = uint32_t(layouts.size());
 

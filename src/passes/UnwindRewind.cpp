@@ -89,9 +89,10 @@ enum class Role {
 class FunctionTransformer {
 public:
   FunctionTransformer(Module& module, Function* func, Index ordinal, const UnwindRewindPlan& plan, FrameLayout& layout,
-                      Role role = Role::Whole)
+                      std::vector<Name>& callees, Role role = Role::Whole)
     : module(module), func(func), builder(module), ordinal(ordinal), plan(plan),
-      layout(role == Role::Fast ? fastNumbering : layout), role(role), guarded(role != Role::Fast),
+      layout(role == Role::Fast ? fastNumbering : layout), callees(role == Role::Fast ? fastCallees : callees), role(role),
+      guarded(role != Role::Fast),
       huge(plan.huge.count(plan.ordered[ordinal])) {}
 
   // The locals in the frame record, in record order (set by run()).
@@ -154,6 +155,8 @@ private:
   const UnwindRewindPlan& plan;
   FrameLayout fastNumbering; // the fast copy numbers its resume points here: the same as the rewind copy's
   FrameLayout& layout;
+  std::vector<Name> fastCallees;
+  std::vector<Name>& callees; // per resume point, the callee of a direct call (else no name)
   Role role;
   bool guarded; // normal execution passes the rewind guards
   bool huge;    // UnwindRewindPlan::huge: loop polls inline, the countdown in the global
@@ -181,7 +184,7 @@ private:
       return call->target == runtime::pollMarker() || plan.canUnwind.count(call->target);
     }
     auto* indirect = curr->dynCast<CallIndirect>();
-    return indirect && plan.unwindingIndirect.count(indirect->heapType.toString());
+    return indirect && plan.unwindingIndirect.count(indirect->heapType);
   }
 
   // Whether this function's calls touch the countdown in memory less often with a local copy,
@@ -218,20 +221,22 @@ private:
         Index id = Index(self->layout.resumePoints.size() + 1);
         self->ids[curr] = id;
         if (isPollMarker(curr) && curr != self->entryPoll) self->loopPolls.insert(id);
-        self->layout.resumePoints.push_back(self->describe(curr));
+        self->layout.resumePoints.push_back(self->resumePoint(curr));
+        auto* call = curr->dynCast<Call>();
+        self->callees.push_back(call && !isPollMarker(call) ? call->target : Name());
       }
     } numberer;
     numberer.self = this;
     numberer.walk(root);
   }
 
-  std::string describe(Expression* curr) const {
+  ResumePoint resumePoint(Expression* curr) const {
     if (auto* call = curr->dynCast<Call>()) {
-      if (call->target != runtime::pollMarker()) return "call " + std::string(call->target.str);
-      if (curr == entryPoll) return "poll at function entry";
-      return loopHeaderPolls.count(curr) ? "poll at loop header" : "poll between chunks of a loop";
+      if (call->target != runtime::pollMarker()) return {ResumeKind::Call, 0, "call " + std::string(call->target.str)};
+      if (curr == entryPoll) return {ResumeKind::Poll, 0, "poll at function entry"};
+      return {ResumeKind::Poll, 0, loopHeaderPolls.count(curr) ? "poll at loop header" : "poll between chunks of a loop"};
     }
-    return "call_indirect " + curr->cast<CallIndirect>()->heapType.toString();
+    return {ResumeKind::CallIndirect, 0, "call_indirect " + curr->cast<CallIndirect>()->heapType.toString()};
   }
 
   Range range(Expression* curr) {
@@ -819,14 +824,16 @@ struct UnwindRewind : public WalkerPass<PostWalker<UnwindRewind>> {
     auto found = ordinals->find(func->name);
     if (found == ordinals->end()) return; // rewind copies are done with their fast copy
     auto& layout = (*plan->layouts)[found->second];
+    auto& callees = (*plan->resumeCallees)[found->second];
     auto copy = plan->rewindCopies.find(func->name);
     if (copy == plan->rewindCopies.end()) {
-      FunctionTransformer(*getModule(), func, found->second, *plan, layout).run();
+      FunctionTransformer(*getModule(), func, found->second, *plan, layout, callees).run();
       return;
     }
-    FunctionTransformer rewind(*getModule(), getModule()->getFunction(copy->second), found->second, *plan, layout, Role::Rewind);
+    FunctionTransformer rewind(*getModule(), getModule()->getFunction(copy->second), found->second, *plan, layout, callees,
+                               Role::Rewind);
     rewind.run();
-    FunctionTransformer(*getModule(), func, found->second, *plan, layout, Role::Fast).run(&rewind, copy->second);
+    FunctionTransformer(*getModule(), func, found->second, *plan, layout, callees, Role::Fast).run(&rewind, copy->second);
   }
 };
 } // namespace
