@@ -248,19 +248,18 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     if (!plan.threadedCountdown.empty()) module.features.enable(FeatureSet::Multivalue);
   }
 
-  std::vector<FrameLayout> layouts(plan.ordered.size());
-  std::vector<std::vector<Name>> resumeCallees(plan.ordered.size());
-  plan.layouts = &layouts;
-  plan.resumeCallees = &resumeCallees;
+  std::vector<FunctionFrame> frames(plan.ordered.size());
+  plan.frames = &frames;
   WorkerErrors errors;
   plan.errors = &errors;
-  {
+  // Two runs: the fast copies need the frames that the first pass lays out.
+  for (auto* make : {createUnwindRewindPass, createFastCopiesPass}) {
     PassRunner runner(&module);
     runner.setIsNested(true);
-    runner.add(createUnwindRewindPass(&plan));
+    runner.add(make(&plan));
     runner.run();
+    errors.rethrow();
   }
-  errors.rethrow();
   module.removeFunction(runtime::pollMarker()); // UnwindRewind expanded every call to it
   clock.finished("unwind-rewind");
   if (options.optimizeLevel > 0) {
@@ -306,13 +305,15 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   }
   std::map<Name, std::string> shownNames;
   for (auto& f : selection.functions) shownNames[Name(f.irName)] = f.name;
-  for (size_t i = 0; i < layouts.size(); i++) {
+  std::vector<FrameLayout> layouts;
+  for (size_t i = 0; i < frames.size(); i++) {
+    layouts.push_back(std::move(frames[i].layout));
     layouts[i].name = shownNames[plan.ordered[i]];
     layouts[i].functionIndex = indices[plan.ordered[i]];
     auto& points = layouts[i].resumePoints;
     report.resumePoints += uint32_t(points.size());
     for (size_t j = 0; j < points.size(); j++) {
-      if (points[j].kind == ResumeKind::Call) points[j].callee = indices.at(resumeCallees[i][j]);
+      if (points[j].kind == ResumeKind::Call) points[j].callee = indices.at(frames[i].callees[j]);
       report.pollPoints += points[j].kind == ResumeKind::Poll;
     }
   }

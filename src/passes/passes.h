@@ -80,10 +80,20 @@ void checkLoopsFound(PollPlacement& placement, const char* pass, const wasm::Fun
 constexpr wasm::Index kManyLocals = 8192;
 std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass();
 
+// What UnwindRewind lays out for one function: its frame, shared by its rewind copy and its fast
+// copy, and its resume points.
+struct FunctionFrame {
+  FrameLayout layout;              // for the metadata; the callee indices of resume points left to the pipeline
+  std::vector<wasm::Index> locals; // the locals in the frame record, in record order
+  std::vector<wasm::Name> callees; // per resume point, the callee of a direct call (no name otherwise)
+};
+
 // Makes the given (flat) functions able to unwind to the caller at every resume point, saving
-// their frame, and to rewind from a saved frame. `layouts` receives one FrameLayout per
-// function, indexed by the position of the function in `ordered`, and `resumeCallees` the callee of
-// each resume point that is a direct call.
+// their frame, and to rewind from a saved frame, in two function-parallel passes run one after
+// the other, each of which changes only the function it is given: UnwindRewind lays out each
+// function's frame (`frames`, indexed by the position of the function in `ordered`) and gives
+// the guarded code to the rewind copies and to the functions without one; then FastCopies
+// instruments the functions with a rewind copy from those frames.
 struct UnwindRewindPlan {
   std::vector<wasm::Name> ordered;            // frame ordinal -> function
   std::set<wasm::Name> canUnwind;             // calls to these are resume points
@@ -107,12 +117,11 @@ struct UnwindRewindPlan {
   // (bzip2's second largest function: 6,745 registers originally, 11,782 instrumented, 7,902 in
   // this form; SQLite's sqlite3VdbeExec: 6,050, 11,051, 10,438.) Never threaded.
   std::set<wasm::Name> huge;
-  std::vector<FrameLayout>* layouts = nullptr; // their resume points' callee indices left to the caller
-  // Indexed like `layouts`: per resume point, the callee of a direct call (no name otherwise).
-  std::vector<std::vector<wasm::Name>>* resumeCallees = nullptr;
+  std::vector<FunctionFrame>* frames = nullptr; // one per function of `ordered`, written by UnwindRewind
   WorkerErrors* errors = nullptr; // required
 };
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan);
+std::unique_ptr<wasm::Pass> createFastCopiesPass(const UnwindRewindPlan* plan);
 
 // Routes the program's calls to imports that may call back into the module (all but WASI's)
 // through wrappers that count the host frames on the stack, under which no checkpoint is taken.
