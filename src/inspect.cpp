@@ -50,7 +50,7 @@ FrameView viewFrame(const SnapshotFrame& frame, const ModuleMetadata* metadata) 
     auto& layout = metadata->functions[frame.function];
     view.function = layout.name;
     if (frame.resumeId >= 1 && frame.resumeId <= layout.resumePoints.size())
-      view.resume += " (" + layout.resumePoints[frame.resumeId - 1] + ")";
+      view.resume += " (" + layout.resumePoints[frame.resumeId - 1].description + ")";
     view.locals = layout.locals.size();
   }
   return view;

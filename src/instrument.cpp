@@ -34,14 +34,6 @@
 
 namespace wasm_ckpt {
 
-const char* strategyName(Strategy strategy) {
-  switch (strategy) {
-    case Strategy::Full: return "full";
-    case Strategy::Lean: return "lean";
-  }
-  return "?";
-}
-
 namespace {
 using namespace wasm;
 
@@ -184,37 +176,31 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   auto selection = planInstrumentation(module, options);
 
   UnwindRewindPlan plan;
-  std::map<Name, PollSites> pollSites;
-  std::set<Name> entryPolled;
-  for (auto& f : selection.functions) {
-    if (f.entryPoll) entryPolled.insert(Name(f.irName));
-  }
+  PollPlacement polls;
   for (auto& f : selection.functions) {
     if (!f.instrumented) continue;
     plan.ordered.push_back(Name(f.irName));
     plan.canUnwind.insert(Name(f.irName));
     if (f.huge) plan.huge.insert(Name(f.irName));
     if (f.entryPoll || f.loopPolls) {
-      auto* func = module.getFunction(Name(f.irName));
-      auto& sites = pollSites[func->name];
-      auto loops = polledLoops(func, options.strategy, entryPolled, options.pollFreeWork, selection.callWork.get());
+      auto& sites = polls.sites[Name(f.irName)];
       sites.entry = f.entryPoll;
-      sites.entryWeight = loops.entryWeight;
+      sites.entryWeight = f.polls->entryWeight;
       if (f.loopPolls) {
-        sites.loops = std::move(loops.weights);
-        sites.chunked = std::move(loops.chunked);
-        sites.unrolled = std::move(loops.unrolled);
+        sites.loops = f.polls->weights;
+        sites.chunked = f.polls->chunked;
+        sites.unrolled = f.polls->unrolled;
       }
     }
   }
-  plan.unwindingIndirect.insert(selection.unwindingSignatures.begin(), selection.unwindingSignatures.end());
+  plan.unwindingIndirect = selection.unwindingSignatures;
   plan.saveLiveLocalsOnly = options.strategy == Strategy::Lean;
   clock.finished("plan");
 
   auto injected = injectRuntime(module);
   if (!injected.hasStart)
     report.warnings.push_back("the module exports no _start function: the run-time contract (WASM_CKPT_*) is inactive");
-  if (pollSites.empty()) report.warnings.push_back("no poll point was placed: the program can never be checkpointed");
+  if (polls.sites.empty()) report.warnings.push_back("no poll point was placed: the program can never be checkpointed");
   if (injected.importedMemoryMax)
     report.warnings.push_back("the module imports its memory with a maximum size: a checkpoint fails once the program has grown memory to it");
 
@@ -223,11 +209,12 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   {
     PassRunner runner(&module);
     runner.setIsNested(true);
-    runner.add(createChunkLoopsPass(&pollSites));
-    runner.add(createUnrollPolledLoopsPass(&pollSites));
-    runner.add(createInsertPollsPass(&pollSites));
+    runner.add(createChunkLoopsPass(&polls));
+    runner.add(createUnrollPolledLoopsPass(&polls));
+    runner.add(createInsertPollsPass(&polls));
     runner.run();
   }
+  polls.errors.rethrow();
   clock.finished("polls");
   {
     // The local optimizations belong to flattening at every -O level: without them a flat
@@ -261,17 +248,18 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     if (!plan.threadedCountdown.empty()) module.features.enable(FeatureSet::Multivalue);
   }
 
-  std::vector<FrameLayout> layouts(plan.ordered.size());
-  plan.layouts = &layouts;
+  std::vector<FunctionFrame> frames(plan.ordered.size());
+  plan.frames = &frames;
   WorkerErrors errors;
   plan.errors = &errors;
-  {
+  // Two runs: the fast copies need the frames that the first pass lays out.
+  for (auto* make : {createUnwindRewindPass, createFastCopiesPass}) {
     PassRunner runner(&module);
     runner.setIsNested(true);
-    runner.add(createUnwindRewindPass(&plan));
+    runner.add(make(&plan));
     runner.run();
+    errors.rethrow();
   }
-  errors.rethrow();
   module.removeFunction(runtime::pollMarker()); // UnwindRewind expanded every call to it
   clock.finished("unwind-rewind");
   if (options.optimizeLevel > 0) {
@@ -317,11 +305,17 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   }
   std::map<Name, std::string> shownNames;
   for (auto& f : selection.functions) shownNames[Name(f.irName)] = f.name;
-  for (size_t i = 0; i < layouts.size(); i++) {
+  std::vector<FrameLayout> layouts;
+  for (size_t i = 0; i < frames.size(); i++) {
+    layouts.push_back(std::move(frames[i].layout));
     layouts[i].name = shownNames[plan.ordered[i]];
     layouts[i].functionIndex = indices[plan.ordered[i]];
-    report.resumePoints += uint32_t(layouts[i].resumePoints.size());
-    for (auto& point : layouts[i].resumePoints) report.pollPoints += point.rfind("poll", 0) == 0;
+    auto& points = layouts[i].resumePoints;
+    report.resumePoints += uint32_t(points.size());
+    for (size_t j = 0; j < points.size(); j++) {
+      if (points[j].kind == ResumeKind::Call) points[j].callee = indices.at(frames[i].callees[j]);
+      report.pollPoints += points[j].kind == ResumeKind::Poll;
+    }
   }
   report.instrumentedFunctions = uint32_t(layouts.size());
 

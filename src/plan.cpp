@@ -19,13 +19,13 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "ir/find_all.h"
 #include "ir/utils.h"
 #include "wasm.h"
 
 #include "analysis/loop_bounds.h"
-#include "support/json.h"
 #include "support/printable.h"
 #include "wasm_ckpt/error.h"
 
@@ -316,6 +316,7 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     f.callPolledLoops = loops.callPolled;
     f.chunkedLoops = uint32_t(loops.chunked.size());
     f.unrolledLoops = uint32_t(loops.unrolled.size());
+    f.polls = std::make_shared<const LoopPolls>(std::move(loops));
     if (f.loopPolls || f.entryPoll) {
       instrumented.insert(name);
       std::vector<std::string> rates;
@@ -349,13 +350,11 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
       }
     }
   }
-  std::set<std::string> unwindingTypes;
   for (auto& [type, targets] : graph.tableTargets) {
     for (auto target : targets) {
-      if (instrumented.count(target)) unwindingTypes.insert(type.toString());
+      if (instrumented.count(target)) plan.unwindingSignatures.insert(type);
     }
   }
-  plan.unwindingSignatures.assign(unwindingTypes.begin(), unwindingTypes.end());
   for (auto& f : plan.functions) {
     Name name(f.irName);
     f.instrumented = instrumented.count(name);
@@ -367,7 +366,7 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     if (!f.instrumented) continue;
     auto* func = module.getFunction(name);
     for (auto* call : FindAll<Call>(func->body).list) f.unwindingCalls += instrumented.count(call->target);
-    for (auto* call : FindAll<CallIndirect>(func->body).list) f.unwindingCalls += unwindingTypes.count(call->heapType.toString());
+    for (auto* call : FindAll<CallIndirect>(func->body).list) f.unwindingCalls += plan.unwindingSignatures.count(call->heapType);
     f.expressions = Measurer::measure(func->body);
     f.huge = f.expressions >= options.hugeFunctionSize;
     if (f.huge)
@@ -386,20 +385,30 @@ std::string describePlan(const InstrumentationPlan& plan, bool json) {
     calls += f.unwindingCalls;
   }
   if (json) {
-    out += fmt::format("{{\n  \"strategy\": \"{}\",\n  \"instrumented_functions\": {},\n  \"poll_points\": {},\n"
-                       "  \"unwinding_calls\": {},\n  \"functions\": [",
-                       strategyName(plan.strategy), instrumented, polls, calls);
-    for (size_t i = 0; i < plan.functions.size(); i++) {
-      auto& f = plan.functions[i];
-      out += fmt::format("{}\n    {{\"index\": {}, \"name\": {}, \"selected\": {}, \"recursive\": {}, \"instrumented\": {}, "
-                         "\"poll_points\": {}, \"poll_free_loops\": {}, \"call_polled_loops\": {}, \"chunked_loops\": {}, \"unrolled_loops\": {}, \"resume_points\": {}, "
-                         "\"expressions\": {}, \"huge\": {}, \"reason\": {}}}",
-                         i ? "," : "", f.index, jsonQuote(f.name), f.selected, f.recursive, f.instrumented,
-                         f.loopPolls + f.entryPoll, f.pollFreeLoops, f.callPolledLoops, f.chunkedLoops, f.unrolledLoops,
-                         f.loopPolls + f.entryPoll + f.unwindingCalls, f.expressions, f.huge,
-                         jsonQuote(f.reason));
+    nlohmann::ordered_json functions = nlohmann::ordered_json::array();
+    for (auto& f : plan.functions) {
+      functions.push_back({{"index", f.index},
+                           {"name", f.name},
+                           {"selected", f.selected},
+                           {"recursive", f.recursive},
+                           {"instrumented", f.instrumented},
+                           {"poll_points", f.loopPolls + f.entryPoll},
+                           {"poll_free_loops", f.pollFreeLoops},
+                           {"call_polled_loops", f.callPolledLoops},
+                           {"chunked_loops", f.chunkedLoops},
+                           {"unrolled_loops", f.unrolledLoops},
+                           {"resume_points", f.loopPolls + f.entryPoll + f.unwindingCalls},
+                           {"expressions", f.expressions},
+                           {"huge", f.huge},
+                           {"reason", f.reason}});
     }
-    return out + "\n  ]\n}\n";
+    nlohmann::ordered_json document = {{"strategy", strategyName(plan.strategy)},
+                                       {"instrumented_functions", instrumented},
+                                       {"poll_points", polls},
+                                       {"unwinding_calls", calls},
+                                       {"functions", std::move(functions)}};
+    // Names come from the module's name section: bytes that are not UTF-8 are replaced, not refused.
+    return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   }
   out += fmt::format("strategy {}: {} of {} functions instrumented, {} poll points, {} calls that may unwind\n",
                      strategyName(plan.strategy), instrumented, plan.functions.size(), polls, calls);

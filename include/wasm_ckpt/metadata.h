@@ -22,11 +22,24 @@ uint32_t valueKindSize(ValueKind kind);
 ValueKind valueKindOf(const wasm::Type& type);
 const char* valueKindName(ValueKind kind);
 
+// Where a frame can stop and continue: at a poll point, or at a call that may unwind (a call to
+// an instrumented function, or a call_indirect whose targets may include one).
+enum class ResumeKind : uint8_t { Poll = 0, Call = 1, CallIndirect = 2 };
+
+struct ResumePoint {
+  ResumeKind kind = ResumeKind::Poll;
+  uint32_t callee = 0;     // ResumeKind::Call: the callee's index in the instrumented module
+  std::string description; // for people: which poll, or which call
+  bool operator==(const ResumePoint& other) const {
+    return kind == other.kind && callee == other.callee && description == other.description;
+  }
+};
+
 struct FrameLayout {
   std::string name;               // from the name section, or "$<index>"
   uint32_t functionIndex = 0;     // index in the instrumented module
   std::vector<ValueKind> locals;  // the frame payload, in order
-  std::vector<std::string> resumePoints; // resume id N is resumePoints[N-1]
+  std::vector<ResumePoint> resumePoints; // resume id N is resumePoints[N-1]
   uint32_t payloadSize() const;
 };
 
@@ -63,7 +76,7 @@ struct Provenance {
 
 struct ModuleMetadata {
   static constexpr const char* kSectionName = "wasm-ckpt";
-  static constexpr uint32_t kFormatVersion = 2;
+  static constexpr uint32_t kFormatVersion = 3;
   uint64_t moduleHash = 0;
   std::string strategy;
   // The most memory the program may have, in pages (its declared maximum): a restore refuses

@@ -4,9 +4,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
-#include "wasm_ckpt/instrument.h"
+#include "wasm-type.h"
+
+#include "wasm_ckpt/options.h"
 
 namespace wasm {
 class Function;
@@ -15,7 +18,8 @@ class Module;
 
 namespace wasm_ckpt {
 
-struct CallWork; // analysis/loop_bounds.h
+struct CallWork;  // analysis/loop_bounds.h
+struct LoopPolls; // analysis/loop_bounds.h
 
 struct FunctionPlan {
   std::string name;            // as shown to users (displayName)
@@ -35,14 +39,17 @@ struct FunctionPlan {
   uint32_t expressions = 0;    // instrumented functions: Binaryen expressions in the input
   bool huge = false;           // instrumented in the form that adds fewer registers (InstrumentOptions)
   std::string reason;
+  // Selected functions: where their polls go and what each counts for (analysis/loop_bounds.h),
+  // the loops being those of the planned module. The instrumentation places exactly these.
+  std::shared_ptr<const LoopPolls> polls;
 };
 
 struct InstrumentationPlan {
   Strategy strategy = Strategy::Full;
   std::vector<FunctionPlan> functions; // defined functions, in module order
-  // call_indirect signatures (as type strings) whose possible targets include an instrumented
-  // function: such calls are resume points.
-  std::vector<std::string> unwindingSignatures;
+  // call_indirect signatures whose possible targets include an instrumented function: such calls
+  // are resume points.
+  std::unordered_set<wasm::HeapType> unwindingSignatures;
   // lean: what calls count for in the work between two polls (analysis/loop_bounds.h), which the
   // instrumentation needs to place the same polls.
   std::shared_ptr<const CallWork> callWork;

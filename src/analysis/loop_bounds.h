@@ -14,7 +14,7 @@
 #include <set>
 #include <unordered_set>
 
-#include "wasm_ckpt/instrument.h"
+#include "wasm_ckpt/options.h"
 
 #include "wasm.h"
 

@@ -88,7 +88,11 @@ std::vector<char> ModuleMetadata::serialize() const {
     w.u32(uint32_t(f.locals.size()));
     for (auto k : f.locals) w.u32(uint32_t(k));
     w.u32(uint32_t(f.resumePoints.size()));
-    for (auto& r : f.resumePoints) w.str(r);
+    for (auto& r : f.resumePoints) {
+      w.u32(uint32_t(r.kind));
+      w.u32(r.callee);
+      w.str(r.description);
+    }
   }
   w.u32(uint32_t(globals.size()));
   for (auto& g : globals) {
@@ -131,7 +135,15 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
     r.need(size_t(locals) * 4);
     for (uint32_t j = 0; j < locals; j++) f.locals.push_back(r.kind());
     uint32_t points = r.u32();
-    for (uint32_t j = 0; j < points; j++) f.resumePoints.push_back(r.str());
+    for (uint32_t j = 0; j < points; j++) {
+      ResumePoint point;
+      uint32_t kind = r.u32();
+      if (kind > uint32_t(ResumeKind::CallIndirect)) throw Error("the module's wasm-ckpt section is corrupted");
+      point.kind = ResumeKind(kind);
+      point.callee = r.u32();
+      point.description = r.str();
+      f.resumePoints.push_back(std::move(point));
+    }
     m.functions.push_back(std::move(f));
   }
   count = r.u32();
@@ -189,11 +201,19 @@ void ModuleMetadata::checkSnapshot(const Snapshot& snapshot) const {
                   std::to_string(layout.resumePoints.size()) + function);
     // The innermost frame stopped at a poll point; each other frame at a call into the next.
     bool innermost = i + 1 == snapshot.frames.size();
-    bool atPoll = layout.resumePoints[frame.resumeId - 1].rfind("poll", 0) == 0;
+    auto& point = layout.resumePoints[frame.resumeId - 1];
+    bool atPoll = point.kind == ResumeKind::Poll;
     if (innermost != atPoll)
-      throw Error(which + " resumes at '" + layout.resumePoints[frame.resumeId - 1] + "', but the " +
+      throw Error(which + " resumes at '" + point.description + "', but the " +
                   (innermost ? "innermost frame must resume at a poll point" : "frames outside the innermost must resume at a call") +
                   function);
+    if (!innermost && point.kind == ResumeKind::Call) {
+      auto next = snapshot.frames[i + 1].function;
+      if (next < functions.size() && functions[next].functionIndex != point.callee)
+        throw Error(which + " resumes at '" + point.description + "', a call to function " + std::to_string(point.callee) +
+                    ", but the next frame is of function " + std::to_string(functions[next].functionIndex) + " ('" +
+                    functions[next].name + "')" + function);
+    }
     if (uint64_t(FRAME_READ_AT) + FRAME_HEADER_SIZE + frame.payload.size() + 16 > memoryBytes)
       throw Error("the snapshot's memory is too small to restore " + which + function);
   }

@@ -39,18 +39,20 @@ namespace {
 using namespace wasm;
 
 struct ChunkLoops : public WalkerPass<PostWalker<ChunkLoops>> {
-  std::map<Name, PollSites>* sites;
-  PollSites* current = nullptr;
-  explicit ChunkLoops(std::map<Name, PollSites>* sites) : sites(sites) {}
+  PollPlacement* placement;
+  const PollSites* current = nullptr;
+  size_t found = 0;
+  explicit ChunkLoops(PollPlacement* placement) : placement(placement) {}
 
   bool isFunctionParallel() override { return true; }
-  Pass* create() override { return new ChunkLoops(sites); }
+  Pass* create() override { return new ChunkLoops(placement); }
 
   void doWalkFunction(Function* func) {
-    auto found = sites->find(func->name);
-    if (found == sites->end() || found->second.chunked.empty()) return;
-    current = &found->second;
+    auto sites = placement->sites.find(func->name);
+    if (sites == placement->sites.end() || sites->second.chunked.empty()) return;
+    current = &sites->second;
     PostWalker<ChunkLoops>::doWalkFunction(func);
+    checkLoopsFound(*placement, "ChunkLoops", *func, found, current->chunked.size());
     UniqueNameMapper::uniquify(func->body); // every chunk loop is named $wasm_ckpt$chunk
   }
 
@@ -58,6 +60,7 @@ struct ChunkLoops : public WalkerPass<PostWalker<ChunkLoops>> {
     auto found = current->chunked.find(curr);
     if (found == current->chunked.end()) return;
     const ChunkedLoop& loop = found->second;
+    this->found++;
     Builder builder(*getModule());
     Index end = Builder::addVar(getFunction(), loop.type);
 
@@ -89,7 +92,6 @@ struct ChunkLoops : public WalkerPass<PostWalker<ChunkLoops>> {
     auto* nextChunk = builder.makeSequence(makePollMarker(builder, loop.weight), builder.makeBreak(chunk));
     auto* chunks = builder.makeLoop(
       chunk, builder.makeBlock({builder.makeLocalSet(end, chunkEnd(loop, builder)), curr, builder.makeIf(testAgain, nextChunk)}));
-    current->loops.erase(curr);
     Expression* replacement = chunks;
     if (exit.is()) replacement = builder.makeBlock(exit, chunks);
     replaceCurrent(replacement);
@@ -225,8 +227,8 @@ struct ChunkLoops : public WalkerPass<PostWalker<ChunkLoops>> {
 };
 } // namespace
 
-std::unique_ptr<Pass> createChunkLoopsPass(std::map<Name, PollSites>* sites) {
-  return std::make_unique<ChunkLoops>(sites);
+std::unique_ptr<Pass> createChunkLoopsPass(PollPlacement* placement) {
+  return std::make_unique<ChunkLoops>(placement);
 }
 
 } // namespace wasm_ckpt

@@ -14,26 +14,29 @@ namespace wasm_ckpt {
 
 namespace {
 struct InsertPolls : public wasm::WalkerPass<wasm::PostWalker<InsertPolls>> {
-  const std::map<wasm::Name, PollSites>* sites;
-  explicit InsertPolls(const std::map<wasm::Name, PollSites>* sites) : sites(sites) {}
+  PollPlacement* placement;
+  explicit InsertPolls(PollPlacement* placement) : placement(placement) {}
 
   bool isFunctionParallel() override { return true; }
-  wasm::Pass* create() override { return new InsertPolls(sites); }
+  wasm::Pass* create() override { return new InsertPolls(placement); }
 
   const PollSites* current = nullptr;
+  size_t found = 0;
 
   void visitLoop(wasm::Loop* curr) {
     auto found = current->loops.find(curr);
-    if (found == current->loops.end()) return;
+    if (found == current->loops.end() || current->chunked.count(curr)) return; // chunked: ChunkLoops polls between chunks
+    this->found++;
     wasm::Builder builder(*getModule());
     curr->body = builder.makeSequence(makePollMarker(builder, found->second), curr->body);
   }
 
   void doWalkFunction(wasm::Function* func) {
-    auto found = sites->find(func->name);
-    if (found == sites->end()) return;
-    current = &found->second;
+    auto sites = placement->sites.find(func->name);
+    if (sites == placement->sites.end()) return;
+    current = &sites->second;
     if (!current->loops.empty()) wasm::PostWalker<InsertPolls>::doWalkFunction(func);
+    checkLoopsFound(*placement, "InsertPolls", *func, found, current->loops.size() - current->chunked.size());
     wasm::Builder builder(*getModule());
     if (current->entry) func->body = builder.makeSequence(makePollMarker(builder, current->entryWeight), func->body);
   }
@@ -48,8 +51,14 @@ int32_t pollMarkerWeight(wasm::Expression* marker) {
   return marker->cast<wasm::Call>()->operands[0]->cast<wasm::Const>()->value.geti32();
 }
 
-std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, PollSites>* sites) {
-  return std::make_unique<InsertPolls>(sites);
+std::unique_ptr<wasm::Pass> createInsertPollsPass(PollPlacement* placement) {
+  return std::make_unique<InsertPolls>(placement);
+}
+
+void checkLoopsFound(PollPlacement& placement, const char* pass, const wasm::Function& func, size_t found, size_t expected) {
+  if (found != expected)
+    placement.errors.record("internal error: " + std::string(pass) + " found " + std::to_string(found) + " of the " +
+                            std::to_string(expected) + " loops planned in function '" + func.name.str + "'");
 }
 
 } // namespace wasm_ckpt

@@ -36,17 +36,19 @@ namespace {
 using namespace wasm;
 
 struct UnrollPolledLoops : public WalkerPass<PostWalker<UnrollPolledLoops>> {
-  const std::map<Name, PollSites>* sites;
-  explicit UnrollPolledLoops(const std::map<Name, PollSites>* sites) : sites(sites) {}
+  PollPlacement* placement;
+  explicit UnrollPolledLoops(PollPlacement* placement) : placement(placement) {}
 
   bool isFunctionParallel() override { return true; }
-  Pass* create() override { return new UnrollPolledLoops(sites); }
+  Pass* create() override { return new UnrollPolledLoops(placement); }
 
   const PollSites* current = nullptr;
+  size_t found = 0;
   std::unique_ptr<LabelUtils::LabelManager> labels;
 
   void visitLoop(Loop* curr) {
     if (!current->unrolled.count(curr)) return;
+    found++;
     Builder builder(*getModule());
     bool fallsThrough = curr->type == Type::none;
     Name next = labels->getUnique("wasm_ckpt$next_iteration");
@@ -67,19 +69,20 @@ struct UnrollPolledLoops : public WalkerPass<PostWalker<UnrollPolledLoops>> {
   }
 
   void doWalkFunction(Function* func) {
-    auto found = sites->find(func->name);
-    if (found == sites->end() || found->second.unrolled.empty()) return;
-    current = &found->second;
+    auto sites = placement->sites.find(func->name);
+    if (sites == placement->sites.end() || sites->second.unrolled.empty()) return;
+    current = &sites->second;
     labels = std::make_unique<LabelUtils::LabelManager>(func);
     PostWalker<UnrollPolledLoops>::doWalkFunction(func);
+    checkLoopsFound(*placement, "UnrollPolledLoops", *func, found, current->unrolled.size());
     // Each copy repeats the labels its original defines: Binaryen IR wants them unique.
     UniqueNameMapper::uniquify(func->body);
   }
 };
 } // namespace
 
-std::unique_ptr<Pass> createUnrollPolledLoopsPass(const std::map<Name, PollSites>* sites) {
-  return std::make_unique<UnrollPolledLoops>(sites);
+std::unique_ptr<Pass> createUnrollPolledLoopsPass(PollPlacement* placement) {
+  return std::make_unique<UnrollPolledLoops>(placement);
 }
 
 } // namespace wasm_ckpt

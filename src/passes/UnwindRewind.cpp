@@ -33,6 +33,12 @@
 // resume point: the statements guarded by "$rid == 0" on the way there (outside loops, which
 // run again after a resume) are left out of it (lean's Code section: 4.21x -> 4.06x, bench).
 //
+// Two passes, each of which changes only the function it is given (Binaryen's rule for
+// function-parallel passes): UnwindRewind transforms the rewind copies and the functions without
+// one, numbering their resume points and laying out their frames (FunctionFrame); FastCopies,
+// run after it, transforms the functions that have a rewind copy, with the frame laid out for
+// that copy.
+//
 // Huge functions (plan.huge) keep each loop poll's slow path in the loop and the countdown in
 // the global: fewer virtual registers for V8, which compiles a function past 8192 of them with a
 // much weaker register allocator (passes.h).
@@ -88,22 +94,21 @@ enum class Role {
 
 class FunctionTransformer {
 public:
-  FunctionTransformer(Module& module, Function* func, Index ordinal, const UnwindRewindPlan& plan, FrameLayout& layout,
-                      Role role = Role::Whole)
+  // Role::Whole and Role::Rewind write `frame`; Role::Fast reads the frame that its rewind copy's
+  // transformation wrote there.
+  FunctionTransformer(Module& module, Function* func, Index ordinal, const UnwindRewindPlan& plan, FunctionFrame& frame,
+                      Role role)
     : module(module), func(func), builder(module), ordinal(ordinal), plan(plan),
-      layout(role == Role::Fast ? fastNumbering : layout), role(role), guarded(role != Role::Fast),
-      huge(plan.huge.count(plan.ordered[ordinal])) {}
+      layout(role == Role::Fast ? fastNumbering : frame.layout), callees(role == Role::Fast ? fastCallees : frame.callees),
+      frame(frame), role(role), guarded(role != Role::Fast), huge(plan.huge.count(plan.ordered[ordinal])) {}
 
-  // The locals in the frame record, in record order (set by run()).
-  const std::vector<Index>& frame() const { return frameLocals; }
-
-  // For Role::Fast: `rewind`, the transformer of the rewind copy made from the same flat
-  // function (so local indices and resume points agree), whose frame it reuses, and that copy's
-  // name. Liveness at unwind sites is the fast copy's own: the rewind copy's guards let paths
-  // skip any statement, which keeps many more values alive on paper. Zeroing what the fast copy
-  // no longer reads is safe: after its resume point the rewind copy runs with $rid == 0, through
-  // every guard, exactly the fast copy's code.
-  void run(const FunctionTransformer* rewind = nullptr, Name rewindCopy = Name()) {
+  // For Role::Fast: `rewindCopy`, the name of the rewind copy made from the same flat function
+  // (so local indices and resume points agree), whose frame it reuses. Liveness at unwind sites
+  // is the fast copy's own: the rewind copy's guards let paths skip any statement, which keeps
+  // many more values alive on paper. Zeroing what the fast copy no longer reads is safe: after
+  // its resume point the rewind copy runs with $rid == 0, through every guard, exactly the fast
+  // copy's code.
+  void run(Name rewindCopy = Name()) {
     std::vector<Index> saved;
     for (Index i = 0; i < func->getNumLocals(); i++) saved.push_back(i);
     number(func->body);
@@ -134,12 +139,13 @@ public:
     outer->list.push_back(builder.makeNop()); // the epilogue, below
     func->body = outer;
     if (role == Role::Fast) {
-      setFrame(inner, outer, rewind->frame());
+      setFrame(inner, outer, frame.locals);
       inner->list[0] = handOverAtEntryPoll ? builder.makeNop() : makeHandOver(rewindCopy);
     } else {
       setFrame(inner, outer, saved);
       if (plan.saveLiveLocalsOnly) setFrame(inner, outer, localsReadAfterRewind(inner->list[0]->cast<If>(), outer));
       for (Index i : frameLocals) layout.locals.push_back(valueKindOf(func->getLocalType(i)));
+      frame.locals = frameLocals;
     }
     zeroDeadLocals(outer);
     if (threaded) threadCountdown();
@@ -154,6 +160,9 @@ private:
   const UnwindRewindPlan& plan;
   FrameLayout fastNumbering; // the fast copy numbers its resume points here: the same as the rewind copy's
   FrameLayout& layout;
+  std::vector<Name> fastCallees;
+  std::vector<Name>& callees; // per resume point, the callee of a direct call (else no name)
+  FunctionFrame& frame;
   Role role;
   bool guarded; // normal execution passes the rewind guards
   bool huge;    // UnwindRewindPlan::huge: loop polls inline, the countdown in the global
@@ -181,7 +190,7 @@ private:
       return call->target == runtime::pollMarker() || plan.canUnwind.count(call->target);
     }
     auto* indirect = curr->dynCast<CallIndirect>();
-    return indirect && plan.unwindingIndirect.count(indirect->heapType.toString());
+    return indirect && plan.unwindingIndirect.count(indirect->heapType);
   }
 
   // Whether this function's calls touch the countdown in memory less often with a local copy,
@@ -218,20 +227,22 @@ private:
         Index id = Index(self->layout.resumePoints.size() + 1);
         self->ids[curr] = id;
         if (isPollMarker(curr) && curr != self->entryPoll) self->loopPolls.insert(id);
-        self->layout.resumePoints.push_back(self->describe(curr));
+        self->layout.resumePoints.push_back(self->resumePoint(curr));
+        auto* call = curr->dynCast<Call>();
+        self->callees.push_back(call && !isPollMarker(call) ? call->target : Name());
       }
     } numberer;
     numberer.self = this;
     numberer.walk(root);
   }
 
-  std::string describe(Expression* curr) const {
+  ResumePoint resumePoint(Expression* curr) const {
     if (auto* call = curr->dynCast<Call>()) {
-      if (call->target != runtime::pollMarker()) return "call " + std::string(call->target.str);
-      if (curr == entryPoll) return "poll at function entry";
-      return loopHeaderPolls.count(curr) ? "poll at loop header" : "poll between chunks of a loop";
+      if (call->target != runtime::pollMarker()) return {ResumeKind::Call, 0, "call " + std::string(call->target.str)};
+      if (curr == entryPoll) return {ResumeKind::Poll, 0, "poll at function entry"};
+      return {ResumeKind::Poll, 0, loopHeaderPolls.count(curr) ? "poll at loop header" : "poll between chunks of a loop"};
     }
-    return "call_indirect " + curr->cast<CallIndirect>()->heapType.toString();
+    return {ResumeKind::CallIndirect, 0, "call_indirect " + curr->cast<CallIndirect>()->heapType.toString()};
   }
 
   Range range(Expression* curr) {
@@ -529,7 +540,6 @@ private:
   // reads the returned countdown (COUNTDOWN_UNWINDING) instead of loading the state.
   Expression* callThreaded(Call* call, LocalSet* set, Index id) {
     Type results = call->type;
-    if (results.isTuple()) throw Error("internal error: a function with several results got a threaded countdown");
     call->operands.push_back(getCountdown());
     call->type = withCountdown(results);
     Index both = resultLocal(call->type);
@@ -792,42 +802,49 @@ private:
   }
 };
 
+// The two passes: each transforms the functions it was given a role for (byName), and only them.
+// The first (UnwindRewind) handles the rewind copies and the functions without one, laying out
+// their frames; the second (FastCopies) the functions with a rewind copy, whose frame the first
+// laid out: run one after the other, never in one PassRunner (which would run both on one
+// function before the other on the next).
 struct UnwindRewind : public WalkerPass<PostWalker<UnwindRewind>> {
+  struct Target {
+    Index ordinal;
+    Role role;
+  };
+  using Targets = std::unordered_map<Name, Target>;
   const UnwindRewindPlan* plan;
   // Shared by the per-function instances create() makes: building it per function took
   // seconds on SQLite's 2,000 functions.
-  std::shared_ptr<const std::unordered_map<Name, Index>> ordinals;
+  std::shared_ptr<const Targets> byName;
 
-  explicit UnwindRewind(const UnwindRewindPlan* plan) : plan(plan) {
-    auto byName = std::make_shared<std::unordered_map<Name, Index>>();
-    for (Index i = 0; i < plan->ordered.size(); i++) (*byName)[plan->ordered[i]] = i;
-    ordinals = std::move(byName);
+  UnwindRewind(const UnwindRewindPlan* plan, bool fastCopies) : plan(plan) {
+    auto targets = std::make_shared<Targets>();
+    for (Index i = 0; i < plan->ordered.size(); i++) {
+      Name name = plan->ordered[i];
+      auto copy = plan->rewindCopies.find(name);
+      if (copy == plan->rewindCopies.end()) {
+        if (!fastCopies) (*targets)[name] = {i, Role::Whole};
+      } else {
+        (*targets)[fastCopies ? name : copy->second] = {i, fastCopies ? Role::Fast : Role::Rewind};
+      }
+    }
+    byName = std::move(targets);
   }
-  UnwindRewind(const UnwindRewindPlan* plan, std::shared_ptr<const std::unordered_map<Name, Index>> ordinals)
-    : plan(plan), ordinals(std::move(ordinals)) {}
+  UnwindRewind(const UnwindRewindPlan* plan, std::shared_ptr<const Targets> byName) : plan(plan), byName(std::move(byName)) {}
   bool isFunctionParallel() override { return true; }
-  Pass* create() override { return new UnwindRewind(plan, ordinals); }
+  Pass* create() override { return new UnwindRewind(plan, byName); }
 
   void doWalkFunction(Function* func) {
+    auto found = byName->find(func->name);
+    if (found == byName->end()) return;
+    auto [ordinal, role] = found->second;
     try {
-      transform(func);
+      Name rewindCopy = role == Role::Fast ? plan->rewindCopies.at(func->name) : Name();
+      FunctionTransformer(*getModule(), func, ordinal, *plan, (*plan->frames)[ordinal], role).run(rewindCopy);
     } catch (const Error& e) {
       plan->errors->record(e.what());
     }
-  }
-
-  void transform(Function* func) {
-    auto found = ordinals->find(func->name);
-    if (found == ordinals->end()) return; // rewind copies are done with their fast copy
-    auto& layout = (*plan->layouts)[found->second];
-    auto copy = plan->rewindCopies.find(func->name);
-    if (copy == plan->rewindCopies.end()) {
-      FunctionTransformer(*getModule(), func, found->second, *plan, layout).run();
-      return;
-    }
-    FunctionTransformer rewind(*getModule(), getModule()->getFunction(copy->second), found->second, *plan, layout, Role::Rewind);
-    rewind.run();
-    FunctionTransformer(*getModule(), func, found->second, *plan, layout, Role::Fast).run(&rewind, copy->second);
   }
 };
 } // namespace
@@ -838,7 +855,11 @@ void WorkerErrors::rethrow() const {
 }
 
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan) {
-  return std::make_unique<UnwindRewind>(plan);
+  return std::make_unique<UnwindRewind>(plan, false);
+}
+
+std::unique_ptr<wasm::Pass> createFastCopiesPass(const UnwindRewindPlan* plan) {
+  return std::make_unique<UnwindRewind>(plan, true);
 }
 
 } // namespace wasm_ckpt

@@ -21,38 +21,6 @@ namespace wasm_ckpt {
 // Throws Error naming the first feature (and function) the strategies cannot handle yet.
 void checkSupported(wasm::Module& module);
 
-// Marks poll points: a poll marker at the entry and/or at the header of the given loops of the
-// given functions. Chunked loops get theirs between chunks (ChunkLoops).
-struct PollSites {
-  bool entry = false;
-  uint32_t entryWeight = 1;
-  std::unordered_map<wasm::Loop*, uint32_t> loops; // the loops with a header poll, and its weight
-  std::unordered_map<wasm::Loop*, ChunkedLoop> chunked; // some of `loops`
-  std::unordered_set<wasm::Loop*> unrolled;              // some of `loops`, none chunked: two iterations per poll
-};
-std::unique_ptr<wasm::Pass> createInsertPollsPass(const std::map<wasm::Name, PollSites>* sites);
-
-// A poll marker: a call to runtime::pollMarker() with the poll's weight (loop_bounds.h:
-// pollWeight), a constant operand that flattening leaves in place. UnwindRewind expands it.
-wasm::Expression* makePollMarker(wasm::Builder& builder, uint32_t weight);
-// The weight of a poll marker.
-int32_t pollMarkerWeight(wasm::Expression* marker);
-
-// Runs the chunked loops in chunks, with a poll marker between two chunks, and takes them out of
-// `loops`. Runs before InsertPolls.
-std::unique_ptr<wasm::Pass> createChunkLoopsPass(std::map<wasm::Name, PollSites>* sites);
-
-// Runs the body of each loop in `unrolled` twice per trip around the loop (both iterations then
-// share the poll InsertPolls puts at the header). Runs after ChunkLoops and before InsertPolls.
-std::unique_ptr<wasm::Pass> createUnrollPolledLoopsPass(const std::map<wasm::Name, PollSites>* sites);
-
-// Binaryen's coalesce-locals is quadratic in the number of locals (its matrices become hash maps
-// past 8,192 locals): functions with at least kManyLocals locals get their locals merged first
-// by this pass, in linear time, with the same analysis; it leaves smaller functions alone. Run
-// it just before coalesce-locals.
-constexpr wasm::Index kManyLocals = 8192;
-std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass();
-
 // An Error raised on one of Binaryen's worker threads, where a function-parallel pass runs,
 // would end the process: the pass records it here instead, and the pipeline throws it once the
 // pass is done. Of several, the least message is kept, so that the same one is reported
@@ -70,13 +38,66 @@ private:
   std::string kept;
 };
 
+// Marks poll points: a poll marker at the entry and/or at the header of the given loops of the
+// given functions. Chunked loops get theirs between chunks (ChunkLoops).
+struct PollSites {
+  bool entry = false;
+  uint32_t entryWeight = 1;
+  std::unordered_map<wasm::Loop*, uint32_t> loops; // the polled loops, and their poll's weight
+  std::unordered_map<wasm::Loop*, ChunkedLoop> chunked; // some of `loops`: their poll comes between chunks
+  std::unordered_set<wasm::Loop*> unrolled;              // some of `loops`, none chunked: two iterations per poll
+};
+// The poll sites of the plan (FunctionPlan::polls), by function, for ChunkLoops,
+// UnrollPolledLoops and InsertPolls: the loops are those of the module as planned. Each pass
+// checks that it found every loop it was given and records an internal error otherwise, so that
+// a loop rebuilt by an earlier change cannot silently lose its poll.
+struct PollPlacement {
+  std::map<wasm::Name, PollSites> sites;
+  WorkerErrors errors;
+};
+std::unique_ptr<wasm::Pass> createInsertPollsPass(PollPlacement* placement);
+
+// A poll marker: a call to runtime::pollMarker() with the poll's weight (loop_bounds.h:
+// pollWeight), a constant operand that flattening leaves in place. UnwindRewind expands it.
+wasm::Expression* makePollMarker(wasm::Builder& builder, uint32_t weight);
+// The weight of a poll marker.
+int32_t pollMarkerWeight(wasm::Expression* marker);
+
+// Runs the chunked loops in chunks, with a poll marker between two chunks. Runs before
+// InsertPolls, which leaves chunked loops alone.
+std::unique_ptr<wasm::Pass> createChunkLoopsPass(PollPlacement* placement);
+
+// Runs the body of each loop in `unrolled` twice per trip around the loop (both iterations then
+// share the poll InsertPolls puts at the header). Runs after ChunkLoops and before InsertPolls.
+std::unique_ptr<wasm::Pass> createUnrollPolledLoopsPass(PollPlacement* placement);
+// Records an internal error unless a pass found all `expected` loops it was given in `func`.
+void checkLoopsFound(PollPlacement& placement, const char* pass, const wasm::Function& func, size_t found, size_t expected);
+
+// Binaryen's coalesce-locals is quadratic in the number of locals (its matrices become hash maps
+// past 8,192 locals): functions with at least kManyLocals locals get their locals merged first
+// by this pass, in linear time, with the same analysis; it leaves smaller functions alone. Run
+// it just before coalesce-locals.
+constexpr wasm::Index kManyLocals = 8192;
+std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass();
+
+// What UnwindRewind lays out for one function: its frame, shared by its rewind copy and its fast
+// copy, and its resume points.
+struct FunctionFrame {
+  FrameLayout layout;              // for the metadata; the callee indices of resume points left to the pipeline
+  std::vector<wasm::Index> locals; // the locals in the frame record, in record order
+  std::vector<wasm::Name> callees; // per resume point, the callee of a direct call (no name otherwise)
+};
+
 // Makes the given (flat) functions able to unwind to the caller at every resume point, saving
-// their frame, and to rewind from a saved frame. `layouts` receives one FrameLayout per
-// function, indexed by the position of the function in `ordered`.
+// their frame, and to rewind from a saved frame, in two function-parallel passes run one after
+// the other, each of which changes only the function it is given: UnwindRewind lays out each
+// function's frame (`frames`, indexed by the position of the function in `ordered`) and gives
+// the guarded code to the rewind copies and to the functions without one; then FastCopies
+// instruments the functions with a rewind copy from those frames.
 struct UnwindRewindPlan {
   std::vector<wasm::Name> ordered;            // frame ordinal -> function
   std::set<wasm::Name> canUnwind;             // calls to these are resume points
-  std::set<std::string> unwindingIndirect;    // call_indirect of these types are resume points
+  std::unordered_set<wasm::HeapType> unwindingIndirect; // call_indirect of these types are resume points
   // lean: only the locals that a rewind can read are saved; full: every local is saved.
   bool saveLiveLocalsOnly = false;
   // Function -> its rewind copy (made from the flat function before this pass). Functions that
@@ -96,10 +117,11 @@ struct UnwindRewindPlan {
   // (bzip2's second largest function: 6,745 registers originally, 11,782 instrumented, 7,902 in
   // this form; SQLite's sqlite3VdbeExec: 6,050, 11,051, 10,438.) Never threaded.
   std::set<wasm::Name> huge;
-  std::vector<FrameLayout>* layouts = nullptr;
+  std::vector<FunctionFrame>* frames = nullptr; // one per function of `ordered`, written by UnwindRewind
   WorkerErrors* errors = nullptr; // required
 };
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan);
+std::unique_ptr<wasm::Pass> createFastCopiesPass(const UnwindRewindPlan* plan);
 
 // Routes the program's calls to imports that may call back into the module (all but WASI's)
 // through wrappers that count the host frames on the stack, under which no checkpoint is taken.

@@ -25,11 +25,14 @@ ModuleMetadata sample() {
   a.name = "main";
   a.functionIndex = 7;
   a.locals = {ValueKind::I32, ValueKind::I64, ValueKind::F32, ValueKind::F64, ValueKind::V128};
-  a.resumePoints = {"poll at function entry", "call to f", "poll at loop header"};
+  a.resumePoints = {{ResumeKind::Poll, 0, "poll at function entry"},
+                    {ResumeKind::Call, 12, "call f"},
+                    {ResumeKind::CallIndirect, 0, "call_indirect (func (param i32))"},
+                    {ResumeKind::Poll, 0, "poll at loop header"}};
   FrameLayout b;
   b.name = "$12";
   b.functionIndex = 12;
-  b.resumePoints = {"poll at function entry"};
+  b.resumePoints = {{ResumeKind::Poll, 0, "poll at function entry"}};
   m.functions = {a, b};
   m.globals = {{"__stack_pointer", 0, ValueKind::I32}, {"counter", 3, ValueKind::I64}, {"v", 4, ValueKind::V128}};
   m.runtime = {10, 11, 12, 13};
@@ -126,7 +129,20 @@ TEST(Metadata, RejectsEveryTruncation) {
 TEST(Metadata, RejectsOtherFormatVersion) {
   auto bytes = sample().serialize();
   store32(bytes, 0, ModuleMetadata::kFormatVersion + 1);
-  expectRejected(bytes, "incompatible");
+  expectRejected(bytes, "the module was instrumented by an incompatible wasm-ckpt version");
+  // Version 2 described resume points by text only.
+  store32(bytes, 0, 2);
+  expectRejected(bytes, "the module was instrumented by an incompatible wasm-ckpt version");
+}
+
+TEST(Metadata, RejectsBadResumeKind) {
+  ModuleMetadata m;
+  m.functions.resize(1);
+  m.functions[0].resumePoints = {{ResumeKind::Poll, 0, "poll at function entry"}};
+  auto bytes = m.serialize();
+  // The layout: version, hash, strategy "", 1 function: name "", index, 0 locals, 1 point: kind.
+  store32(bytes, 4 + 8 + 4 + 4 + 4 + 4 + 4 + 4, 3);
+  expectRejected(bytes, "the module's wasm-ckpt section is corrupted");
 }
 
 TEST(Metadata, RejectsBadValueKind) {
@@ -177,14 +193,17 @@ ModuleMetadata callerAndCallee() {
   m.moduleHash = 42;
   m.functions.resize(3);
   m.functions[0].name = "caller";
+  m.functions[0].functionIndex = 5;
   m.functions[0].locals = {ValueKind::I32};
-  m.functions[0].resumePoints = {"poll at function entry", "call callee"};
+  m.functions[0].resumePoints = {{ResumeKind::Poll, 0, "poll at function entry"}, {ResumeKind::Call, 6, "call callee"}};
   m.functions[1].name = "callee";
+  m.functions[1].functionIndex = 6;
   m.functions[1].locals = {ValueKind::I64};
-  m.functions[1].resumePoints = {"poll at loop header"};
+  m.functions[1].resumePoints = {{ResumeKind::Poll, 0, "poll at loop header"}};
   m.functions[2].name = "big"; // a frame of 64,000 bytes
+  m.functions[2].functionIndex = 7;
   m.functions[2].locals.assign(4000, ValueKind::V128);
-  m.functions[2].resumePoints = {"poll at function entry"};
+  m.functions[2].resumePoints = {{ResumeKind::Poll, 0, "poll at function entry"}};
   m.globals = {{"g", 0, ValueKind::I32}};
   m.memoryLimitPages = 2;
   return m;
@@ -240,6 +259,12 @@ TEST(Metadata, CheckSnapshotRefusesWhatTheRestoreRefuses) {
                          "frame #0 resumes at 'call callee', but the innermost frame must resume at a poll point");
   expectSnapshotRejected(m, edited([](Snapshot& s) { s.frames[0].resumeId = 1; }),
                          "frame #0 resumes at 'poll at function entry', but the frames outside the innermost must resume at a call");
+  // The outer frame stopped at a call to `callee`, but the next frame is another function's.
+  auto withOther = m;
+  withOther.functions.push_back({"other", 8, {ValueKind::I64}, {{ResumeKind::Poll, 0, "poll at loop header"}}});
+  expectSnapshotRejected(withOther, edited([](Snapshot& s) { s.frames[1].function = 3; }),
+                         "snapshot frame #0 resumes at 'call callee', a call to function 6, but the next frame is of "
+                         "function 8 ('other') (function 'caller')");
   expectSnapshotRejected(m, edited([](Snapshot& s) { s.frames = {{2, 1, std::vector<uint8_t>(64000)}}; }),
                          "memory is too small to restore snapshot frame #0 (function 'big')");
   auto manyGlobals = m;

@@ -4,19 +4,18 @@
 // compared with tests/passes/golden/count_host_calls.wat.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
 #include "pass.h"
 #include "wasm-builder.h"
 #include "wasm.h"
 
+#include "common/golden.h"
 #include "common/test_modules.h"
 #include "passes/passes.h"
 #include "runtime/runtime_names.h"
 
 using namespace wasm_ckpt;
+using test::golden;
+using test::printed;
 
 namespace {
 const char* const kModule = R"((module
@@ -33,22 +32,6 @@ const char* const kModule = R"((module
   (export "main" (func $main)))
 )";
 
-std::string printed(wasm::Module& module) {
-  std::stringstream out;
-  out << module;
-  return out.str();
-}
-
-// The expected text of golden/NAME; WASM_CKPT_UPDATE_GOLDEN=1 writes `actual` there instead (then
-// review the difference before committing it).
-std::string golden(const char* name, const std::string& actual) {
-  std::string path = std::string(WASM_CKPT_TEST_DIR) + "/passes/golden/" + name;
-  if (std::getenv("WASM_CKPT_UPDATE_GOLDEN")) std::ofstream(path) << actual;
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TEST(CountHostCalls, WrapsImportsThatMayCallBack) {
   auto module = test::parseText(kModule);
