@@ -857,21 +857,12 @@ check('output: -o onto a directory', () => {
   expectEmptyDir(out);
 });
 
-check('resume refuses: a module that is not instrumented', () => {
-  const out = freshDir('out', 'resume_plain');
-  const r = tool(['resume', need(fibWasm, 'fib_rec.wasm'), need(snapPath, 'snapshot'), '-o', path.join(out, 'r.wasm')]);
-  expectStatus(r, 1);
-  expectOneLine(r.stderr, 'wasm-ckpt: error:');
-  expectEmptyDir(out);
-});
-check('resume refuses: the snapshot of another module', () => {
-  // The other direction: fib's snapshot with the other module.
-  const out = freshDir('out', 'resume_cross');
-  const r = tool(['resume', need(otherInst, 'other module'), need(snapPath, 'snapshot'), '-o', path.join(out, 'r.wasm')]);
-  expectStatus(r, 1);
-  expectOneLine(r.stderr, 'wasm-ckpt: error:');
-  expectEmptyDir(out);
-});
+check('resume refuses: a module that is not instrumented', () =>
+  expectResumeRefuses('plain', need(fibWasm, 'fib_rec.wasm'), need(snapPath, 'snapshot'), [/not instrumented by wasm-ckpt$/]));
+// The other direction: fib's snapshot with the other module.
+check('resume refuses: the snapshot of another module', () =>
+  expectResumeRefuses('cross', need(otherInst, 'other module'), need(snapPath, 'snapshot'),
+                      [/the snapshot was taken from another module$/]));
 
 // ---- run time: bad settings ---------------------------------------------------------------------
 check('run: WASM_CKPT_FILE outside any preopened directory (--no-dir)', () => {
