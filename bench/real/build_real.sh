@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build_real.sh NAME OUT — builds one real program of the benchmark for wasm32-wasi, into
 # OUT/build/real/NAME.wasm. NAME: lua | sqlite3 | zlib | bzip2 (the tuned suite) | zstd | xz | lz4 |
-# box2d | cxx | rust (added after the last tuning change).
+# jansson | box2d | cxx | rust (added after the last tuning change).
 #
 # Library sources come from `apt-get source --download-only` (deb-src must be configured) into
 # OUT/src/dl and are unpacked under OUT/src; Debian's patches are not applied (upstream sources).
@@ -132,6 +132,12 @@ box2d)
     $CXX "${CXXFLAGS[@]}" -I"$src/include" -I"$src/src" -c "$f" -o "$obj/$(basename "$f" .cpp).o"
   done
   $CXX "${CXXFLAGS[@]}" "${LDFLAGS[@]}" -I"$src/include" "$here/box2d/box2d_bench.cpp" "$obj"/*.o -o "$dest/box2d.wasm.tmp"
+  ;;
+jansson)
+  tarball=$(fetch jansson 'jansson_*.orig.tar.gz')
+  src=$(unpack "$tarball" 'jansson-2*')/src
+  $CC "${CFLAGS[@]}" "${LDFLAGS[@]}" -DHAVE_CONFIG_H -I"$here/jansson" -I"$src" -I"$here/common" "$here/jansson/jansson_bench.c" \
+    "$src"/{dump,error,hashtable,hashtable_seed,load,memory,pack_unpack,strbuffer,strconv,utf,value,version}.c -o "$dest/jansson.wasm.tmp"
   ;;
 cxx)
   # nlohmann-json is header-only: Debian's nlohmann-json3-dev (scripts/setup.sh installs it). Only
