@@ -122,8 +122,8 @@ const REAL = {
   xz: { dir: 'xz', args: [], files: {}, shared: true, addedAfterTuning: true },
   lz4: { dir: 'lz4', args: [], files: {}, shared: true, addedAfterTuning: true },
   jansson: { dir: 'jansson', args: [], files: {}, shared: true, addedAfterTuning: true },
-  box2d: { dir: 'box2d', args: [], files: {}, addedAfterTuning: true },
-  cxx: { dir: 'cxx', args: [], files: {}, addedAfterTuning: true },
+  box2d: { dir: 'box2d', args: [], files: {}, shared: true, addedAfterTuning: true },
+  cxx: { dir: 'cxx', args: [], files: {}, shared: true, addedAfterTuning: true },
   rust: { dir: 'rust', args: [], files: {}, addedAfterTuning: true },
 };
 

@@ -131,7 +131,7 @@ box2d)
   for f in "$src"/src/*/*.cpp; do
     $CXX "${CXXFLAGS[@]}" -I"$src/include" -I"$src/src" -c "$f" -o "$obj/$(basename "$f" .cpp).o"
   done
-  $CXX "${CXXFLAGS[@]}" "${LDFLAGS[@]}" -I"$src/include" "$here/box2d/box2d_bench.cpp" "$obj"/*.o -o "$dest/box2d.wasm.tmp"
+  $CXX "${CXXFLAGS[@]}" "${LDFLAGS[@]}" -I"$src/include" -I"$here/common" "$here/box2d/box2d_bench.cpp" "$obj"/*.o -o "$dest/box2d.wasm.tmp"
   ;;
 jansson)
   tarball=$(fetch jansson 'jansson_*.orig.tar.gz')
@@ -146,7 +146,7 @@ cxx)
   inc="$out/build/obj/cxx-include"
   mkdir -p "$inc" && ln -sfn /usr/include/nlohmann "$inc/nlohmann"
   $CXX "${CXXFLAGS[@]}" "${LDFLAGS[@]}" -DJSON_NOEXCEPTION -DJSON_HAS_FILESYSTEM=0 -DJSON_HAS_EXPERIMENTAL_FILESYSTEM=0 \
-    -I"$inc" "$here/cxx/cxx_bench.cpp" -o "$dest/cxx.wasm.tmp"
+    -I"$inc" -I"$here/common" "$here/cxx/cxx_bench.cpp" -o "$dest/cxx.wasm.tmp"
   ;;
 rust)
   # std's debug information is stripped (it is most of the file, and no engine loads it)

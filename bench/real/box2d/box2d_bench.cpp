@@ -6,16 +6,11 @@
 #include <cstdio>
 #include <cstring>
 
+#include "bench_data.h"
 #include "box2d/box2d.h"
 
 namespace {
-uint64_t state = 0x9E3779B97F4A7C15ull;
-uint32_t rnd() {
-  state ^= state >> 12;
-  state ^= state << 25;
-  state ^= state >> 27;
-  return static_cast<uint32_t>((state * 0x2545F4914F6CDD1Dull) >> 32);
-}
+uint32_t rnd() { return bench_rnd(); }  // the generator of real/common/bench_data.h
 float frand(float lo, float hi) { return lo + (hi - lo) * static_cast<float>(rnd() % 10000) / 10000.0f; }
 
 struct Counter : b2ContactListener {

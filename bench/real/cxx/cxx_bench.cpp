@@ -20,15 +20,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_data.h"
+
 namespace {
 
-uint64_t state = 0x9E3779B97F4A7C15ull;
-uint32_t rnd() {
-  state ^= state >> 12;
-  state ^= state << 25;
-  state ^= state >> 27;
-  return static_cast<uint32_t>((state * 0x2545F4914F6CDD1Dull) >> 32);
-}
+uint32_t rnd() { return bench_rnd(); }  // the generator of real/common/bench_data.h
 
 struct Fnv {
   uint64_t h = 1469598103934665603ull;
