@@ -493,6 +493,7 @@ for (const p of [...programs].sort((a, b) => rank(a) - rank(b))) {
   if (spec) for (const [dest, src] of Object.entries(spec.files)) fs.writeFileSync(path.join(cwd, dest), src ? fs.readFileSync(path.join(benchDir, 'real', src)) : '');
 
   log(`\n== ${p.name}`);
+  p.loadavg = os.loadavg(); // the machine is shared: the load while this program was measured
   const ref = await runModule(p.wasm, args, cwd);
   if (ref.code !== 0) {
     p.status = 'failed';

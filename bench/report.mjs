@@ -39,6 +39,7 @@ function costColumns(r) {
   }
   cols.push(['original process (ms)', (p) => p.variants?.original?.processMs, 0, '', true]);
   for (const v of vs) cols.push([`${v} process ×`, (p) => p.variants?.[v]?.processRatio, 2, '', true]);
+  cols.push(['load (1 min)', (p) => p.loadavg?.[0], 1, '', false]);
   return cols;
 }
 const yesNo = (c) => (!c || !finite(c.downtimeOverBudget) ? undefined : !c.targetApplies ? 'n/a' : c.downtimeOverBudget <= 1 ? 'yes' : 'no');
@@ -154,7 +155,8 @@ export function markdown(r) {
     '`node --no-wasm-lazy-compilation` process (`bench/compile_time.mjs`), with `--liftoff --no-wasm-tier-up` (Liftoff) or `--no-liftoff` ' +
     '(TurboFan); V8 compiles on its background threads as well, so the machine load weighs in; median of the interleaved repetitions, ' +
     '× = median of per-repetition ratios. Process: a run under Node\'s default tier, process spawned → exited (Node start-up, compilation, ' +
-    'run and exit), from the same interleaved repetitions as the run times; × = median of per-repetition ratios.', '');
+    'run and exit), from the same interleaved repetitions as the run times; × = median of per-repetition ratios. ' +
+    'Load: the machine\'s 1-minute load average when the program\'s measurements began (2 cores, shared).', '');
   out.push(mdTable(r.programs, costColumns(r)), '');
   out.push('## Run time, instrumentation time', '');
   const tiers = r.tiers ?? ['default'];
