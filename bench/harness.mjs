@@ -312,7 +312,7 @@ function buildReal(name) {
   const key = sha(...parts);
   if (builtFrom(outFile, key)) return { ok: true, path: outFile, cached: true };
   const logFile = path.join(dirs.logs, `build-${name}.log`);
-  log(`building ${name} from its Debian source package (log: ${path.relative(repoDir, logFile)})`);
+  log(`building ${name} with real/build_real.sh (log: ${path.relative(repoDir, logFile)})`);
   const r = spawnSync('bash', [path.join(benchDir, 'real', 'build_real.sh'), name, opt.out], { encoding: 'utf8', maxBuffer: 1 << 26 });
   fs.writeFileSync(logFile, `${r.stdout || ''}${r.stderr || ''}${r.error ? String(r.error) : ''}`);
   if (r.status !== 0 || !fs.existsSync(outFile)) {
