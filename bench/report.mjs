@@ -56,7 +56,7 @@ function ckptColumns(s) {
     ['original start-up (ms)', (p) => c(p)?.origStartupMs, 1, '', true],
     ['downtime (ms)', (p) => c(p)?.downtimeMs, 1, '', true],
     ['target (ms)', (p) => c(p)?.budgetMs, 1, '', true],
-    ['downtime / target ×', (p) => c(p)?.downtimeOverBudget, 2, '', true],
+    ['downtime / target ×', (p) => (c(p)?.targetApplies ? c(p).downtimeOverBudget : undefined), 2, '', true],
     ['within target', (p) => yesNo(c(p)), null, '', false],
     ['resumed output ok', (p) => (c(p) ? `${c(p).resumedOk}/${c(p).trials.length}` : undefined), null, '', false],
   ];
