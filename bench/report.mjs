@@ -291,7 +291,8 @@ export function costsSvg(r) {
     { title: 'Whole-module compile time, Liftoff, relative to the original (median of interleaved fresh processes)', series: vs, value: (p, s) => p.variants[s]?.compile?.liftoff?.ratio },
     { title: 'Whole-module compile time, TurboFan, relative to the original', series: vs, value: (p, s) => p.variants[s]?.compile?.turbofan?.ratio },
     { title: "Whole process (spawned → exited) under Node's default tier, relative to the original", series: vs, value: (p, s) => p.variants[s]?.processRatio },
-    { title: 'Migration downtime / target 2 × (original start-up + snapshot write + snapshot read); ≤ 1 meets it', series: r.strategies, value: (p, s) => p.ckpt?.[s]?.downtimeOverBudget },
+    { title: 'Migration downtime / target 2 × (original start-up + snapshot write + snapshot read); ≤ 1 meets it (originals compiling in ≤ 100 ms under Liftoff)',
+      series: r.strategies, value: (p, s) => (p.ckpt?.[s]?.targetApplies ? p.ckpt[s].downtimeOverBudget : undefined) },
   ]);
 }
 
