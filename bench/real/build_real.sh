@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# build_real.sh NAME OUT — builds one real program of the benchmark for wasm32-wasi from its Debian
-# source package, into OUT/build/real/NAME.wasm. NAME: lua | sqlite3 | zlib | bzip2.
+# build_real.sh NAME OUT — builds one real program of the benchmark for wasm32-wasi, into
+# OUT/build/real/NAME.wasm. NAME: lua | sqlite3 | zlib | bzip2 (the tuned suite) | zstd | xz | lz4 |
+# jansson | box2d | cxx | rust (added after the last tuning change).
 #
-# Sources come from `apt-get source --download-only` (deb-src must be configured) into
+# Library sources come from `apt-get source --download-only` (deb-src must be configured) into
 # OUT/src/dl and are unpacked under OUT/src; Debian's patches are not applied (upstream sources).
-# Everything is compiled directly with clang-14 --target=wasm32-wasi, with the -D flags and the
-# small stubs in bench/real/NAME/ for what wasi-libc lacks. Exit status non-zero on failure.
+# Everything is compiled directly with clang-14 / clang++-14 --target=wasm32-wasi (C++: libc++ of
+# libc++-14-dev-wasm32, no exceptions) or Debian's rustc --target wasm32-wasi, with the -D flags,
+# drivers and small stubs in bench/real/NAME/ (and the shared input generator in
+# bench/real/common/). Exit status non-zero on failure.
 set -euo pipefail
 name=$1
 out=$(realpath -m "$2")
@@ -15,7 +18,10 @@ srcroot="$out/src"
 dest="$out/build/real"
 mkdir -p "$dl" "$dest"
 CC=${CC:-clang-14}
+CXX=${CXX:-clang++-14}
+RUSTC=${RUSTC:-/usr/bin/rustc}   # the full path: a rustup toolchain without the wasm target may come first on PATH
 CFLAGS=(--target=wasm32-wasi --sysroot=/usr -O2 -w)
+CXXFLAGS=("${CFLAGS[@]}" -std=c++17 -fno-exceptions)
 LDFLAGS=(-Wl,-z,stack-size=1048576)
 
 # fetch PKG GLOB: the upstream tarball of Debian source package PKG, downloaded once.
@@ -91,6 +97,61 @@ bzip2)
   src=$(unpack "$tarball" 'bzip2-1*')
   $CC "${CFLAGS[@]}" "${LDFLAGS[@]}" -I"$src" "$here/bzip2/bzip2_bench.c" \
     "$src"/{blocksort,huffman,crctable,randtable,compress,decompress,bzlib}.c -o "$dest/bzip2.wasm.tmp"
+  ;;
+zstd)
+  tarball=$(fetch zstd 'libzstd_*.orig.tar.*')
+  src=$(unpack "$tarball" 'zstd-1*')/lib
+  $CC "${CFLAGS[@]}" "${LDFLAGS[@]}" -DZSTD_DISABLE_ASM -I"$src" -I"$src/common" -I"$here/common" "$here/zstd/zstd_bench.c" \
+    "$src"/common/*.c "$src"/compress/*.c "$src"/decompress/*.c -o "$dest/zstd.wasm.tmp"
+  ;;
+xz)
+  tarball=$(fetch xz-utils 'xz-utils_*.orig.tar.xz')
+  src=$(unpack "$tarball" 'xz-5*')/src/liblzma
+  # every source of liblzma except the multi-threaded coders, the small CRC variants, the table
+  # generators (programs of their own) and the hardware queries
+  files=$(cd "$src" && ls common/*.c check/*.c lz/*.c lzma/*.c rangecoder/*.c delta/*.c simple/*.c \
+    | grep -vE '_mt\.c|outqueue|_small\.c|tablegen|hardware_' | sed "s|^|$src/|")
+  inc=(-I"$here/xz" -I"$src/api" -I"$src/../common" -I"$here/common")
+  for d in common check lz lzma rangecoder delta simple; do inc+=(-I"$src/$d"); done
+  # shellcheck disable=SC2086 # $files: one word per source file
+  $CC "${CFLAGS[@]}" "${LDFLAGS[@]}" -DHAVE_CONFIG_H -D_WASI_EMULATED_SIGNAL "${inc[@]}" "$here/xz/xz_bench.c" $files \
+    -lwasi-emulated-signal -o "$dest/xz.wasm.tmp"
+  ;;
+lz4)
+  tarball=$(fetch lz4 'lz4_*.orig.tar.gz')
+  src=$(unpack "$tarball" 'lz4-1*')/lib
+  $CC "${CFLAGS[@]}" "${LDFLAGS[@]}" -I"$src" -I"$here/common" "$here/lz4/lz4_bench.c" \
+    "$src"/{lz4,lz4hc,lz4frame,xxhash}.c -o "$dest/lz4.wasm.tmp"
+  ;;
+box2d)
+  tarball=$(fetch box2d 'box2d_*.orig.tar.gz')
+  src=$(unpack "$tarball" 'box2d-2*')
+  obj="$out/build/obj/box2d"
+  rm -rf "$obj" && mkdir -p "$obj"
+  for f in "$src"/src/*/*.cpp; do
+    $CXX "${CXXFLAGS[@]}" -I"$src/include" -I"$src/src" -c "$f" -o "$obj/$(basename "$f" .cpp).o"
+  done
+  $CXX "${CXXFLAGS[@]}" "${LDFLAGS[@]}" -I"$src/include" -I"$here/common" "$here/box2d/box2d_bench.cpp" "$obj"/*.o -o "$dest/box2d.wasm.tmp"
+  ;;
+jansson)
+  tarball=$(fetch jansson 'jansson_*.orig.tar.gz')
+  src=$(unpack "$tarball" 'jansson-2*')/src
+  $CC "${CFLAGS[@]}" "${LDFLAGS[@]}" -DHAVE_CONFIG_H -I"$here/jansson" -I"$src" -I"$here/common" "$here/jansson/jansson_bench.c" \
+    "$src"/{dump,error,hashtable,hashtable_seed,load,memory,pack_unpack,strbuffer,strconv,utf,value,version}.c -o "$dest/jansson.wasm.tmp"
+  ;;
+cxx)
+  # nlohmann-json is header-only: Debian's nlohmann-json3-dev (scripts/setup.sh installs it). Only
+  # its directory goes on the include path, not /usr/include (the host's C headers).
+  [ -f /usr/include/nlohmann/json.hpp ] || { echo "build_real: /usr/include/nlohmann/json.hpp missing (run scripts/setup.sh)" >&2; exit 1; }
+  inc="$out/build/obj/cxx-include"
+  mkdir -p "$inc" && ln -sfn /usr/include/nlohmann "$inc/nlohmann"
+  $CXX "${CXXFLAGS[@]}" "${LDFLAGS[@]}" -DJSON_NOEXCEPTION -DJSON_HAS_FILESYSTEM=0 -DJSON_HAS_EXPERIMENTAL_FILESYSTEM=0 \
+    -I"$inc" -I"$here/common" "$here/cxx/cxx_bench.cpp" -o "$dest/cxx.wasm.tmp"
+  ;;
+rust)
+  # std's debug information is stripped (it is most of the file, and no engine loads it)
+  "$RUSTC" --target wasm32-wasi -O -C strip=debuginfo -C link-arg=-zstack-size=1048576 \
+    "$here/rust/rust_bench.rs" -o "$dest/rust.wasm.tmp"
   ;;
 *)
   echo "build_real: unknown program '$name'" >&2
