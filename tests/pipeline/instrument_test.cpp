@@ -1,4 +1,4 @@
-// The instrumentation pipeline (src/instrument.cpp) on small text modules: valid and
+// The instrumentation pipeline (src/pipeline/instrument.cpp) on small text modules: valid and
 // deterministic output, the metadata it records, unusual but legal modules, and what it leaves
 // alone.
 #include <gtest/gtest.h>

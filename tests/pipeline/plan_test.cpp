@@ -1,4 +1,4 @@
-// Function selection and the instrumentation plan (src/plan.cpp).
+// Function selection and the instrumentation plan (src/pipeline/plan.cpp).
 #include <gtest/gtest.h>
 
 #include <set>
