@@ -97,7 +97,6 @@ private:
   Name originalStart;
   Address memoryLimit = Address(kMaxMemoryPages); // in pages: what the program may grow its memory to
   std::set<Name> programWasi;       // the WASI functions the program imports
-  bool filesUsed = false;           // it can add to the descriptor table (ckpt_files_used)
 
   void ensureExportedMemory() {
     if (!module.memory.exists) {
@@ -171,7 +170,6 @@ private:
       for (const char* base : kRedirected) {
         if (func->base == base) redirect[func->name] = runtime::functionName(base);
       }
-      if (func->base == "path_open" || func->base == "fd_fdstat_set_flags" || func->base == "sock_accept") filesUsed = true;
       programWasi.insert(func->base);
     }
     if (redirect.empty()) return;
@@ -366,7 +364,11 @@ private:
       return builder.makeCall(stashRunName(), args, Type::i32);
     }
     if (which == "memory_limit") return builder.makeConst(int32_t(uint32_t(memoryLimit.addr)));
-    if (which == "files_used") return builder.makeConst(int32_t(filesUsed));
+    if (which == "files_used") { // the program can add to the descriptor table
+      bool used = programWasi.count(Name("path_open")) || programWasi.count(Name("fd_fdstat_set_flags")) ||
+                  programWasi.count(Name("sock_accept"));
+      return builder.makeConst(int32_t(used));
+    }
     if (which == "call_original_start") {
       return originalStart.is() ? (Expression*)builder.makeCall(originalStart, {}, Type::none) : builder.makeNop();
     }

@@ -277,6 +277,22 @@ static u64 parse_duration(u32 s) {
  * Maps 'path' to (directory fd, path relative to it) the way wasi-libc does: the preopen whose
  * name is the longest prefix of the path at a component boundary; "." matches relative paths.
  * Returns (fd << 32 | address of the relative path, NUL-terminated, in place), or 0. */
+/* The name of preopened directory 'fd' at 'dst' (at most PREOPEN_NAME_ROOM bytes), without the
+ * NUL some runtimes count; returns its length, NOT_PREOPEN if 'fd' is open but no usable
+ * preopened directory, PREOPENS_END if it is not open (the preopens are numbered from 3 on,
+ * without gaps). */
+#define PREOPEN_NAME_ROOM 4096u
+#define NOT_PREOPEN (-1)
+#define PREOPENS_END (-2)
+static i32 preopen_name(u32 fd, u32 dst) {
+  if (wasi_fd_prestat_get(fd, dst) != 0) return PREOPENS_END;
+  if (ld8(dst) != 0) return NOT_PREOPEN;
+  u32 n = ld32(dst + 4);
+  if (n > PREOPEN_NAME_ROOM || wasi_fd_prestat_dir_name(fd, dst, n) != 0) return NOT_PREOPEN;
+  while (n > 0 && ld8(dst + n - 1) == 0) n--;
+  return (i32)n;
+}
+
 #define PREOPEN_FD(r) ((u32)((r) >> 32))
 #define PREOPEN_PATH(r) ((u32)(r))
 static u64 resolve_preopen(u32 path, u32 scratch) {
@@ -284,14 +300,11 @@ static u64 resolve_preopen(u32 path, u32 scratch) {
   i32 best_fd = -1;
   u32 best_len = 0;
   for (u32 fd = 3; fd < 1024; fd++) {
-    if (wasi_fd_prestat_get(fd, scratch) != 0) break;
-    if (ld8(scratch) != 0) continue;
-    u32 name_len = ld32(scratch + 4);
-    if (name_len > 4096) continue;
-    u32 name = scratch + 8;
-    if (wasi_fd_prestat_dir_name(fd, name, name_len) != 0) continue;
-    u32 n = name_len;
-    while (n > 0 && ld8(name + n - 1) == 0) n--;             /* some runtimes count a NUL */
+    u32 name = scratch;
+    i32 got = preopen_name(fd, name);
+    if (got == PREOPENS_END) break;
+    if (got == NOT_PREOPEN) continue;
+    u32 n = (u32)got;
     if (n >= 2 && ld8(name) == '.' && ld8(name + 1) == '/') { name += 2; n -= 2; }
     while (n > 1 && ld8(name + n - 1) == '/') n--;
     if (n == 1 && ld8(name) == '.') n = 0;
@@ -418,16 +431,6 @@ static void file_commit(u32 r) {
   S32(SLOT_FILES_BYTES, G32(SLOT_FILES_BYTES) + size);
 }
 
-/* The name of preopened directory 'fd' at 'dst' (at most 'room' bytes), without the NUL some
- * runtimes count; returns its length, or -1 if 'fd' is no preopened directory. */
-static i32 preopen_name(u32 fd, u32 dst, u32 room) {
-  if (wasi_fd_prestat_get(fd, dst) != 0 || ld8(dst) != 0) return -1;
-  u32 n = ld32(dst + 4);
-  if (n > room || wasi_fd_prestat_dir_name(fd, dst, n) != 0) return -1;
-  while (n > 0 && ld8(dst + n - 1) == 0) n--;
-  return (i32)n;
-}
-
 __attribute__((export_name("path_open"))) u32 ckpt_path_open(u32 dirfd, u32 lookup, u32 path, u32 path_len, u32 oflags,
                                                                u64 rights_base, u64 rights_inheriting, u32 fdflags, u32 fd_out) {
   u32 err = wasi_path_open(dirfd, lookup, path, path_len, oflags, rights_base, rights_inheriting, fdflags, fd_out);
@@ -436,9 +439,9 @@ __attribute__((export_name("path_open"))) u32 ckpt_path_open(u32 dirfd, u32 look
   /* Under a directory the program opened: the same preopen, the paths joined. */
   u32 parent = file_record(dirfd);
   u32 parent_dir = parent ? ld32(parent + FILE_DIR_LEN) : 0, parent_path = parent ? ld32(parent + FILE_PATH_LEN) : 0;
-  u32 r = file_begin(fd, FILE_KIND_OPENED, (parent ? parent_dir + parent_path + 1 : FILES_SCRATCH / 2) + path_len);
+  u32 r = file_begin(fd, FILE_KIND_OPENED, (parent ? parent_dir + parent_path + 1 : PREOPEN_NAME_ROOM) + path_len);
   if (!r) return 0;
-  parent = file_record(dirfd); /* the table may have moved */
+  parent = file_record(dirfd); /* file_begin may have dropped a stale record of 'fd', moving those after it */
   u32 text = r + FILE_RECORD_HEADER, dir_len, prefix = 0;
   if (parent && ld32(parent + FILE_KIND) == FILE_KIND_OPENED) {
     dir_len = parent_dir;
@@ -446,7 +449,7 @@ __attribute__((export_name("path_open"))) u32 ckpt_path_open(u32 dirfd, u32 look
     prefix = parent_path;
     st8(text + dir_len + prefix++, '/');
   } else {
-    i32 n = preopen_name(dirfd, text, FILES_SCRATCH / 2);
+    i32 n = preopen_name(dirfd, text);
     if (n < 0) st32(r + FILE_KIND, FILE_KIND_FOREIGN);
     dir_len = n < 0 ? 0 : (u32)n;
   }
@@ -624,16 +627,14 @@ static void check_files(u32 count) {
 
 /* The preopened directory named like record 'r''s, or -1. */
 static i32 find_preopen(u32 r, u32 scratch) {
-  u32 dir = ld32(r + FILE_DIR_LEN);
+  u32 dir = ld32(r + FILE_DIR_LEN), want = r + FILE_RECORD_HEADER;
   for (u32 fd = 3; fd < 1024; fd++) {
-    i32 n = preopen_name(fd, scratch, 4096);
-    if (n < 0) {
-      if (wasi_fd_prestat_get(fd, scratch) == 8 /* EBADF: past the last one */) return -1;
-      continue;
-    }
+    i32 n = preopen_name(fd, scratch);
+    if (n == PREOPENS_END) return -1;
+    if ((u32)n != dir) continue;
     u32 k = 0;
-    while (k < dir && (u32)n == dir && ld8(scratch + k) == ld8(r + FILE_RECORD_HEADER + k)) k++;
-    if ((u32)n == dir && k == dir) return (i32)fd;
+    while (k < dir && ld8(scratch + k) == ld8(want + k)) k++;
+    if (k == dir) return (i32)fd;
   }
   return -1;
 }
@@ -652,10 +653,11 @@ static u32 fdflag_names(u32 dst, u32 flags) {
 
 /* Makes 'fd' the number of 'target' (the record 'r', for messages): WASI's fd_renumber needs
  * the target number open in some runtimes (Node's), so free numbers below it are filled with
- * placeholders (the same file opened again, without rights) until one lands on it. */
-static void give_number(u32 fd, u32 target, u32 dirfd, u32 r, u32 scratch) {
+ * placeholders (the same file opened again, without rights; their numbers kept at 'held') until
+ * one lands on it. 'scratch' is for messages. */
+static void give_number(u32 fd, u32 target, u32 dirfd, u32 r, u32 scratch, u32 held) {
   if (fd == target || wasi_fd_renumber(fd, target) == 0) return;
-  u32 held = scratch + G32(SLOT_FILES_BYTES) + 4200, count = 0, out = held - 8;
+  u32 count = 0, out = held - 8;
   for (;;) {
     u32 err = wasi_path_open(dirfd, ld32(r + FILE_LOOKUPFLAGS), r + FILE_RECORD_HEADER + ld32(r + FILE_DIR_LEN),
                              ld32(r + FILE_PATH_LEN), ld32(r + FILE_OFLAGS) & OFLAG_DIRECTORY, 0, 0, 0, out);
@@ -674,11 +676,11 @@ static void give_number(u32 fd, u32 target, u32 dirfd, u32 r, u32 scratch) {
 
 /* Reopens the table's files (in ascending descriptor order, so that placeholders never take a
  * number still to be given back) and sets again the flags the program set on other descriptors.
- * 'scratch' is the free space after the records (read_files reserved it): a file's name there,
- * then a preopened directory's name, then the placeholders. */
+ * 'scratch' is the free space after the records (read_files reserved it): a file's name there
+ * (at most the records' size), then a preopened directory's name, then the placeholders. */
 static void reopen_files(u32 scratch) {
   u32 base = files_base(), end = base + G32(SLOT_FILES_BYTES), last = 0, started = 0;
-  u32 names = scratch + G32(SLOT_FILES_BYTES) + 16;
+  u32 names = scratch + G32(SLOT_FILES_BYTES) + 16, held = names + PREOPEN_NAME_ROOM + 16;
   for (;;) {
     u32 r = 0;
     for (u32 q = base; q < end; q += ld32(q + FILE_SIZE)) {
@@ -697,7 +699,7 @@ static void reopen_files(u32 scratch) {
     }
     i32 dirfd = find_preopen(r, names);
     if (dirfd < 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot reopen a file: its preopened directory is missing:"), file_name(r, scratch), 0, 0, 0);
-    if (preopen_name(target, names, 4096) >= 0)
+    if (preopen_name(target, names) >= 0)
       die(EXIT_SNAPSHOT_REJECTED, RO("cannot reopen a file under its number: a preopened directory has it:"), file_name(r, scratch),
           RO(", number"), NUM_DECIMAL, target);
     u32 dir = ld32(r + FILE_DIR_LEN), out = names;
@@ -710,7 +712,7 @@ static void reopen_files(u32 scratch) {
       err = wasi_fd_seek(fd, (i64)ld64(r + FILE_OFFSET), 0, out);
       if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot seek in reopened file"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
     }
-    give_number(fd, target, (u32)dirfd, r, scratch);
+    give_number(fd, target, (u32)dirfd, r, scratch, held);
   }
 }
 

@@ -38,12 +38,12 @@ const out = path.join(work, 'sqlite-build');
 mustRun('bench/real/build_real.sh sqlite3', 'bash', [path.join(repo, 'bench', 'real', 'build_real.sh'), 'sqlite3', out],
         { env: { CC: args.clang } });
 const obj = path.join(out, 'build', 'obj');
-const clang = [`--target=wasm32-wasi`, '--sysroot=/usr', '-O2'];
+const cflags = ['--target=wasm32-wasi', '--sysroot=/usr', '-O2'];
 const defines = ['-DSQLITE_OS_OTHER=1', '-DSQLITE_THREADSAFE=0', '-DSQLITE_OMIT_LOAD_EXTENSION', '-DSQLITE_TEMP_STORE=3', '-DSQLITE_OMIT_WAL'];
-mustRun('compile file_vfs.c', args.clang, [...clang, ...defines, '-I', path.join(obj, 'sqlite3-amalgamation'), '-c',
+mustRun('compile file_vfs.c', args.clang, [...cflags, ...defines, '-I', path.join(obj, 'sqlite3-amalgamation'), '-c',
   path.join(here, 'sqlite', 'file_vfs.c'), '-o', path.join(work, 'file_vfs.o')]);
 const shell = path.join(work, 'sqlite3.wasm');
-mustRun('link the shell', args.clang, [...clang, '-Wl,-z,stack-size=1048576', ...['sqlite3.o', 'shell.o', 'stubs.o'].map((o) => path.join(obj, 'sqlite3', o)),
+mustRun('link the shell', args.clang, [...cflags, '-Wl,-z,stack-size=1048576', ...['sqlite3.o', 'shell.o', 'stubs.o'].map((o) => path.join(obj, 'sqlite3', o)),
   path.join(work, 'file_vfs.o'), '-lwasi-emulated-signal', '-lwasi-emulated-process-clocks', '-lwasi-emulated-getpid', '-o', shell]);
 
 const sql = ['pragma synchronous=off;', 'create table items(id integer primary key, name text, qty int, price real);', 'begin;'];
