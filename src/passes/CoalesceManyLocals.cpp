@@ -22,9 +22,12 @@ namespace {
 using namespace wasm;
 
 struct CoalesceManyLocals : public WalkerPass<LivenessWalker<CoalesceManyLocals, Visitor<CoalesceManyLocals>>> {
+  Index manyLocals;
+  explicit CoalesceManyLocals(Index manyLocals) : manyLocals(manyLocals) {}
+
   bool isFunctionParallel() override { return true; }
   bool invalidatesDWARF() override { return true; }
-  Pass* create() override { return new CoalesceManyLocals; }
+  Pass* create() override { return new CoalesceManyLocals(manyLocals); }
 
   // local -> the locals it interferes with (both directions, may repeat)
   std::vector<std::vector<Index>> interferences;
@@ -38,7 +41,7 @@ struct CoalesceManyLocals : public WalkerPass<LivenessWalker<CoalesceManyLocals,
   }
 
   void doWalkFunction(Function* func) {
-    if (func->getNumLocals() < kManyLocals) return;
+    if (func->getNumLocals() < manyLocals) return;
     super::doWalkFunction(func);
     calculateInterferences();
     collectCopies();
@@ -222,6 +225,7 @@ struct CoalesceManyLocals : public WalkerPass<LivenessWalker<CoalesceManyLocals,
 };
 } // namespace
 
-std::unique_ptr<Pass> createCoalesceManyLocalsPass() { return std::make_unique<CoalesceManyLocals>(); }
+std::unique_ptr<Pass> createCoalesceManyLocalsPass() { return createCoalesceManyLocalsPass(kManyLocals); }
+std::unique_ptr<Pass> createCoalesceManyLocalsPass(Index manyLocals) { return std::make_unique<CoalesceManyLocals>(manyLocals); }
 
 } // namespace wasm_ckpt

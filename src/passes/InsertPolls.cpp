@@ -9,6 +9,7 @@
 #include "wasm-builder.h"
 
 #include "runtime/runtime_names.h"
+#include "wasm_ckpt/plan.h"
 
 namespace wasm_ckpt {
 
@@ -49,6 +50,20 @@ wasm::Expression* makePollMarker(wasm::Builder& builder, uint32_t weight) {
 
 int32_t pollMarkerWeight(wasm::Expression* marker) {
   return marker->cast<wasm::Call>()->operands[0]->cast<wasm::Const>()->value.geti32();
+}
+
+void placePlannedPolls(const InstrumentationPlan& plan, PollPlacement& placement) {
+  for (auto& f : plan.functions) {
+    if (!f.instrumented || !(f.entryPoll || f.loopPolls)) continue;
+    auto& sites = placement.sites[wasm::Name(f.irName)];
+    sites.entry = f.entryPoll;
+    sites.entryWeight = f.polls->entryWeight;
+    if (f.loopPolls) {
+      sites.loops = f.polls->weights;
+      sites.chunked = f.polls->chunked;
+      sites.unrolled = f.polls->unrolled;
+    }
+  }
 }
 
 std::unique_ptr<wasm::Pass> createInsertPollsPass(PollPlacement* placement) {

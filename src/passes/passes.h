@@ -18,6 +18,8 @@
 
 namespace wasm_ckpt {
 
+struct InstrumentationPlan; // wasm_ckpt/plan.h
+
 // Throws Error naming the first feature (and function) the strategies cannot handle yet.
 void checkSupported(wasm::Module& module);
 
@@ -55,6 +57,8 @@ struct PollPlacement {
   std::map<wasm::Name, PollSites> sites;
   WorkerErrors errors;
 };
+// Fills `placement` with the poll sites of the plan's instrumented functions.
+void placePlannedPolls(const InstrumentationPlan& plan, PollPlacement& placement);
 std::unique_ptr<wasm::Pass> createInsertPollsPass(PollPlacement* placement);
 
 // A poll marker: a call to runtime::pollMarker() with the poll's weight (loop_bounds.h:
@@ -79,6 +83,8 @@ void checkLoopsFound(PollPlacement& placement, const char* pass, const wasm::Fun
 // it just before coalesce-locals.
 constexpr wasm::Index kManyLocals = 8192;
 std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass();
+// The same from `manyLocals` locals on (the golden test's small functions).
+std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass(wasm::Index manyLocals);
 
 // What UnwindRewind lays out for one function: its frame, shared by its rewind copy and its fast
 // copy, and its resume points.

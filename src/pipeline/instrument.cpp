@@ -182,17 +182,8 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     plan.ordered.push_back(Name(f.irName));
     plan.canUnwind.insert(Name(f.irName));
     if (f.huge) plan.huge.insert(Name(f.irName));
-    if (f.entryPoll || f.loopPolls) {
-      auto& sites = polls.sites[Name(f.irName)];
-      sites.entry = f.entryPoll;
-      sites.entryWeight = f.polls->entryWeight;
-      if (f.loopPolls) {
-        sites.loops = f.polls->weights;
-        sites.chunked = f.polls->chunked;
-        sites.unrolled = f.polls->unrolled;
-      }
-    }
   }
+  placePlannedPolls(selection, polls);
   plan.unwindingIndirect = selection.unwindingSignatures;
   plan.saveLiveLocalsOnly = options.strategy == Strategy::Lean;
   clock.finished("plan");
