@@ -3,15 +3,18 @@
 // a one-line message; a refused module gets no metadata.
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "wasm.h"
 
+#include "common/golden.h"
 #include "common/test_modules.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/instrument.h"
 #include "wasm_ckpt/metadata.h"
+#include "passes/passes.h"
 
 using namespace wasm_ckpt;
 using test::parseText;
@@ -88,4 +91,30 @@ TEST(CheckSupported, RefusalLeavesNoMetadata) {
     EXPECT_NE(std::string(e.what()).find("unsupported feature: tail calls (return_call) in function 'tailer'"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(ModuleMetadata::fromModule(*module).has_value());
+}
+
+// CheckSupported alone on each case of tests/passes/golden/check_supported.input.wat (a module
+// after each ";; case NAME" line): "NAME: MESSAGE" per case, or "NAME: accepted", compared with
+// golden/check_supported.txt.
+TEST(CheckSupported, GoldenRefusals) {
+  std::istringstream input(test::goldenText("check_supported.input.wat"));
+  std::vector<std::pair<std::string, std::string>> cases; // name, module text
+  const std::string marker = ";; case ";
+  for (std::string line; std::getline(input, line);) {
+    if (line.rfind(marker, 0) == 0) cases.emplace_back(line.substr(marker.size()), "");
+    else if (!cases.empty()) cases.back().second += line + "\n";
+  }
+  ASSERT_GE(cases.size(), 2u);
+  std::string actual;
+  for (auto& [name, text] : cases) {
+    auto module = parseText(text, name.c_str());
+    std::string outcome = "accepted";
+    try {
+      checkSupported(*module);
+    } catch (const Error& e) {
+      outcome = e.what();
+    }
+    actual += name + ": " + outcome + "\n";
+  }
+  EXPECT_EQ(actual, test::golden("check_supported.txt", actual));
 }

@@ -20,6 +20,7 @@
 #include "wasm.h"
 
 #include "countdown_probe.h"
+#include "planned_polls.h"
 
 #include "analysis/loop_bounds.h"
 #include "wasm_ckpt/instrument.h"
@@ -192,4 +193,12 @@ TEST(ChunkLoops, AnEarlyExitToTheEndOfTheBodyLeavesTheChunks) {
         << "start " << start << " early exit at iteration " << exitAt;
     }
   }
+}
+
+// ChunkLoops alone, on the loops lean's planner chunks in tests/passes/golden/chunk_loops.input.wat:
+// constant and local steps, i32 and i64, the limit on either side, an early exit to the body's
+// block. The module is compared with golden/chunk_loops.wat.
+TEST(ChunkLoops, GoldenOutput) {
+  auto actual = test::runPlannedPass("chunk_loops.input.wat", test::leanOptions(), createChunkLoopsPass);
+  EXPECT_EQ(actual, test::golden("chunk_loops.wat", actual));
 }

@@ -14,6 +14,7 @@
 #include "wasm-interpreter.h"
 #include "wasm.h"
 
+#include "common/golden.h"
 #include "common/test_modules.h"
 #include "passes/passes.h"
 #include "wasm_ckpt/module_io.h"
@@ -68,5 +69,18 @@ TEST(CoalesceManyLocals, MergesTheLocalsOfAFunctionWithVeryManyAndKeepsItsResult
     EXPECT_EQ(mergedRunner.callExport("many", args)[0].geti32(), originalRunner.callExport("many", args)[0].geti32())
       << "x = " << x;
   }
+}
+
+// The pass alone from 8 locals on, on tests/passes/golden/coalesce_many_locals.input.wat: $many's
+// locals merged as the comments there say, $few's left alone. The module is compared with
+// golden/coalesce_many_locals.wat.
+TEST(CoalesceManyLocals, GoldenOutput) {
+  auto module = test::parseText(test::goldenText("coalesce_many_locals.input.wat"));
+  wasm::PassRunner runner(module.get());
+  runner.add(createCoalesceManyLocalsPass(8));
+  runner.run();
+  validateModule(*module, "coalesce_many_locals golden");
+  auto actual = test::printed(*module);
+  EXPECT_EQ(actual, test::golden("coalesce_many_locals.wat", actual));
 }
 } // namespace

@@ -18,6 +18,7 @@
 #include "wasm.h"
 
 #include "countdown_probe.h"
+#include "planned_polls.h"
 
 #include "analysis/loop_bounds.h"
 #include "wasm_ckpt/instrument.h"
@@ -126,4 +127,13 @@ TEST(UnrollPolledLoops, TwoIterationsPerPollComputeWhatTheLoopDid) {
       EXPECT_EQ(instrumentedRunner.callExport(name, args)[0].geti32(), originalRunner.callExport(name, args)[0].geti32());
     }
   }
+}
+
+// UnrollPolledLoops alone, on the loops lean's planner unrolls in
+// tests/passes/golden/unroll_polled_loops.input.wat: a back edge at the end, in the middle (with a
+// label of the body's own), in an if arm, a loop that never falls through; the loop that calls
+// is left alone. The module is compared with golden/unroll_polled_loops.wat.
+TEST(UnrollPolledLoops, GoldenOutput) {
+  auto actual = test::runPlannedPass("unroll_polled_loops.input.wat", test::leanOptions(), createUnrollPolledLoopsPass);
+  EXPECT_EQ(actual, test::golden("unroll_polled_loops.wat", actual));
 }

@@ -1,0 +1,40 @@
+;; InsertPolls's input, planned under lean (tests/passes/insert_polls_test.cpp).
+(module
+  (memory 1)
+  ;; $scan: a loop whose trip count is unknown, small and call-free: a poll at its header, its
+  ;; weight counting two iterations (UnrollPolledLoops, not run here, unrolls it).
+  (func $scan (param $p i32) (result i32)
+    (loop $l
+      (br_if $l (i32.load8_u (local.tee $p (i32.add (local.get $p) (i32.const 1))))))
+    (local.get $p))
+  ;; $walk: a loop that calls, with a short counted loop inside (16 iterations, no poll of its
+  ;; own): a poll at its header, weighing an iteration's work, the inner loop's included.
+  (func $walk (param $p i32) (result i32) (local $j i32)
+    (loop $l
+      (local.set $j (i32.const 0))
+      (loop $clear
+        (i32.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))) (local.get $j))
+        (br_if $clear (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 16))))
+      (local.set $p (call $scan (i32.load (local.get $p))))
+      (br_if $l (local.get $p)))
+    (local.get $p))
+  ;; $fact: recursive, no loop: a poll at its entry, weighing its body.
+  (func $fact (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 1))
+      (else (i32.mul (local.get $n) (call $fact (i32.sub (local.get $n) (i32.const 1)))))))
+  ;; $sum: a counted loop with a run-time bound (chunked: ChunkLoops polls it) and a short
+  ;; counted loop (no poll): InsertPolls leaves both alone.
+  (func $sum (param $n i32) (result i32) (local $i i32) (local $j i32) (local $s i32)
+    (loop $outer
+      (local.set $s (i32.add (local.get $s) (i32.load (local.get $i))))
+      (br_if $outer (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (loop $short
+      (local.set $s (i32.rotl (local.get $s) (local.get $j)))
+      (br_if $short (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 4))))
+    (local.get $s))
+  (func $_start
+    (drop (call $walk (i32.const 0)))
+    (drop (call $fact (i32.const 5)))
+    (drop (call $sum (i32.const 9))))
+  (export "_start" (func $_start)))
