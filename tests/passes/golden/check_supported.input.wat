@@ -34,6 +34,8 @@
 (module (type $t (func)) (table 1 funcref) (func $tail_indirect (return_call_indirect (type $t) (i32.const 0))))
 ;; case table_grow
 (module (table $t 1 funcref) (func $grower (result i32) (table.grow $t (ref.null func) (i32.const 1))))
+;; case table_set
+(module (table $t 1 funcref) (func $setter (table.set $t (i32.const 0) (ref.null func))))
 ;; case data_drop
 (module (memory 1) (data $d "hi") (func $dropper (data.drop $d)))
 ;; case first_function_named
