@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "ir/manipulation.h"
 #include "ir/module-utils.h"
 #include "pass.h"
 #include "wasm-builder.h"
@@ -46,6 +47,26 @@ static_assert(STASH_WINDOW_BYTES % kChunkBytes == 0 && STASH_WINDOW_MAX_BYTES % 
 Name rodataSegmentName() { return Name("wasm_ckpt$rodata"); }
 Name bakedSegmentName() { return Name("wasm_ckpt$baked"); }
 
+// The bytes of 'data' in 'ranges' (start -> end), overlapping or adjacent ranges sharing their
+// bytes; 'placed' gets each range's offset in the result.
+std::vector<char> packRanges(const std::vector<char>& data, const std::map<uint32_t, uint32_t>& ranges,
+                             std::map<uint32_t, uint32_t>& placed) {
+  std::vector<char> packed;
+  uint32_t blockStart = 0, blockEnd = 0, blockOffset = 0; // the run of overlapping ranges so far
+  for (auto [start, end] : ranges) {
+    if (packed.empty() || start > blockEnd) {
+      blockStart = blockEnd = start;
+      blockOffset = uint32_t(packed.size());
+    }
+    if (end > blockEnd) {
+      packed.insert(packed.end(), data.begin() + blockEnd, data.begin() + end);
+      blockEnd = end;
+    }
+    placed[start] = blockOffset + (start - blockStart);
+  }
+  return packed;
+}
+
 Index segmentIndex(Module& module, Name name) {
   for (Index i = 0; i < module.memory.segments.size(); i++) {
     if (module.memory.segments[i].name == name) return i;
@@ -68,6 +89,7 @@ public:
         savedGlobals.push_back(global);
       }
     }
+    module.features.enable(FeatureSet::BulkMemory);
     ensureExportedMemory();
     addGlobals();
     addSegments();
@@ -81,7 +103,8 @@ public:
     addGeneratedFunctions();
     result.hasStart = wrapStart();
     removeUnreachedRuntimeFunctions();
-    module.features.enable(FeatureSet::BulkMemory);
+    layOutStrings();
+    optimizeCopies();
     return result;
   }
 
@@ -93,7 +116,9 @@ private:
   std::map<Name, Name> renamed;     // runtime function -> name in the module
   std::map<Name, Name> intrinsics;  // runtime import -> intrinsic name
   Address rodataOrigin = 0;
-  Index rodataSize = 0;
+  std::vector<char> rodata;          // the run-time code's data, at rodataOrigin there
+  std::vector<Name> copies;          // the run-time functions copied in
+  std::vector<Name> generated;       // the run-time functions generated here
   Name originalStart;
   Address memoryLimit = Address(kMaxMemoryPages); // in pages: what the program may grow its memory to
   std::set<Name> programWasi;       // the WASI functions the program imports
@@ -138,8 +163,8 @@ private:
     addGlobal(runtime::bakedSizeGlobal(), Type::i32, Literal(int32_t(0)), true);
   }
 
+  // The strings' segment is filled by layOutStrings, once the code that uses them is known.
   void addSegments() {
-    std::vector<char> rodata;
     for (auto& segment : runtime->memory.segments) {
       auto* offset = segment.offset ? segment.offset->dynCast<Const>() : nullptr;
       if (segment.isPassive || !offset || !rodata.empty())
@@ -147,12 +172,12 @@ private:
       rodataOrigin = offset->value.getUnsigned();
       rodata = segment.data;
     }
-    rodataSize = Index(rodata.size());
-    module.memory.segments.emplace_back(rodataSegmentName(), true, nullptr, rodata.data(), rodata.size());
-    Memory::Segment baked;
-    baked.name = bakedSegmentName();
-    baked.isPassive = true;
-    module.memory.segments.push_back(std::move(baked));
+    for (Name name : {rodataSegmentName(), bakedSegmentName()}) {
+      Memory::Segment segment;
+      segment.name = name;
+      segment.isPassive = true;
+      module.memory.segments.push_back(std::move(segment));
+    }
   }
 
   // The program's calls to these WASI functions go through the run-time code's function of the
@@ -245,7 +270,6 @@ private:
     for (auto& exp : runtime->exports) {
       if (exp->kind == ExternalKind::Function) exportNames[exp->value] = exp->name;
     }
-    std::vector<Function*> copies;
     for (auto& func : runtime->functions) {
       if (func->imported()) continue;
       auto found = exportNames.find(func->name);
@@ -259,35 +283,104 @@ private:
     }
     for (auto& func : runtime->functions) {
       if (func->imported() || unneededWrappers.count(renamed[func->name])) continue;
-      copies.push_back(ModuleUtils::copyFunction(func.get(), module, renamed[func->name]));
+      copies.push_back(ModuleUtils::copyFunction(func.get(), module, renamed[func->name])->name);
     }
-    for (auto* func : copies) {
+    addLateValues();
+    for (auto name : copies) {
       Rewriter rewriter(*this);
-      rewriter.walkFunctionInModule(func, &module);
+      rewriter.walkFunctionInModule(module.getFunction(name), &module);
     }
     // The intrinsics are constants now (this module's memory limit, whether it can open files,
     // ...): folding them drops the run-time code this program cannot reach.
     PassRunner runner(&module);
     runner.setIsNested(true);
     for (const char* pass : {"precompute", "remove-unused-brs", "vacuum", "dce", "vacuum"}) runner.add(pass);
-    for (auto* func : copies) runner.runOnFunction(func);
+    for (auto name : copies) runner.runOnFunction(module.getFunction(name));
   }
 
-  // Drops the run-time functions and the WASI imports added for them that nothing reaches from
-  // the program's code, the run-time code's entry points or the functions generated here.
-  // Call once everything the injector adds is in place; the passes that come later call only
-  // entry points (poll_slow, frame_read, ...).
+  // The strings' offsets and size are known only once the code that this module cannot reach
+  // is gone: until then, the run-time code calls these placeholders (layOutStrings).
+  static Name lateString() { return runtime::functionName("late.ro"); }
+  static Name lateStringsSize() { return runtime::functionName("late.rodata_size"); }
+  void addLateValues() {
+    for (auto [name, params] : {std::pair{lateString(), Type({Type::i32, Type::i32})}, std::pair{lateStringsSize(), Type(Type::none)}}) {
+      auto func = Builder::makeFunction(name, Signature(params, Type::i32), {});
+      func->module = "wasm_ckpt";
+      func->base = name;
+      module.addFunction(std::move(func));
+    }
+  }
+
+  // Fills the strings' segment with the strings that the remaining run-time code uses (ckpt_ro's
+  // operands: their address in the run-time code's data and their size), overlapping ones (a
+  // string that is the end of another) kept once, and replaces the placeholders by the offsets
+  // and the size.
+  void layOutStrings() {
+    std::vector<Call*> uses, sizes;
+    struct Find : PostWalker<Find> {
+      std::vector<Call*>*uses, *sizes;
+      void visitCall(Call* call) {
+        if (call->target == lateString()) uses->push_back(call);
+        if (call->target == lateStringsSize()) sizes->push_back(call);
+      }
+    } find;
+    find.uses = &uses;
+    find.sizes = &sizes;
+    for (auto name : copies) {
+      if (auto* func = module.getFunctionOrNull(name)) find.walkFunction(func);
+    }
+    auto operand = [](Call* call, Index i) { return constOperand(call, i, "a run-time string"); };
+    std::map<uint32_t, uint32_t> ranges; // start -> end, in the run-time code's data
+    for (auto* call : uses) {
+      uint32_t start = operand(call, 0) - uint32_t(rodataOrigin), size = operand(call, 1);
+      if (operand(call, 0) < rodataOrigin || size == 0 || start > rodata.size() || size > rodata.size() - start ||
+          rodata[start + size - 1] != 0)
+        throw Error("internal error: a run-time string is not a string of the run-time code's data");
+      auto& end = ranges[start];
+      end = std::max(end, start + size);
+    }
+    std::map<uint32_t, uint32_t> placed; // a range's start -> its offset in the segment
+    std::vector<char> kept = packRanges(rodata, ranges, placed);
+    for (auto* call : uses) {
+      uint32_t offset = placed.at(operand(call, 0) - uint32_t(rodataOrigin));
+      ExpressionManipulator::convert<Call, Const>(call)->set(Literal(int32_t(offset)));
+    }
+    for (auto* call : sizes) ExpressionManipulator::convert<Call, Const>(call)->set(Literal(int32_t(kept.size())));
+    module.memory.segments[segmentIndex(module, rodataSegmentName())].data = std::move(kept);
+    module.removeFunction(lateString());
+    module.removeFunction(lateStringsSize());
+  }
+
+  // Binaryen's size optimizations on the run-time functions, now that their intrinsics are
+  // globals and constants of this module (clang saw calls of imports).
+  void optimizeCopies() {
+    PassOptions options;
+    options.optimizeLevel = 2;
+    options.shrinkLevel = 2;
+    PassRunner runner(&module, options);
+    runner.setIsNested(true);
+    runner.addDefaultFunctionOptimizationPasses();
+    for (auto name : copies) {
+      if (auto* func = module.getFunctionOrNull(name)) runner.runOnFunction(func);
+    }
+  }
+
+  // Drops the run-time functions (copied or generated here) and the WASI imports added for them
+  // that nothing reaches from the program's code, its exports or the entry points that the
+  // passes coming later call (poll_slow, frame_read, frame_reserve) or that _start becomes.
+  // Call once everything the injector adds is in place.
   void removeUnreachedRuntimeFunctions() {
     std::vector<Function*> work;
     std::set<Name> reached;
     auto reach = [&](Name name) {
       if (reached.insert(name).second) work.push_back(module.getFunction(name));
     };
-    std::set<Name> internal; // functions that only the run-time code itself calls
+    std::set<Name> internal(copies.begin(), copies.end()); // the run-time code's, kept where reached
+    for (auto name : generated) internal.insert(name);
+    for (auto name : {runtime::pollSlow(), runtime::frameRead(), runtime::frameReserve(), runtime::start()}) internal.erase(name);
     for (auto& func : module.functions) {
-      bool runtimeOwn = func->name.startsWith("wasm_ckpt$internal.") || func->name.startsWith("wasm_ckpt$wasi.");
-      if (runtimeOwn) internal.insert(func->name);
-      else reach(func->name);
+      if (func->name.startsWith("wasm_ckpt$wasi.")) internal.insert(func->name);
+      else if (!internal.count(func->name)) reach(func->name);
     }
     for (auto& exp : module.exports) {
       if (exp->kind == ExternalKind::Function) reach(exp->value);
@@ -331,11 +424,13 @@ private:
     }
   };
 
-  uint32_t slotOf(Call* call) {
-    auto* c = call->operands[0]->dynCast<Const>();
-    if (!c) throw Error("internal error: run-time slot is not a constant");
+  // Operand 'i' of an intrinsic call, which must be a constant ('what' names it in the error).
+  static uint32_t constOperand(Call* call, Index i, const char* what) {
+    auto* c = call->operands[i]->dynCast<Const>();
+    if (!c) throw Error(std::string("internal error: ") + what + " is not a constant");
     return c->value.geti32();
   }
+  static uint32_t slotOf(Call* call) { return constOperand(call, 0, "a run-time slot"); }
 
   Expression* expandIntrinsic(Name which, Call* call) {
     auto& ops = call->operands;
@@ -350,11 +445,11 @@ private:
       for (auto* g : savedGlobals) size += g->type.getByteSize();
       return builder.makeConst(int32_t(size));
     }
-    if (which == "rodata_origin") return builder.makeConst(int32_t(rodataOrigin));
-    if (which == "rodata_size") return builder.makeConst(int32_t(rodataSize));
+    if (which == "ro") return builder.makeCall(lateString(), {ops[0], ops[1]}, Type::i32);
+    if (which == "rodata_size") return builder.makeCall(lateStringsSize(), {}, Type::i32);
     if (which == "rodata_copy")
       return builder.makeMemoryInit(segmentIndex(module, rodataSegmentName()), ops[0], builder.makeConst(int32_t(0)),
-                                    builder.makeConst(int32_t(rodataSize)));
+                                    builder.makeCall(lateStringsSize(), {}, Type::i32));
     if (which == "baked_copy") return builder.makeMemoryInit(segmentIndex(module, bakedSegmentName()), ops[0], ops[1], ops[2]);
     if (which == "save_globals" || which == "restore_globals")
       return builder.makeCall(runtime::functionName(which.str), {ops.begin(), ops.end()}, Type::none);
@@ -382,6 +477,7 @@ private:
   void addGeneratedFunctions() {
     auto makeFunc = [&](const char* name, std::vector<Type> params, Expression* body) {
       module.addFunction(Builder::makeFunction(runtime::functionName(name), Signature(Type(params), Type::none), {}, body));
+      generated.push_back(runtime::functionName(name));
     };
     auto* save = builder.makeBlock();
     auto* restore = builder.makeBlock();
@@ -442,6 +538,7 @@ private:
     body->finalize(Type::i32);
     module.addFunction(Builder::makeFunction(stashRunName(), Signature(Type({Type::i32, Type::i32, Type::i32, Type::i64}), Type::i32),
                                              std::move(vars), body));
+    generated.push_back(stashRunName());
   }
 
   // _start runs the run-time entry, which calls the original _start (call_original_start).

@@ -20,7 +20,8 @@
  *        program declared (the instrumented module declares none; grow_memory keeps the
  *        program's limit); the process then exits;
  *      * when restoring, every byte of memory is overwritten from the snapshot afterwards.
- *  - String constants live in a passive data segment; RO() gives their address once copied.
+ *  - String constants live in a passive data segment; RO() gives their address once copied,
+ *    MSG() their offset in it.
  */
 #include <stdint.h>
 
@@ -42,9 +43,13 @@ INTRINSIC(globals_size) u32 ckpt_globals_size(void);
 INTRINSIC(save_globals) void ckpt_save_globals(u32 dst);
 INTRINSIC(restore_globals) void ckpt_restore_globals(u32 src);
 INTRINSIC(with_window) u32 ckpt_with_window(u32 action, u32 msg, u64 number);
+/* The run-time strings: the injector keeps, in a passive segment, only those that the code left
+ * in this module uses; ckpt_ro(string, size) is the offset in that segment of the string at
+ * 'string' here, of 'size' bytes (NUL included). rodata_copy copies the segment, of rodata_size
+ * bytes, to 'dst'. */
 INTRINSIC(rodata_copy) void ckpt_rodata_copy(u32 dst);
-INTRINSIC(rodata_origin) u32 ckpt_rodata_origin(void);
 INTRINSIC(rodata_size) u32 ckpt_rodata_size(void);
+INTRINSIC(ro) u32 ckpt_ro(u32 string, u32 size);
 INTRINSIC(baked_size) u32 ckpt_baked_size(void);
 INTRINSIC(baked_copy) void ckpt_baked_copy(u32 dst, u32 offset, u32 len);
 INTRINSIC(call_original_start) void ckpt_call_original_start(void);
@@ -107,8 +112,12 @@ static void copy_bytes(u32 dst, u32 src, u32 len) {
 }
 static void fill_zero(u32 dst, u32 len) { __builtin_memset((void*)(uintptr_t)dst, 0, len); }
 
-/* String constants are used through RO(): they are copied to SLOT_RODATA's address first. */
-#define RO(s) (G32(SLOT_RODATA) + ((u32)(uintptr_t)(s) - ckpt_rodata_origin()))
+/* String constants are used through RO(): they are copied to SLOT_RODATA's address first. 's' is
+ * a string literal or a char array (a pointer does not compile: its size is not the string's). */
+#define RO(s) (G32(SLOT_RODATA) + MSG(s))
+/* Its offset among the strings: how messages are passed to say() and die(). */
+#define MSG(s)                                                                                   \
+  ckpt_ro((u32)(uintptr_t)(s), sizeof(s) / sizeof(char[1 - 2 * __builtin_types_compatible_p(__typeof__(s), __typeof__(&(s)[0]))]))
 static u32 str_len(u32 s) {
   u32 n = 0;
   while (ld8(s + n)) n++;
@@ -141,16 +150,16 @@ static void write_fd(u32 fd, u32 start, u32 end, u32 iov) {
     start += n;
   }
 }
-/* WASI's errno names, in errno order, NUL-separated. */
+/* WASI's errno names without their leading 'E', in errno order, NUL-separated. */
 static const char ERRNO_NAMES[] =
-  "ESUCCESS\0E2BIG\0EACCES\0EADDRINUSE\0EADDRNOTAVAIL\0EAFNOSUPPORT\0EAGAIN\0EALREADY\0EBADF\0EBADMSG\0"
-  "EBUSY\0ECANCELED\0ECHILD\0ECONNABORTED\0ECONNREFUSED\0ECONNRESET\0EDEADLK\0EDESTADDRREQ\0EDOM\0"
-  "EDQUOT\0EEXIST\0EFAULT\0EFBIG\0EHOSTUNREACH\0EIDRM\0EILSEQ\0EINPROGRESS\0EINTR\0EINVAL\0EIO\0"
-  "EISCONN\0EISDIR\0ELOOP\0EMFILE\0EMLINK\0EMSGSIZE\0EMULTIHOP\0ENAMETOOLONG\0ENETDOWN\0ENETRESET\0"
-  "ENETUNREACH\0ENFILE\0ENOBUFS\0ENODEV\0ENOENT\0ENOEXEC\0ENOLCK\0ENOLINK\0ENOMEM\0ENOMSG\0"
-  "ENOPROTOOPT\0ENOSPC\0ENOSYS\0ENOTCONN\0ENOTDIR\0ENOTEMPTY\0ENOTRECOVERABLE\0ENOTSOCK\0ENOTSUP\0"
-  "ENOTTY\0ENXIO\0EOVERFLOW\0EOWNERDEAD\0EPERM\0EPIPE\0EPROTO\0EPROTONOSUPPORT\0EPROTOTYPE\0ERANGE\0"
-  "EROFS\0ESPIPE\0ESRCH\0ESTALE\0ETIMEDOUT\0ETXTBSY\0EXDEV\0ENOTCAPABLE\0";
+  "SUCCESS\0" "2BIG\0ACCES\0ADDRINUSE\0ADDRNOTAVAIL\0AFNOSUPPORT\0AGAIN\0ALREADY\0BADF\0BADMSG\0"
+  "BUSY\0CANCELED\0CHILD\0CONNABORTED\0CONNREFUSED\0CONNRESET\0DEADLK\0DESTADDRREQ\0DOM\0"
+  "DQUOT\0EXIST\0FAULT\0FBIG\0HOSTUNREACH\0IDRM\0ILSEQ\0INPROGRESS\0INTR\0INVAL\0IO\0ISCONN\0"
+  "ISDIR\0LOOP\0MFILE\0MLINK\0MSGSIZE\0MULTIHOP\0NAMETOOLONG\0NETDOWN\0NETRESET\0NETUNREACH\0"
+  "NFILE\0NOBUFS\0NODEV\0NOENT\0NOEXEC\0NOLCK\0NOLINK\0NOMEM\0NOMSG\0NOPROTOOPT\0NOSPC\0NOSYS\0"
+  "NOTCONN\0NOTDIR\0NOTEMPTY\0NOTRECOVERABLE\0NOTSOCK\0NOTSUP\0NOTTY\0NXIO\0OVERFLOW\0"
+  "OWNERDEAD\0PERM\0PIPE\0PROTO\0PROTONOSUPPORT\0PROTOTYPE\0RANGE\0ROFS\0SPIPE\0SRCH\0STALE\0"
+  "TIMEDOUT\0TXTBSY\0XDEV\0NOTCAPABLE\0";
 #define ERRNO_COUNT 77u
 
 /* How say() and die() show their number: not at all, in decimal, or as a WASI errno's name. */
@@ -163,6 +172,7 @@ static u32 put_errno(u32 out, u64 err) {
   if (err < ERRNO_COUNT) {
     u32 name = RO(ERRNO_NAMES);
     for (u64 i = 0; i < err; i++) name += str_len(name) + 1;
+    st8(out++, 'E');
     out = put_str(out, name);
     out = put_str(out, RO(" (WASI errno "));
     out = put_u64(out, err);
@@ -172,11 +182,11 @@ static u32 put_errno(u32 out, u64 err) {
   return put_u64(out, err);
 }
 
-/* "wasm-ckpt: <msg>[ '<detail>'][<suffix>][ <number>]\n" to stderr; strings are addresses or 0;
- * 'number_kind' is one of NUM_*. */
+/* "wasm-ckpt: <msg>[ '<detail>'][<suffix>][ <number>]\n" to stderr; 'msg' is a MSG(), the other
+ * strings are addresses or 0; 'number_kind' is one of NUM_*. */
 static void say(u32 out, u32 msg, u32 detail, u32 suffix, u32 number_kind, u64 number) {
   u32 p = put_str(out, RO("wasm-ckpt: "));
-  p = put_str(p, msg);
+  p = put_str(p, G32(SLOT_RODATA) + msg);
   if (detail) {
     p = put_str(p, RO(" '"));
     p = put_str(p, detail);
@@ -200,6 +210,18 @@ static _Noreturn void die(u32 code, u32 msg, u32 detail, u32 suffix, u32 number_
   wasi_proc_exit(code);
 }
 
+/* The common forms of die(), one call each at their many sites. */
+static __attribute__((noinline)) _Noreturn void reject(u32 msg) { die(EXIT_SNAPSHOT_REJECTED, msg, 0, 0, NUM_NONE, 0); }
+static __attribute__((noinline)) _Noreturn void reject_number(u32 msg, u64 number) {
+  die(EXIT_SNAPSHOT_REJECTED, msg, 0, 0, NUM_DECIMAL, number);
+}
+/* "<msg>[ '<detail>']" */
+static __attribute__((noinline)) _Noreturn void die_detail(u32 code, u32 msg, u32 detail) { die(code, msg, detail, 0, NUM_NONE, 0); }
+/* "<msg> '<detail>': <errno>" */
+static __attribute__((noinline)) _Noreturn void die_errno(u32 code, u32 msg, u32 detail, u32 err) {
+  die(code, msg, detail, RO(":"), NUM_ERRNO, err);
+}
+
 /* ---- borrowing the window at address 0 while the program is live ----
  * ckpt_with_window(action, msg, number) becomes a call of a function the injector generates:
  * it recursively loads the window, a chunk per level, into wasm locals (where the program
@@ -209,7 +231,7 @@ static _Noreturn void die(u32 code, u32 msg, u32 detail, u32 suffix, u32 number_
  * copy of the window. Only the actions below run with the window borrowed. */
 #define ACTION_START 0u   /* read the settings at start-up (see read_settings) */
 #define ACTION_TIMED 1u   /* returns whether a checkpoint is due by time (checkpoint_due) */
-#define ACTION_SAY 2u     /* 'msg' (an RO() address, valid once borrowed) and 'number' */
+#define ACTION_SAY 2u     /* 'msg' (a MSG()) and 'number' */
 
 /* A message while the program is live. */
 static void say_live(u32 msg, u64 number) { ckpt_with_window(ACTION_SAY, msg, number); }
@@ -218,8 +240,9 @@ static void say_live(u32 msg, u64 number) { ckpt_with_window(ACTION_SAY, msg, nu
 #define ENV_TOO_LARGE 1u /* never a value's address: 'area' is past the first 16 bytes */
 
 /* Reads the WASI environment into [area, ...) and returns the address of the value of the
- * variable whose name is at 'name' (NUL-terminated), or 0. 'limit' bounds what may be used. */
+ * variable named 'name' (a MSG()), or 0. 'limit' bounds what may be used. */
 static u32 env_lookup(u32 area, u32 limit, u32 name) {
+  name += G32(SLOT_RODATA);
   if (area + 16 > limit) return 0;
   if (wasi_environ_sizes_get(area, area + 4) != 0) return 0;
   u32 count = ld32(area), size = ld32(area + 4);
@@ -533,14 +556,14 @@ static void read_exact(u32 dst, u32 len) {
   if (len == 0) return;
   u32 pos = G32(SLOT_READ_POS);
   if (len > G32(SLOT_READ_END) - pos)
-    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is truncated"), 0, 0, 0, 0);
+    reject(MSG("snapshot is truncated"));
   S32(SLOT_READ_POS, pos + len);
   if (flag(FLAG_BAKED)) {
     ckpt_baked_copy(dst, pos, len);
     return;
   }
   u32 iov = dst >= 16 ? 0 : dst + len;
-  if (iov + 16 > mem_bytes()) die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore"), 0, 0, 0, 0);
+  if (iov + 16 > mem_bytes()) reject(MSG("memory too small to restore"));
   u64 keep0 = ld64(iov), keep1 = ld64(iov + 8);
   u32 fd = G32(SLOT_READ_FD);
   while (len > 0) {
@@ -548,8 +571,8 @@ static void read_exact(u32 dst, u32 len) {
     st32(iov + 4, len);
     u32 err = wasi_fd_read(fd, iov, 1, iov + 8);
     u32 n = ld32(iov + 8);
-    if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot read snapshot:"), 0, 0, NUM_ERRNO, err);
-    if (n == 0 || n > len) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is truncated"), 0, 0, 0, 0);
+    if (err != 0) die(EXIT_SNAPSHOT_REJECTED, MSG("cannot read snapshot:"), 0, 0, NUM_ERRNO, err);
+    if (n == 0 || n > len) reject(MSG("snapshot is truncated"));
     dst += n;
     len -= n;
   }
@@ -569,7 +592,7 @@ static u32 read_u32_at(u32 tmp) {
 static void seek_stream(u32 pos) {
   S32(SLOT_READ_POS, pos);
   if (!flag(FLAG_BAKED) && wasi_fd_seek(G32(SLOT_READ_FD), pos, 0, 0) != 0)
-    die(EXIT_SNAPSHOT_REJECTED, RO("cannot seek in snapshot"), 0, 0, 0, 0);
+    reject(MSG("cannot seek in snapshot"));
 }
 
 /* ---- the descriptor table at a checkpoint and at a restore ---- */
@@ -592,18 +615,17 @@ static void save_files(u32 dst, u32 scratch) {
   st64(dst + FILES_STDIN_READ, G64(SLOT_STDIN_READ));
   if (!ckpt_files_used()) return;
   if (flag(FLAG_FILES_LOST))
-    die(EXIT_IO_ERROR, RO("cannot checkpoint: a descriptor the program opened could not be recorded (out of memory)"), 0, 0, 0, 0);
+    die_detail(EXIT_IO_ERROR, MSG("cannot checkpoint: a descriptor the program opened could not be recorded (out of memory)"), 0);
   if (bytes) copy_bytes(dst + FILES_HEADER_SIZE, files_base(), bytes);
   for (u32 r = dst + FILES_HEADER_SIZE; r < dst + FILES_HEADER_SIZE + bytes; r += ld32(r + FILE_SIZE), count++) {
     u32 kind = ld32(r + FILE_KIND), fd = ld32(r + FILE_FD);
     if (kind == FILE_KIND_SOCKET)
-      die(EXIT_IO_ERROR, RO("cannot checkpoint: a socket from sock_accept cannot be restored, descriptor"), 0, 0, NUM_DECIMAL, fd);
+      die(EXIT_IO_ERROR, MSG("cannot checkpoint: a socket from sock_accept cannot be restored, descriptor"), 0, 0, NUM_DECIMAL, fd);
     if (kind == FILE_KIND_FOREIGN)
-      die(EXIT_IO_ERROR, RO("cannot checkpoint: this file was opened under a descriptor that is no preopened directory:"),
-          file_name(r, scratch), 0, 0, 0);
+      die_detail(EXIT_IO_ERROR, MSG("cannot checkpoint: this file was opened under a descriptor that is no preopened directory:"), file_name(r, scratch));
     if (kind == FILE_KIND_OPENED && ld32(r + FILE_FILETYPE) == WASI_FILETYPE_REGULAR_FILE) {
       u32 err = wasi_fd_tell(fd, r + FILE_OFFSET);
-      if (err != 0) die(EXIT_IO_ERROR, RO("cannot checkpoint: cannot tell the offset of"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
+      if (err != 0) die_errno(EXIT_IO_ERROR, MSG("cannot checkpoint: cannot tell the offset of"), file_name(r, scratch), err);
     }
   }
   st32(dst + FILES_COUNT, count);
@@ -617,12 +639,12 @@ static void check_files(u32 count) {
     u64 text = (u64)ld32(r + FILE_DIR_LEN) + ld32(r + FILE_PATH_LEN);
     if (size < FILE_RECORD_HEADER || size % 4 || size > end - r || text > size - FILE_RECORD_HEADER ||
         (kind != FILE_KIND_OPENED && kind != FILE_KIND_STREAM) || (kind == FILE_KIND_OPENED && ld32(r + FILE_PATH_LEN) == 0))
-      die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (file records)"), 0, 0, 0, 0);
+      reject(MSG("snapshot is corrupted (file records)"));
     for (u32 q = base; q < r; q += ld32(q + FILE_SIZE))
-      if (ld32(q + FILE_FD) == ld32(r + FILE_FD)) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (file records)"), 0, 0, 0, 0);
+      if (ld32(q + FILE_FD) == ld32(r + FILE_FD)) reject(MSG("snapshot is corrupted (file records)"));
     r += size;
   }
-  if (n != count) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (file records)"), 0, 0, 0, 0);
+  if (n != count) reject(MSG("snapshot is corrupted (file records)"));
 }
 
 /* The preopened directory named like record 'r''s, or -1. */
@@ -662,15 +684,15 @@ static void give_number(u32 fd, u32 target, u32 dirfd, u32 r, u32 scratch, u32 h
     u32 err = wasi_path_open(dirfd, ld32(r + FILE_LOOKUPFLAGS), r + FILE_RECORD_HEADER + ld32(r + FILE_DIR_LEN),
                              ld32(r + FILE_PATH_LEN), ld32(r + FILE_OFLAGS) & OFLAG_DIRECTORY, 0, 0, 0, out);
     if (err != 0 || count >= 1024)
-      die(EXIT_SNAPSHOT_REJECTED, RO("cannot give back the descriptor number of"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
+      die_errno(EXIT_SNAPSHOT_REJECTED, MSG("cannot give back the descriptor number of"), file_name(r, scratch), err);
     u32 p = ld32(out);
     if (p == target) break;
-    if (p > target) die(EXIT_SNAPSHOT_REJECTED, RO("cannot give back the descriptor number of"), file_name(r, scratch),
+    if (p > target) die(EXIT_SNAPSHOT_REJECTED, MSG("cannot give back the descriptor number of"), file_name(r, scratch),
                         RO(", number"), NUM_DECIMAL, target);
     st32(held + 4 * count++, p);
   }
   u32 err = wasi_fd_renumber(fd, target);
-  if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot give back the descriptor number of"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
+  if (err != 0) die_errno(EXIT_SNAPSHOT_REJECTED, MSG("cannot give back the descriptor number of"), file_name(r, scratch), err);
   for (u32 i = 0; i < count; i++) wasi_fd_close(ld32(held + 4 * i));
 }
 
@@ -693,24 +715,24 @@ static void reopen_files(u32 scratch) {
     last = target;
     if (ld32(r + FILE_KIND) == FILE_KIND_STREAM) {
       if (wasi_fd_fdstat_set_flags(target, flags) != 0)
-        say(names, RO("warning: the destination refuses the descriptor flags"), fdflag_names(scratch, flags),
+        say(names, MSG("warning: the destination refuses the descriptor flags"), fdflag_names(scratch, flags),
             RO(" the program set on descriptor"), NUM_DECIMAL, target);
       continue;
     }
     i32 dirfd = find_preopen(r, names);
-    if (dirfd < 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot reopen a file: its preopened directory is missing:"), file_name(r, scratch), 0, 0, 0);
+    if (dirfd < 0) die_detail(EXIT_SNAPSHOT_REJECTED, MSG("cannot reopen a file: its preopened directory is missing:"), file_name(r, scratch));
     if (preopen_name(target, names) >= 0)
-      die(EXIT_SNAPSHOT_REJECTED, RO("cannot reopen a file under its number: a preopened directory has it:"), file_name(r, scratch),
+      die(EXIT_SNAPSHOT_REJECTED, MSG("cannot reopen a file under its number: a preopened directory has it:"), file_name(r, scratch),
           RO(", number"), NUM_DECIMAL, target);
     u32 dir = ld32(r + FILE_DIR_LEN), out = names;
     u32 oflags = ld32(r + FILE_OFLAGS) & ~(OFLAG_CREAT | OFLAG_EXCL | OFLAG_TRUNC);
     u32 err = wasi_path_open((u32)dirfd, ld32(r + FILE_LOOKUPFLAGS), r + FILE_RECORD_HEADER + dir, ld32(r + FILE_PATH_LEN), oflags,
                              ld64(r + FILE_RIGHTS_BASE), ld64(r + FILE_RIGHTS_INHERITING), flags, out);
-    if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot reopen file"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
+    if (err != 0) die_errno(EXIT_SNAPSHOT_REJECTED, MSG("cannot reopen file"), file_name(r, scratch), err);
     u32 fd = ld32(out);
     if (ld32(r + FILE_FILETYPE) == WASI_FILETYPE_REGULAR_FILE) {
       err = wasi_fd_seek(fd, (i64)ld64(r + FILE_OFFSET), 0, out);
-      if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot seek in reopened file"), file_name(r, scratch), RO(":"), NUM_ERRNO, err);
+      if (err != 0) die_errno(EXIT_SNAPSHOT_REJECTED, MSG("cannot seek in reopened file"), file_name(r, scratch), err);
     }
     give_number(fd, target, (u32)dirfd, r, scratch, held);
   }
@@ -726,11 +748,11 @@ static void read_files(u32 size) {
   u32 count = ld32(at + FILES_COUNT), bytes = size - FILES_HEADER_SIZE;
   S32(SLOT_FILES_BYTES, 0);
   if (!bytes || !ckpt_files_used()) { /* this module's snapshots have no records */
-    if (count || bytes) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (file records)"), 0, 0, 0, 0);
+    if (count || bytes) reject(MSG("snapshot is corrupted (file records)"));
     return;
   }
   u32 base = bytes <= 0x10000000u ? files_reserve(2 * bytes + FILES_SCRATCH) : 0;
-  if (!base) die(EXIT_SNAPSHOT_REJECTED, RO("cannot grow memory for the descriptor table, bytes"), 0, 0, NUM_DECIMAL, bytes);
+  if (!base) reject_number(MSG("cannot grow memory for the descriptor table, bytes"), bytes);
   read_exact(base, bytes);
   S32(SLOT_FILES_BYTES, bytes);
   check_files(count);
@@ -746,27 +768,27 @@ static void open_snapshot_stream(u32 path) {
     u32 work = G32(SLOT_RODATA) + ((ckpt_rodata_size() + 15) & ~15u);
     u64 where = resolve_preopen(path, work);
     u32 dirfd = PREOPEN_FD(where), rel = PREOPEN_PATH(where);
-    if (!where) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot path is not inside a preopened directory:"), path, 0, 0, 0);
+    if (!where) die_detail(EXIT_SNAPSHOT_REJECTED, MSG("snapshot path is not inside a preopened directory:"), path);
     u32 fd_out = work;
     u32 err = wasi_path_open(dirfd, 1, rel, str_len(rel), 0,
                              RIGHT_FD_READ | RIGHT_FD_SEEK | RIGHT_FD_TELL | RIGHT_FD_FILESTAT_GET, 0, 0, fd_out);
-    if (err != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot open snapshot"), path, RO(":"), NUM_ERRNO, err);
+    if (err != 0) die_errno(EXIT_SNAPSHOT_REJECTED, MSG("cannot open snapshot"), path, err);
     u32 fd = ld32(fd_out);
     S32(SLOT_READ_FD, fd);
-    if (wasi_fd_filestat_get(fd, work) != 0) die(EXIT_SNAPSHOT_REJECTED, RO("cannot stat snapshot"), path, 0, 0, 0);
+    if (wasi_fd_filestat_get(fd, work) != 0) die_detail(EXIT_SNAPSHOT_REJECTED, MSG("cannot stat snapshot"), path);
     u64 size = ld64(work + 32);
     total = size > 0xffffffffu ? 0xffffffffu : (u32)size;
   }
   S32(SLOT_READ_POS, 0);
   S32(SLOT_READ_END, total);
-  if (total < SNAPSHOT_HEADER_SIZE) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is truncated"), 0, 0, 0, 0);
+  if (total < SNAPSHOT_HEADER_SIZE) reject(MSG("snapshot is truncated"));
   u32 h = 16; /* the header is read to [16, 80): clear of the iovec at 0 and of the strings */
   read_exact(h, SNAPSHOT_HEADER_SIZE);
-  if (ld64(h + HDR_MAGIC) != SNAPSHOT_MAGIC) die(EXIT_SNAPSHOT_REJECTED, RO("not a wasm-ckpt snapshot"), 0, 0, 0, 0);
+  if (ld64(h + HDR_MAGIC) != SNAPSHOT_MAGIC) reject(MSG("not a wasm-ckpt snapshot"));
   if (ld32(h + HDR_VERSION) != SNAPSHOT_VERSION)
-    die(EXIT_SNAPSHOT_REJECTED, RO("unsupported snapshot format version"), 0, 0, NUM_DECIMAL, ld32(h + HDR_VERSION));
+    reject_number(MSG("unsupported snapshot format version"), ld32(h + HDR_VERSION));
   if (ld64(h + HDR_MODULE_HASH) != ckpt_module_hash())
-    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot was taken from another module"), 0, 0, 0, 0);
+    reject(MSG("snapshot was taken from another module"));
   u32 pages = ld32(h + HDR_MEMORY_PAGES), stored = ld32(h + HDR_STORED_PAGES);
   u32 frames_size = ld32(h + HDR_FRAMES_SIZE), globals_size = ld32(h + HDR_GLOBALS_SIZE);
   u32 files_size = ld32(h + HDR_FILES_SIZE);
@@ -774,10 +796,10 @@ static void open_snapshot_stream(u32 path) {
   if (expect != total || stored > pages || globals_size != ckpt_globals_size() || files_size < FILES_HEADER_SIZE ||
       files_size % 4 ||
       ld32(h + HDR_FRAME_COUNT) == 0 || ld32(h + HDR_HEADER_SIZE) != SNAPSHOT_HEADER_SIZE)
-    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (sizes do not add up)"), 0, 0, 0, 0);
-  if (pages == 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has no memory to restore into"), 0, 0, 0, 0);
+    reject(MSG("snapshot is corrupted (sizes do not add up)"));
+  if (pages == 0) reject(MSG("snapshot has no memory to restore into"));
   if (pages > ckpt_memory_limit())
-    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot holds more memory than the program may have, pages"), 0, 0, NUM_DECIMAL, pages);
+    reject_number(MSG("snapshot holds more memory than the program may have, pages"), pages);
   u64 checksum = ld64(h + HDR_CHECKSUM);
   S32(SLOT_MEM_PAGES, pages);
   S32(SLOT_STORED_PAGES, stored);
@@ -786,7 +808,7 @@ static void open_snapshot_stream(u32 path) {
   /* Grow to the checkpointed size so that frames can be read into memory. */
   u32 have = (u32)__builtin_wasm_memory_size(0);
   if (pages > have && __builtin_wasm_memory_grow(0, pages - have) == (unsigned long)-1)
-    die(EXIT_SNAPSHOT_REJECTED, RO("cannot grow memory to pages"), 0, 0, NUM_DECIMAL, pages);
+    reject_number(MSG("cannot grow memory to pages"), pages);
   set_program_pages(pages); /* memory past it (grown by a start function) is handed over zeroed */
   /* Verify the checksum over everything after its field before anything is used. */
   u64 hash = hash_words(SNAPSHOT_HASH_SEED, h + HDR_CHECKED_FROM, SNAPSHOT_HEADER_SIZE - HDR_CHECKED_FROM);
@@ -799,7 +821,7 @@ static void open_snapshot_stream(u32 path) {
     hash = hash_words(hash, FRAME_READ_AT, n);
     left -= n;
   }
-  if (hash != checksum) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot is corrupted (checksum mismatch)"), 0, 0, 0, 0);
+  if (hash != checksum) reject(MSG("snapshot is corrupted (checksum mismatch)"));
   seek_stream(SNAPSHOT_HEADER_SIZE);
   read_files(files_size);
 }
@@ -808,7 +830,7 @@ static void open_snapshot_stream(u32 path) {
  * record into address FRAME_READ_AT and returns the address of its payload. */
 __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u32 payload_size, u32 max_resume) {
   u32 left = G32(SLOT_FRAMES_LEFT);
-  if (left == 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has too few frames"), 0, 0, 0, 0);
+  if (left == 0) reject(MSG("snapshot has too few frames"));
   S32(SLOT_FRAMES_LEFT, left - 1);
   /* The snapshot just written (checkpoint-and-continue) is read in place, past the program's
    * memory, which must stay untouched; a snapshot from a file or baked in is read to
@@ -819,13 +841,13 @@ __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u
   u32 resume = ld32(at + FRAME_RESUME_ID);
   if (ld32(at + FRAME_FUNC_INDEX) != func_index || ld32(at + FRAME_PAYLOAD_SIZE) != payload_size ||
       resume == 0 || resume > max_resume)
-    die(EXIT_SNAPSHOT_REJECTED, RO("snapshot frames do not match the module's functions"), 0, 0, 0, 0);
+    reject(MSG("snapshot frames do not match the module's functions"));
   if (in_memory) {
     S32(SLOT_READ_POS, G32(SLOT_READ_POS) + FRAME_HEADER_SIZE + payload_size);
     return at;
   }
   if ((u64)at + FRAME_HEADER_SIZE + payload_size + 16 > (u64)G32(SLOT_MEM_PAGES) * PAGE)
-    die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore a frame of size"), 0, 0, NUM_DECIMAL, payload_size);
+    reject_number(MSG("memory too small to restore a frame of size"), payload_size);
   read_exact(at + FRAME_HEADER_SIZE, payload_size);
   return at;
 }
@@ -833,7 +855,7 @@ __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u
 /* The last step of a restore, at the poll point where the checkpoint was taken: reload the
  * globals and every memory page, then let the program continue. */
 static void finish_restore(void) {
-  if (G32(SLOT_FRAMES_LEFT) != 0) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot has too many frames"), 0, 0, 0, 0);
+  if (G32(SLOT_FRAMES_LEFT) != 0) reject(MSG("snapshot has too many frames"));
   if (flag(FLAG_IN_MEMORY)) {
     /* Checkpoint-and-continue: the program's memory was never left; its globals are put back as
      * the snapshot holds them, as a restore from a file would. */
@@ -843,19 +865,19 @@ static void finish_restore(void) {
     S32(SLOT_FLAGS, G32(SLOT_FLAGS) & ~FLAG_IN_MEMORY);
     S32(SLOT_STATE, STATE_NORMAL);
     S64(SLOT_POLLS, 0);
-    if (flag(FLAG_VERBOSE)) say_live(RO("running again after a checkpoint pause of microseconds:"), pause_ns / 1000);
+    if (flag(FLAG_VERBOSE)) say_live(MSG("running again after a checkpoint pause of microseconds:"), pause_ns / 1000);
     arm_countdown();
     return;
   }
   u32 gsize = ckpt_globals_size();
-  if ((u64)FRAME_READ_AT + gsize + 16 > (u64)G32(SLOT_MEM_PAGES) * PAGE) die(EXIT_SNAPSHOT_REJECTED, RO("memory too small to restore"), 0, 0, 0, 0);
+  if ((u64)FRAME_READ_AT + gsize + 16 > (u64)G32(SLOT_MEM_PAGES) * PAGE) reject(MSG("memory too small to restore"));
   read_exact(FRAME_READ_AT, gsize);
   ckpt_restore_globals(FRAME_READ_AT);
   u32 pages = G32(SLOT_MEM_PAGES), stored = G32(SLOT_STORED_PAGES);
   u32 next = 0;
   for (u32 i = 0; i < stored; i++) {
     u32 index = read_u32_at(16);
-    if (index < next || index >= pages) die(EXIT_SNAPSHOT_REJECTED, RO("snapshot page table is corrupted"), 0, 0, 0, 0);
+    if (index < next || index >= pages) reject(MSG("snapshot page table is corrupted"));
     if (index > next) fill_zero(next * PAGE, (index - next) * PAGE);
     read_exact(index * PAGE, PAGE / 2);
     read_exact(index * PAGE + PAGE / 2, PAGE / 2);
@@ -867,7 +889,7 @@ static void finish_restore(void) {
   if (ckpt_files_used()) reopen_files(files_base() + G32(SLOT_FILES_BYTES));
   S32(SLOT_STATE, STATE_NORMAL);
   S64(SLOT_POLLS, 0);
-  if (flag(FLAG_VERBOSE)) say_live(RO("restored; resuming at poll"), G64(SLOT_POLLS_BEFORE));
+  if (flag(FLAG_VERBOSE)) say_live(MSG("restored; resuming at poll"), G64(SLOT_POLLS_BEFORE));
   arm_countdown();
 }
 
@@ -898,7 +920,7 @@ static void ensure_memory(u32 end) {
   if (end <= have) return;
   u32 pages = (end - have + PAGE - 1) / PAGE;
   if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1)
-    die(EXIT_IO_ERROR, RO("cannot grow memory to write the snapshot"), 0, 0, 0, 0);
+    die_detail(EXIT_IO_ERROR, MSG("cannot grow memory to write the snapshot"), 0);
 }
 
 /* The program's memory.grow. The instrumented module declares no maximum size, so that a
@@ -1038,7 +1060,7 @@ static void write_checkpoint(void) {
    * written to a temporary file of this process's own, PATH.<16 random hex digits>.tmp, created
    * exclusively, and renamed over PATH once complete: processes checkpointing to the same path
    * at the same time never write into one file, and PATH always holds one whole snapshot. */
-  u32 path = env_lookup(work, mem_limit32(), RO(ENV_FILE));
+  u32 path = env_lookup(work, mem_limit32(), MSG(ENV_FILE));
   if (!path || path == ENV_TOO_LARGE) path = RO(DEFAULT_SNAPSHOT_FILE);
   u32 path_len = str_len(path);
   u32 tmp = path + path_len + 1;
@@ -1054,11 +1076,11 @@ static void write_checkpoint(void) {
   u64 where = resolve_preopen(path, scratch), tmp_where = resolve_preopen(tmp, scratch);
   u32 dirfd = PREOPEN_FD(where), rel = PREOPEN_PATH(where), tmp_rel = PREOPEN_PATH(tmp_where);
   if (!where || !tmp_where || PREOPEN_FD(tmp_where) != dirfd)
-    die(EXIT_IO_ERROR, RO("snapshot path is not inside a preopened directory:"), path, 0, 0, 0);
+    die_detail(EXIT_IO_ERROR, MSG("snapshot path is not inside a preopened directory:"), path);
   u32 fd_out = scratch;
   u32 err = wasi_path_open(dirfd, 1, tmp_rel, str_len(tmp_rel), OFLAG_CREAT | OFLAG_EXCL,
                            RIGHT_FD_WRITE | RIGHT_FD_SYNC | RIGHT_FD_SEEK | RIGHT_FD_TELL, 0, 0, fd_out);
-  if (err != 0) die(EXIT_IO_ERROR, RO("cannot create snapshot file"), tmp, RO(":"), NUM_ERRNO, err);
+  if (err != 0) die_errno(EXIT_IO_ERROR, MSG("cannot create snapshot file"), tmp, err);
   u32 fd = ld32(fd_out);
   u32 iov = scratch;
   err = write_all(fd, header, SNAPSHOT_HEADER_SIZE + files_size + frames_size + globals_size, iov);
@@ -1072,10 +1094,10 @@ static void write_checkpoint(void) {
   if (err == 0) err = wasi_path_rename(dirfd, tmp_rel, str_len(tmp_rel), dirfd, rel, str_len(rel));
   if (err != 0) {
     wasi_path_unlink_file(dirfd, tmp_rel, str_len(tmp_rel));
-    die(EXIT_IO_ERROR, RO("cannot write snapshot"), path, RO(":"), NUM_ERRNO, err);
+    die_errno(EXIT_IO_ERROR, MSG("cannot write snapshot"), path, err);
   }
   u64 polls = G64(SLOT_POLLS_BEFORE) + G64(SLOT_POLLS);
-  if (flag(FLAG_VERBOSE)) say(scratch, RO("checkpoint written to"), path, RO(" at poll"), NUM_DECIMAL, polls);
+  if (flag(FLAG_VERBOSE)) say(scratch, MSG("checkpoint written to"), path, RO(" at poll"), NUM_DECIMAL, polls);
   if (!flag(FLAG_CONTINUE)) wasi_proc_exit(EXIT_CHECKPOINTED);
 
   /* Checkpoint-and-continue: rewind from the snapshot just laid out, in place (ckpt_frame_read,
@@ -1121,7 +1143,7 @@ static u32 checkpoint_due(u32 area, u64 polls) {
   if (flag(FLAG_EVERY) && t - G64(SLOT_LAST_CKPT_NS) >= G64(SLOT_EVERY_NS)) return 1;
   if (flag(FLAG_TRIGGER) && t - G64(SLOT_LAST_TRIGGER_NS) >= TRIGGER_MIN_INTERVAL_NS) {
     S64(SLOT_LAST_TRIGGER_NS, t);
-    u32 path = env_lookup(area, window - 256, RO(ENV_TRIGGER));
+    u32 path = env_lookup(area, window - 256, MSG(ENV_TRIGGER));
     if (path && path != ENV_TOO_LARGE) {
       u32 scratch = (path + str_len(path) + 1 + 15) & ~15u;
       if (scratch + 128 <= window) {
@@ -1177,7 +1199,7 @@ static u64 polls_so_far(void) { return G64(SLOT_POLLS) + (G32(SLOT_RELOAD) - G32
 
 /* The program's calls to proc_exit come here first, for WASM_CKPT_VERBOSE's statistics. */
 __attribute__((export_name("proc_exit"))) _Noreturn void ckpt_proc_exit(u32 code) {
-  if (flag(FLAG_VERBOSE) && G32(SLOT_STATE) == STATE_NORMAL) say_live(RO("exiting after polls:"), polls_so_far());
+  if (flag(FLAG_VERBOSE) && G32(SLOT_STATE) == STATE_NORMAL) say_live(MSG("exiting after polls:"), polls_so_far());
   wasi_proc_exit(code);
 }
 
@@ -1199,7 +1221,7 @@ static u32 window_for_environment(u32 area) {
   u64 need = (u64)area + 16 + (u64)ld32(area) * 4 + ld32(area + 4) + 512;
   need = (need + STASH_CHUNK_BYTES - 1) & ~(u64)(STASH_CHUNK_BYTES - 1);
   if (need > STASH_WINDOW_MAX_BYTES || need > mem_bytes())
-    die(EXIT_BAD_SETTING, RO("environment too large for the run-time code to read its WASM_CKPT_* settings, bytes:"), 0, 0,
+    die(EXIT_BAD_SETTING, MSG("environment too large for the run-time code to read its WASM_CKPT_* settings, bytes:"), 0, 0,
         NUM_DECIMAL, need);
   return need < STASH_WINDOW_BYTES ? STASH_WINDOW_BYTES : (u32)need;
 }
@@ -1218,36 +1240,36 @@ static u32 read_settings(void) {
   }
   u32 limit = window - 512;
   u64 at = 0;
-  u32 v = env_lookup(area, limit, RO(ENV_AT));
-  if (v == ENV_TOO_LARGE) die(EXIT_BAD_SETTING, RO("internal error: the environment does not fit the window"), 0, 0, 0, 0);
+  u32 v = env_lookup(area, limit, MSG(ENV_AT));
+  if (v == ENV_TOO_LARGE) die_detail(EXIT_BAD_SETTING, MSG("internal error: the environment does not fit the window"), 0);
   if (v) at = parse_u64(v);
-  if (at == NOT_A_NUMBER || (v && at == 0)) die(EXIT_BAD_SETTING, RO("WASM_CKPT_AT is not a number of at least 1:"), v, 0, 0, 0);
+  if (at == NOT_A_NUMBER || (v && at == 0)) die_detail(EXIT_BAD_SETTING, MSG("WASM_CKPT_AT is not a number of at least 1:"), v);
   S64(SLOT_AT, at);
-  if (env_lookup(area, limit, RO(ENV_TRIGGER))) flags |= FLAG_TRIGGER;
-  v = env_lookup(area, limit, RO(ENV_EVERY));
+  if (env_lookup(area, limit, MSG(ENV_TRIGGER))) flags |= FLAG_TRIGGER;
+  v = env_lookup(area, limit, MSG(ENV_EVERY));
   if (v) {
     u64 every = parse_duration(v);
     if (every == NOT_A_NUMBER)
-      die(EXIT_BAD_SETTING, RO("WASM_CKPT_EVERY is not a duration such as 500ms, 30s, 5m or 1h:"), v, 0, 0, 0);
+      die_detail(EXIT_BAD_SETTING, MSG("WASM_CKPT_EVERY is not a duration such as 500ms, 30s, 5m or 1h:"), v);
     S64(SLOT_EVERY_NS, every);
     flags |= FLAG_EVERY;
   }
   if (flags & (FLAG_TRIGGER | FLAG_EVERY)) S32(SLOT_TRIGGER_INTERVAL, TRIGGER_FIRST_POLL_INTERVAL);
   S64(SLOT_LAST_CKPT_NS, now_ns(area));
-  v = env_lookup(area, limit, RO(ENV_KEEP));
+  v = env_lookup(area, limit, MSG(ENV_KEEP));
   if (v) {
     u64 keep = parse_u64(v);
     if (keep == NOT_A_NUMBER || keep == 0 || keep > KEEP_MAX)
-      die(EXIT_BAD_SETTING, RO("WASM_CKPT_KEEP is not a number from 1 to 100:"), v, 0, 0, 0);
+      die_detail(EXIT_BAD_SETTING, MSG("WASM_CKPT_KEEP is not a number from 1 to 100:"), v);
     S32(SLOT_KEEP, (u32)keep);
   }
-  if (env_flag(env_lookup(area, limit, RO(ENV_VERBOSE)))) flags |= FLAG_VERBOSE;
-  if (env_flag(env_lookup(area, limit, RO(ENV_CONTINUE)))) flags |= FLAG_CONTINUE;
+  if (env_flag(env_lookup(area, limit, MSG(ENV_VERBOSE)))) flags |= FLAG_VERBOSE;
+  if (env_flag(env_lookup(area, limit, MSG(ENV_CONTINUE)))) flags |= FLAG_CONTINUE;
   S32(SLOT_FLAGS, flags);
-  u32 path = (flags & FLAG_BAKED) ? 0 : env_lookup(area, limit, RO(ENV_RESTORE));
+  u32 path = (flags & FLAG_BAKED) ? 0 : env_lookup(area, limit, MSG(ENV_RESTORE));
   if (path && ld8(path)) {
     u32 len = str_len(path);
-    if (len > 400) die(EXIT_BAD_SETTING, RO("WASM_CKPT_RESTORE path too long"), 0, 0, 0, 0);
+    if (len > 400) die_detail(EXIT_BAD_SETTING, MSG("WASM_CKPT_RESTORE path too long"), 0);
     copy_bytes(RESTORE_PATH_AT(), path, len + 1);
     return SETTINGS_RESTORE;
   }
@@ -1296,5 +1318,5 @@ __attribute__((export_name("start"))) void ckpt_start(void) {
     if (G32(SLOT_STATE) != STATE_UNWINDING) break;
     write_checkpoint();
   }
-  if (flag(FLAG_VERBOSE)) say_live(RO("exiting after polls:"), polls_so_far());
+  if (flag(FLAG_VERBOSE)) say_live(MSG("exiting after polls:"), polls_so_far());
 }
