@@ -59,7 +59,9 @@
 #include "ir/find_all.h"
 #include "ir/utils.h"
 #include "analysis/live_locals.h"
+#include "passes/countdown.h"
 #include "passes/passes.h"
+#include "passes/resume_points.h"
 #include "wasm-builder.h"
 
 #include "runtime/runtime_names.h"
@@ -114,26 +116,20 @@ public:
     number(func->body);
     rid = Builder::addVar(func, Name("wasm_ckpt$rid"), Type::i32);
     framePtr = Builder::addVar(func, Name("wasm_ckpt$frame"), Type::i32);
-    // Worth it where polls sit in loops, where the countdown comes in as a parameter, and where
-    // calls pass it around more than they write it back; otherwise a loop-free function polls
-    // the global once.
-    threaded = role == Role::Fast && plan.threadedCountdown.count(func->name);
-    localCountdown = !huge && (threaded || !loopHeaderPolls.empty() || callsPreferLocalCountdown());
-    if (localCountdown) countdownLocal = Builder::addVar(func, Name("wasm_ckpt$countdown"), Type::i32);
+    countdown.emplace(func, builder, countdownModeOf(plan, func->name));
+    countdown->finishOwnReturns(func->body);
     // A fast copy with an entry poll hands a rewind over in that poll's slow path: the run-time
     // code keeps the countdown at or below zero while rewinding, so every frame entered then
     // takes it. Each call saves the load of the state.
     if (role == Role::Fast && entryPoll) handOverAtEntryPoll = makeHandOver(rewindCopy);
     surelyRewinding = role == Role::Rewind;
     Expression* body = transformBody(func->body);
-    flushCountdownOnReturns(body);
 
     auto* inner = builder.makeBlock(unwindLabel);
     inner->list.push_back(builder.makeNop()); // the prologue, below
-    inner->list.push_back(threaded ? builder.makeNop() : reloadCountdown(0));
+    inner->list.push_back(countdown->threaded() ? builder.makeNop() : countdown->reload(0));
     inner->list.push_back(body);
-    if (body->type != Type::unreachable)
-      inner->list.push_back(builder.makeSequence(threaded ? builder.makeNop() : flushCountdown(), builder.makeReturn()));
+    if (body->type != Type::unreachable) inner->list.push_back(countdown->makeFinalReturn());
     inner->finalize(Type::none);
     auto* outer = builder.makeBlock(inner);
     outer->list.push_back(builder.makeNop()); // the epilogue, below
@@ -148,7 +144,7 @@ public:
       frame.locals = frameLocals;
     }
     zeroDeadLocals(outer);
-    if (threaded) threadCountdown();
+    if (countdown->threaded()) countdown->threadThroughSignature();
     ReFinalize().walkFunctionInModule(func, &module);
   }
 
@@ -166,9 +162,8 @@ private:
   Role role;
   bool guarded; // normal execution passes the rewind guards
   bool huge;    // UnwindRewindPlan::huge: loop polls inline, the countdown in the global
-  Index rid = 0, framePtr = 0, countdownLocal = 0;
-  bool localCountdown = false;
-  bool threaded = false; // the countdown is this function's last parameter and last result
+  Index rid = 0, framePtr = 0;
+  std::optional<CountdownCode> countdown; // in the mode the plan chose for this function
   std::vector<Index> frameLocals;
   std::unordered_map<Expression*, Name> coldPolls; // loop-header poll marker -> its cold exit
   Name unwindLabel{"wasm_ckpt$unwind"};
@@ -179,37 +174,9 @@ private:
   // by "$rid == 0" never runs and is left out, and range guards need not test for 0.
   bool surelyRewinding = false;
   Expression* handOverAtEntryPoll = nullptr; // Role::Fast: the hand-over, moved into the entry poll's slow path
-  Return* handOverReturn = nullptr;      // Role::Fast: the hand-over's return of the rewind copy's result
-  Return* epilogueReturn = nullptr;      // the epilogue's return of dummy results
   std::unordered_set<Index> loopPolls;   // ids of the polls in loops (all but the entry poll)
   std::unordered_set<Expression*> loopHeaderPolls; // their markers that head a loop (the others come between chunks)
   std::unordered_map<Expression*, Range> ranges;
-
-  bool isResumePoint(Expression* curr) const {
-    if (auto* call = curr->dynCast<Call>()) {
-      return call->target == runtime::pollMarker() || plan.canUnwind.count(call->target);
-    }
-    auto* indirect = curr->dynCast<CallIndirect>();
-    return indirect && plan.unwindingIndirect.count(indirect->heapType);
-  }
-
-  // Whether this function's calls touch the countdown in memory less often with a local copy,
-  // which costs a load at entry and a store per return. With the countdown in the global, a
-  // call to a threaded function reads it for the argument and stores the result (the unwind
-  // test reads the returned value); with a local copy, the call needs neither, but every other
-  // call that may poll needs a store before it and a load after it, where the global form only
-  // loads the state. Counted per call site. Lua's C library functions are such functions:
-  // loop-free, entered through the table, each making a handful of threaded calls.
-  bool callsPreferLocalCountdown() const {
-    size_t threadedCalls = 0, otherCalls = 0;
-    for (auto& [curr, _] : ids) {
-      if (isPollMarker(curr)) continue;
-      auto* call = curr->dynCast<Call>();
-      if (call && plan.threadedCountdown.count(call->target)) threadedCalls++;
-      else otherCalls++;
-    }
-    return threadedCalls > 0 && 2 * threadedCalls > 2 + otherCalls;
-  }
 
   // Numbers resume points in execution order (post-order is execution order in flat IR).
   // InsertPolls puts the entry poll first in the body; every other poll heads a loop, or comes
@@ -223,7 +190,7 @@ private:
     struct Numberer : PostWalker<Numberer, UnifiedExpressionVisitor<Numberer>> {
       FunctionTransformer* self;
       void visitExpression(Expression* curr) {
-        if (!self->isResumePoint(curr)) return;
+        if (!isResumePoint(self->plan, curr)) return;
         Index id = Index(self->layout.resumePoints.size() + 1);
         self->ids[curr] = id;
         if (isPollMarker(curr) && curr != self->entryPoll) self->loopPolls.insert(id);
@@ -296,13 +263,6 @@ private:
     unwindSites.push_back({start});
     return start;
   }
-  // The run-time code sets the countdown global to COUNTDOWN_UNWINDING (zero) when it sets the
-  // state to "unwinding", and no code writes the global again before the stack is unwound (a
-  // threaded callee returns that value, which its caller stores), while a call never returns
-  // with the countdown there otherwise (snapshot_layout.h). So a countdown just read back after
-  // a call says as much as the state, without loading it.
-  static_assert(COUNTDOWN_UNWINDING == 0, "the unwinding test is i32.eqz");
-  Expression* countdownSaysUnwinding(Expression* countdown) { return builder.makeUnary(EqZInt32, countdown); }
   // After a resume point: if the state (or `unwinding`) says "unwinding", leave through the
   // epilogue.
   Expression* unwindIfRequested(Index id, Expression* unwinding = nullptr) {
@@ -510,12 +470,12 @@ private:
     auto* set = stmt->dynCast<LocalSet>();
     Index destination = set ? set->index : 0;
     auto* direct = call->dynCast<Call>();
-    if (direct && plan.threadedCountdown.count(direct->target)) return callThreaded(direct, set, id);
+    if (direct && countdownModeOf(plan, direct->target) == CountdownMode::Threaded) return callThreaded(direct, set, id);
     // The callee may poll: it sees and updates the countdown in the global.
-    std::vector<Expression*> code = {resumePointStart(id), guarded ? setRid(0) : builder.makeNop(), flushCountdown(), stmt};
-    if (localCountdown) {
-      code.push_back(reloadCountdown(0));
-      code.push_back(unwindIfRequested(id, countdownSaysUnwinding(getCountdown())));
+    std::vector<Expression*> code = {resumePointStart(id), guarded ? setRid(0) : builder.makeNop(), countdown->flush(), stmt};
+    if (countdown->inLocal()) {
+      code.push_back(countdown->reload(0));
+      code.push_back(unwindIfRequested(id, countdown->saysUnwinding(countdown->get())));
     } else {
       code.push_back(unwindIfRequested(id));
     }
@@ -530,138 +490,30 @@ private:
     return builder.makeBlock(code);
   }
 
-  static Type withCountdown(Type results) {
-    if (results == Type::none) return Type::i32;
-    return Type({results, Type::i32});
-  }
-
   // A call to a function that takes the countdown as its last parameter and returns it as its
   // last result: no write-back before the call, no reload after it, and the unwinding test
   // reads the returned countdown (COUNTDOWN_UNWINDING) instead of loading the state.
   Expression* callThreaded(Call* call, LocalSet* set, Index id) {
     Type results = call->type;
-    call->operands.push_back(getCountdown());
-    call->type = withCountdown(results);
+    countdown->passTo(call);
     Index both = resultLocal(call->type);
     auto part = [&](Index index) -> Expression* {
       auto* whole = builder.makeLocalGet(both, call->type);
       return results == Type::none ? (Expression*)whole : builder.makeTupleExtract(whole, index);
     };
-    auto [store, returned] = storeCountdown(part(results == Type::none ? 0 : 1));
+    auto [store, returned] = countdown->store(part(results == Type::none ? 0 : 1));
     std::vector<Expression*> code = {resumePointStart(id), guarded ? setRid(0) : builder.makeNop(),
                                      builder.makeLocalSet(both, call), store,
-                                     unwindIfRequested(id, countdownSaysUnwinding(returned))};
+                                     unwindIfRequested(id, countdown->saysUnwinding(returned))};
     // As in transformStatement: the destination is written only if the callee did not unwind.
     if (set) code.push_back(builder.makeLocalSet(set->index, part(0)));
     return builder.makeBlock(code);
   }
 
-  // For a threaded function: the countdown local becomes the last parameter, and every return
-  // gives it back as the last result: the epilogue's gives COUNTDOWN_UNWINDING, the hand-over's
-  // the global, which the rewind copy kept up to date (and the run-time code set to
-  // COUNTDOWN_UNWINDING if it unwound).
-  void threadCountdown() {
-    struct Returns : PostWalker<Returns> {
-      FunctionTransformer* self;
-      void visitReturn(Return* curr) {
-        auto& builder = self->builder;
-        Expression* countdown = builder.makeLocalGet(self->countdownLocal, Type::i32);
-        if (curr == self->handOverReturn) countdown = builder.makeGlobalGet(runtime::countdownGlobal(), Type::i32);
-        if (curr == self->epilogueReturn) countdown = builder.makeConst(int32_t(COUNTDOWN_UNWINDING));
-        curr->value = curr->value ? builder.makeTupleMake(std::vector<Expression*>{curr->value, countdown}) : countdown;
-      }
-    } returns;
-    returns.self = this;
-    returns.walk(func->body);
-
-    // Renumber: the countdown local (a var) moves to just after the parameters.
-    Index params = func->getNumParams(), moved = countdownLocal;
-    auto renumber = [&](Index i) { return i == moved ? params : (i >= params && i < moved ? i + 1 : i); };
-    struct Renumber : PostWalker<Renumber> {
-      std::function<Index(Index)> map;
-      void visitLocalGet(LocalGet* curr) { curr->index = map(curr->index); }
-      void visitLocalSet(LocalSet* curr) { curr->index = map(curr->index); }
-    } renumbering;
-    renumbering.map = renumber;
-    renumbering.walk(func->body);
-    std::unordered_map<Index, Name> names;
-    for (auto& [index, name] : func->localNames) names[renumber(index)] = name;
-    func->localNames.clear();
-    func->localIndices.clear();
-    for (auto& [index, name] : names) {
-      func->localNames[index] = name;
-      func->localIndices[name] = index;
-    }
-    func->vars.erase(func->vars.begin() + (moved - params));
-    std::vector<Type> paramTypes;
-    Type oldParams = func->getParams();
-    for (auto type : oldParams) paramTypes.push_back(type);
-    paramTypes.push_back(Type::i32);
-    func->type = Signature(Type(paramTypes), withCountdown(func->getResults()));
-    countdownLocal = params;
-  }
-
-  // The poll countdown lives in a global, which the run-time code reads. A function with loop
-  // polls works on a local copy instead (a register in hot loops): it is loaded at entry and
-  // after calls that may poll, and written back before such calls, before the slow path and
-  // before returning.
-  Expression* getCountdown() {
-    return localCountdown ? (Expression*)builder.makeLocalGet(countdownLocal, Type::i32)
-                          : builder.makeGlobalGet(runtime::countdownGlobal(), Type::i32);
-  }
-  Expression* setCountdown(Expression* value) {
-    return localCountdown ? (Expression*)builder.makeLocalSet(countdownLocal, value)
-                          : builder.makeGlobalSet(runtime::countdownGlobal(), value);
-  }
-  Expression* flushCountdown() {
-    if (!localCountdown) return builder.makeNop();
-    return builder.makeGlobalSet(runtime::countdownGlobal(), builder.makeLocalGet(countdownLocal, Type::i32));
-  }
-  // After the global changed: reload the local copy, plus `extra`.
-  Expression* reloadCountdown(int32_t extra) {
-    Expression* value = builder.makeGlobalGet(runtime::countdownGlobal(), Type::i32);
-    if (extra) value = builder.makeBinary(AddInt32, value, builder.makeConst(extra));
-    if (localCountdown) return builder.makeLocalSet(countdownLocal, value);
-    return extra ? (Expression*)builder.makeGlobalSet(runtime::countdownGlobal(), value) : builder.makeNop();
-  }
-  // Sets the countdown to `value` and returns the store and a read of the value stored. With
-  // the countdown in the global, the read is of a scratch local the value was teed into, not of
-  // the global: V8 loads a global again after storing it, which in a huge function's loop adds
-  // a load to the store-to-load chain the countdown carries from one iteration to the next
-  // (bzip2 under lean: 1.177x -> 1.140x, 15 interleaved pairs).
-  std::pair<Expression*, Expression*> storeCountdown(Expression* value) {
-    if (localCountdown) return {setCountdown(value), getCountdown()};
-    if (!countdownStored) countdownStored = Builder::addVar(func, Name("wasm_ckpt$countdown_stored"), Type::i32);
-    return {setCountdown(builder.makeLocalTee(*countdownStored, value, Type::i32)),
-            builder.makeLocalGet(*countdownStored, Type::i32)};
-  }
-  std::optional<Index> countdownStored; // storeCountdown's scratch local, with the countdown in the global
-  // A poll: the countdown counts down by what the poll counts for (its marker's weight), and
-  // has run out at or below zero (a poll of weight above one may take it past zero). Returns the
-  // decrement and the test.
-  std::pair<Expression*, Expression*> decrementCountdown(int32_t weight) {
-    auto [decrement, remaining] = storeCountdown(builder.makeBinary(SubInt32, getCountdown(), builder.makeConst(weight)));
-    return {decrement, builder.makeBinary(LeSInt32, remaining, builder.makeConst(int32_t(0)))};
-  }
   Expression* callSlowPath(Index id) {
     auto* start = resumePointStart(id);
-    return builder.makeBlock({start, flushCountdown(), setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),
+    return builder.makeBlock({start, countdown->flush(), setRid(0), builder.makeCall(runtime::pollSlow(), {}, Type::none),
                               unwindIfRequested(id)});
-  }
-
-  // Every return writes the local countdown back first, except the hand-over's: the rewind
-  // copy kept the global up to date, and the local is stale (in a function without results the
-  // write would come after the rewind copy's call, undoing what the restore set).
-  void flushCountdownOnReturns(Expression*& root) {
-    if (!localCountdown || threaded) return;
-    struct Returns : PostWalker<Returns> {
-      FunctionTransformer* self;
-      void visitReturn(Return* curr) {
-        if (curr != self->handOverReturn) replaceCurrent(self->builder.makeSequence(self->flushCountdown(), curr));
-      }
-    } returns;
-    returns.self = this;
-    returns.walk(root);
   }
 
   std::unordered_map<Type, Index> resultLocals;
@@ -674,23 +526,10 @@ private:
   // countdown -= weight; if it ran out, the slow path decides (checkpoint, restore done, or
   // not), after `handOver`, if any, has taken a frame to rewind to the rewind copy.
   Expression* makePoll(Index id, int32_t weight, Expression* handOver = nullptr) {
-    auto* slowPath = builder.makeSequence(callSlowPath(id), reloadCountdown(0));
+    auto* slowPath = builder.makeSequence(callSlowPath(id), countdown->reload(0));
     if (handOver) slowPath = builder.makeSequence(handOver, slowPath);
-    auto [decrement, ranOut] = decrementCountdown(weight);
+    auto [decrement, ranOut] = countdown->decrement(weight);
     return builder.makeSequence(decrement, builder.makeIf(ranOut, slowPath));
-  }
-
-  static bool isPollMarker(Expression* curr) {
-    auto* call = curr ? curr->dynCast<Call>() : nullptr;
-    return call && call->target == runtime::pollMarker();
-  }
-
-  static Expression* firstStatement(Expression* curr) {
-    while (auto* block = curr->dynCast<Block>()) {
-      if (block->list.empty()) return nullptr;
-      curr = block->list[0];
-    }
-    return curr;
   }
 
   // A loop-header poll that keeps the slow path out of the loop (the hot loop contains no call):
@@ -708,12 +547,12 @@ private:
     coldBlock->list.push_back(builder.makeBreak(done));
     coldBlock->finalize();
     auto* slowPath =
-      builder.makeBlock(std::vector<Expression*>{coldBlock, callSlowPath(id), reloadCountdown(pollMarkerWeight(header)), builder.makeBreak(reenter)});
+      builder.makeBlock(std::vector<Expression*>{coldBlock, callSlowPath(id), countdown->reload(pollMarkerWeight(header)), builder.makeBreak(reenter)});
     return builder.makeBlock(done, builder.makeLoop(reenter, slowPath));
   }
 
   Expression* makeFastPoll(Name cold, int32_t weight) {
-    auto [decrement, ranOut] = decrementCountdown(weight);
+    auto [decrement, ranOut] = countdown->decrement(weight);
     return builder.makeSequence(decrement, builder.makeBreak(cold, nullptr, ranOut));
   }
 
@@ -774,10 +613,7 @@ private:
     std::vector<Expression*> params;
     for (Index i = 0; i < func->getNumParams(); i++) params.push_back(builder.makeLocalGet(i, func->getLocalType(i)));
     auto* call = builder.makeCall(rewindCopy, params, func->getResults());
-    handOverReturn = func->getResults() == Type::none ? builder.makeReturn() : builder.makeReturn(call);
-    Expression* handOver = func->getResults() == Type::none ? (Expression*)builder.makeSequence(call, handOverReturn)
-                                                             : handOverReturn;
-    return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32), handOver);
+    return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32), countdown->makeHandOverReturn(call));
   }
 
   // After the unwind branch: append this frame's record and return zeros.
@@ -796,8 +632,8 @@ private:
       offset += bytes;
     }
     Type results = func->getResults();
-    epilogueReturn = builder.makeReturn(results == Type::none ? nullptr : builder.makeConstantExpression(Literal::makeZero(results)));
-    stores.push_back(epilogueReturn);
+    stores.push_back(
+      countdown->makeUnwindingReturn(results == Type::none ? nullptr : builder.makeConstantExpression(Literal::makeZero(results))));
     return builder.makeBlock(stores);
   }
 };
