@@ -73,10 +73,7 @@ public:
   void run(Name rewindCopy = Name()) {
     auto& builder = context.builder;
     auto* func = context.func;
-    if (context.role == Role::Fast && points.count() != frame.layout.resumePoints.size())
-      throw Error("internal error: the fast copy of '" + std::string(func->name.str) + "' has " +
-                  std::to_string(points.count()) + " resume points, its rewind copy " +
-                  std::to_string(frame.layout.resumePoints.size()));
+    if (context.role == Role::Fast) checkSameResumePoints();
     countdown.finishOwnReturns(func->body);
     // A fast copy with an entry poll hands a rewind over in that poll's slow path: the run-time
     // code keeps the countdown at or below zero while rewinding, so every frame entered then
@@ -116,6 +113,17 @@ public:
   }
 
 private:
+  // The fast copy numbers its own nodes, which must be the resume points of the frame layout
+  // its rewind copy made (both copies come from one flat function).
+  void checkSameResumePoints() const {
+    auto& laidOut = frame.layout.resumePoints;
+    bool same = points.count() == laidOut.size();
+    for (size_t i = 0; same && i < laidOut.size(); i++) same = points.points[i].kind == laidOut[i].kind;
+    if (!same)
+      throw Error("internal error: the fast copy of '" + std::string(context.func->name.str) +
+                  "' does not have the resume points of its rewind copy's frame layout");
+  }
+
   FunctionContext context;
   FunctionFrame& frame;
   Index originalLocals; // the function's locals before the transformation added any
