@@ -86,6 +86,13 @@ std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass();
 // The same from `manyLocals` locals on (the golden test's small functions).
 std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass(wasm::Index manyLocals);
 
+// Where a transformed function keeps the poll countdown (countdown.h).
+enum class CountdownMode {
+  Global,   // in the run-time code's global only
+  Local,    // in a local copy, written back to the global around calls that may poll and returns
+  Threaded, // Local, passed in as the last parameter and given back as the last result
+};
+
 // What UnwindRewind lays out for one function: its frame, shared by its rewind copy and its fast
 // copy, and its resume points.
 struct FunctionFrame {
@@ -110,10 +117,6 @@ struct UnwindRewindPlan {
   // have one run without rewind guards: a frame to rewind is handed over to the copy, which
   // finishes that call with guarded code. Others carry the guards on their normal path.
   std::map<wasm::Name, wasm::Name> rewindCopies;
-  // Fast copies that take the countdown as an extra last parameter and give it back as an extra
-  // last result, so that calls between them keep it in registers: every caller is a transformed
-  // function (no export, table, ref.func or start refers to them). Only with rewind copies.
-  std::set<wasm::Name> threadedCountdown;
   // Huge functions (InstrumentOptions::hugeFunctionSize) get the form that adds the fewest
   // virtual registers in V8, which compiles a function past 8192 of them with a register
   // allocator that keeps most values in memory. Their loop polls keep the slow path inline: the
@@ -123,9 +126,21 @@ struct UnwindRewindPlan {
   // (bzip2's second largest function: 6,745 registers originally, 11,782 instrumented, 7,902 in
   // this form; SQLite's sqlite3VdbeExec: 6,050, 11,051, 10,438.) Never threaded.
   std::set<wasm::Name> huge;
+  // Every transformed function (fast copies, rewind copies and functions without one) -> where
+  // it keeps the poll countdown: set by chooseCountdown, read by both passes.
+  std::map<wasm::Name, CountdownMode> countdown;
   std::vector<FunctionFrame>* frames = nullptr; // one per function of `ordered`, written by UnwindRewind
   WorkerErrors* errors = nullptr; // required
 };
+
+// Chooses, once for the module, where each function of `plan` (flat, its rewind copy made)
+// keeps the poll countdown (plan.countdown), and enables multi-value if a function threads it:
+//   - Threaded: fast copies that every caller calls directly from a transformed function (no
+//     export, table, ref.func or start refers to them), huge ones excepted;
+//   - Local: other copies of functions that are not huge and have loop polls, or whose calls
+//     touch the countdown in memory less often with a local copy (countdown.cpp);
+//   - Global: the rest.
+void chooseCountdown(wasm::Module& module, UnwindRewindPlan& plan);
 std::unique_ptr<wasm::Pass> createUnwindRewindPass(const UnwindRewindPlan* plan);
 std::unique_ptr<wasm::Pass> createFastCopiesPass(const UnwindRewindPlan* plan);
 

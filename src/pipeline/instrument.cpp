@@ -87,39 +87,6 @@ void runOnFunctions(Module& module, const std::map<Name, const Pipeline*>& pipel
   runner.run();
 }
 
-// The instrumented functions whose signature UnwindRewind may extend (the threaded
-// countdown): only direct calls from functions it transforms reach them.
-std::set<Name> functionsOnlyCalledDirectlyBy(Module& module, const UnwindRewindPlan& plan) {
-  std::set<Name> transformed(plan.ordered.begin(), plan.ordered.end());
-  for (auto& [_, copy] : plan.rewindCopies) transformed.insert(copy);
-  std::set<Name> result;
-  result.insert(plan.ordered.begin(), plan.ordered.end()); // none has several results (CheckSupported)
-  for (auto& exp : module.exports) {
-    if (exp->kind == ExternalKind::Function) result.erase(exp->value);
-  }
-  for (auto& segment : module.elementSegments) {
-    for (auto* item : segment->data) {
-      if (auto* ref = item->dynCast<RefFunc>()) result.erase(ref->func);
-    }
-  }
-  if (module.start.is()) result.erase(module.start);
-  struct References : PostWalker<References> {
-    std::set<Name>* result;
-    bool transformed = false;
-    void visitRefFunc(RefFunc* curr) { result->erase(curr->func); }
-    void visitCall(Call* curr) {
-      if (!transformed) result->erase(curr->target);
-    }
-  } references;
-  references.result = &result;
-  for (auto& func : module.functions) {
-    if (func->imported()) continue;
-    references.transformed = transformed.count(func->name) > 0;
-    references.walkFunction(func.get());
-  }
-  return result;
-}
-
 // Records how long each stage of the pipeline took, into the report.
 class StageClock {
 public:
@@ -233,11 +200,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     }
   }
 
-  if (options.separateRewindCopies) {
-    plan.threadedCountdown = functionsOnlyCalledDirectlyBy(module, plan);
-    for (auto name : plan.huge) plan.threadedCountdown.erase(name);
-    if (!plan.threadedCountdown.empty()) module.features.enable(FeatureSet::Multivalue);
-  }
+  chooseCountdown(module, plan);
 
   std::vector<FunctionFrame> frames(plan.ordered.size());
   plan.frames = &frames;

@@ -1,6 +1,6 @@
 // Merges the run-time code (ckpt_runtime.c, compiled to wasm at build time) into a module and
 // generates the per-module pieces it relies on. Everything the tool injects into modules is
-// built here and in UnwindRewind.cpp.
+// built here and by UnwindRewind and FastCopies (src/passes/UnwindRewind.cpp and its pieces).
 #pragma once
 #include <cstdint>
 #include <string>

@@ -55,7 +55,6 @@ TEST(UnwindRewindGolden, RewindCopiesThenFastCopies) {
   plan.ordered = {"count", "main"};
   plan.canUnwind = {"count", "main"};
   plan.saveLiveLocalsOnly = true;
-  plan.threadedCountdown = {"count"}; // only $main calls it
   {
     wasm::PassRunner runner(module.get());
     runner.add("flatten");
@@ -66,6 +65,11 @@ TEST(UnwindRewindGolden, RewindCopiesThenFastCopies) {
     wasm::ModuleUtils::copyFunction(module->getFunction(name), *module, copy);
     plan.rewindCopies[name] = copy;
   }
+  chooseCountdown(*module, plan);
+  // Only $main calls $count, which threads the countdown; $main, exported, keeps it in the global.
+  EXPECT_EQ(plan.countdown.at("count"), CountdownMode::Threaded);
+  EXPECT_EQ(plan.countdown.at("main"), CountdownMode::Global);
+  EXPECT_EQ(plan.countdown.at(runtime::rewindCopyName("count")), CountdownMode::Local); // its loop poll
   std::vector<FunctionFrame> frames(plan.ordered.size());
   WorkerErrors errors;
   plan.frames = &frames;
