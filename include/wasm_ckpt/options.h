@@ -56,8 +56,9 @@ struct InstrumentOptions {
   // Binaryen optimization level applied to instrumented functions after the transformation.
   unsigned optimizeLevel = 2;
   // Which instrumented functions get a second copy that rewinds their frames, so that the copy
-  // that runs normally carries no rewind guards: faster, but more code.
-  RewindCopies rewindCopies = RewindCopies::Auto;
+  // that runs normally carries no rewind guards: faster, but more code. auto is not the default:
+  // its guarded functions lose the threaded countdown, and Lua ran slower (limits.md).
+  RewindCopies rewindCopies = RewindCopies::All;
   // lean: the work, in Binaryen expressions evaluated, that a loop nest may do between two
   // polls: short counted loops within it go without a poll, and chunked loops poll once per
   // chunk of that much work. Less means a shorter stop latency and more polls.

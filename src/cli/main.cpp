@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   unsigned optimizeLevel = 2;
   uint32_t hugeFunctionSize = kDefaultHugeFunctionSize;
   bool json = false, dryRun = false, noRewindCopies = false;
-  std::string rewindCopies = "auto";
+  std::string rewindCopies = "all";
 
   // instrument, plan and check share the options that decide what gets instrumented.
   auto addSelectionOptions = [&](CLI::App* command) {
@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
                         "Which instrumented functions get a rewind copy, so that their normal path carries no "
                         "rewind guards: all (fastest), auto (those whose guards would run often) or none (least code)")
       ->check(CLI::IsMember({"all", "auto", "none"}))
-      ->default_val("auto");
+      ->default_val("all");
     command->add_flag("--no-rewind-copies", noRewindCopies, "The same as --rewind-copies=none");
     command->add_option("--huge-function-size", hugeFunctionSize,
                         "Instrument functions of at least N expressions in the form that adds fewer registers "

@@ -55,7 +55,7 @@ TEST(Batch, InstrumentFileRecordsProvenanceAndSeal) {
   EXPECT_EQ(metadata->strategy, "lean");
   EXPECT_EQ(made.sourceHash, file.inputHash);
   EXPECT_EQ(made.optimizeLevel, 1u);
-  EXPECT_EQ(made.rewindCopies, RewindCopies::Auto);
+  EXPECT_EQ(made.rewindCopies, RewindCopies::All);
   EXPECT_EQ(made.exclude, std::vector<std::string>{"_st*"});
   EXPECT_EQ(made.contentHash, contentHash(outputBytes));
   EXPECT_EQ(made.toolVersion, WASM_CKPT_VERSION);

@@ -368,8 +368,10 @@ TEST(Instrument, LeanLeavesUninstrumentedFunctionsAlone) {
 // (fast copies) may take the countdown as a parameter.
 TEST(Instrument, RewindCopiesWhereThePlanSays) {
   auto module = test::parseText(test::copiesProgram());
-  auto plan = planInstrumentation(*module, test::leanOptions());
-  instrumentModule(*module, test::leanOptions());
+  auto options = test::leanOptions();
+  options.rewindCopies = RewindCopies::Auto;
+  auto plan = planInstrumentation(*module, options);
+  instrumentModule(*module, options);
   size_t guarded = 0;
   for (auto& f : plan.functions) {
     if (!f.instrumented) continue;

@@ -238,7 +238,9 @@ TEST(Plan, DescribeAsTextAndJson) {
 // guards run once per call next to much more work: one guarded copy.
 TEST(Plan, RewindCopiesWhereGuardsWouldRunOften) {
   auto module = parseText(test::copiesProgram());
-  auto plan = planInstrumentation(*module, leanOptions());
+  auto options = leanOptions();
+  options.rewindCopies = RewindCopies::Auto;
+  auto plan = planInstrumentation(*module, options);
   auto& work = find(plan, "work");
   EXPECT_EQ(work.guardedLoops, 0u); // its loop's only resume point is its own poll
   EXPECT_EQ(work.copies, Copies::FastAndRewind);
