@@ -14,7 +14,7 @@ namespace wasm_ckpt {
 struct CheckExpectations {
   std::optional<Strategy> strategy;
   std::optional<unsigned> optimizeLevel;
-  std::optional<bool> rewindCopies;
+  std::optional<RewindCopies> rewindCopies;
   std::optional<uint32_t> hugeFunctionSize;
   std::optional<std::vector<std::string>> functions;
   std::optional<std::vector<std::string>> exclude;

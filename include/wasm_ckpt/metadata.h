@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "wasm_ckpt/options.h"
 #include "wasm_ckpt/snapshot.h"
 
 namespace wasm {
@@ -64,7 +65,7 @@ struct Provenance {
   std::string toolVersion;
   uint64_t sourceHash = 0; // fingerprint() of the original module's bytes; 0: not recorded
   uint32_t optimizeLevel = 0;
-  bool rewindCopies = true;
+  RewindCopies rewindCopies = RewindCopies::All;
   uint32_t hugeFunctionSize = 0;
   uint64_t pollFreeWork = 0;
   std::vector<std::string> functions; // the --functions and --exclude patterns, in order

@@ -13,6 +13,20 @@ namespace wasm_ckpt {
 // only through a cold exit, only live locals saved: low overhead while no checkpoint is taken.
 enum class Strategy { Full, Lean };
 
+// Which instrumented functions get a rewind copy (design.md: "Two copies of each instrumented
+// function"). all: every one, so the code that runs normally carries no rewind guard; auto: those
+// whose guards would run often (the plan's choice, FunctionPlan::copies); none: one guarded
+// copy of each, the least code.
+enum class RewindCopies { All, Auto, None };
+inline const char* rewindCopiesName(RewindCopies copies) {
+  switch (copies) {
+    case RewindCopies::All: return "all";
+    case RewindCopies::Auto: return "auto";
+    case RewindCopies::None: return "none";
+  }
+  return "?";
+}
+
 // 2^20 Binaryen expressions take about a millisecond on a current core, well under the stop
 // latency budget.
 constexpr uint64_t kDefaultPollFreeWork = uint64_t(1) << 20;
@@ -41,9 +55,10 @@ struct InstrumentOptions {
   std::vector<std::string> exclude;
   // Binaryen optimization level applied to instrumented functions after the transformation.
   unsigned optimizeLevel = 2;
-  // Each instrumented function gets a second copy that rewinds its frames, so that the copy that
-  // runs normally carries no rewind guards: faster, but more code. Off: one guarded copy.
-  bool separateRewindCopies = true;
+  // Which instrumented functions get a second copy that rewinds their frames, so that the copy
+  // that runs normally carries no rewind guards: faster, but more code. auto is not the default:
+  // its guarded functions lose the threaded countdown, and Lua ran slower (limits.md).
+  RewindCopies rewindCopies = RewindCopies::All;
   // lean: the work, in Binaryen expressions evaluated, that a loop nest may do between two
   // polls: short counted loops within it go without a poll, and chunked loops poll once per
   // chunk of that much work. Less means a shorter stop latency and more polls.

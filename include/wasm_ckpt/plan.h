@@ -21,6 +21,13 @@ namespace wasm_ckpt {
 struct CallWork;  // analysis/loop_bounds.h
 struct LoopPolls; // analysis/loop_bounds.h
 
+// How an instrumented function is instrumented (InstrumentOptions::rewindCopies).
+enum class Copies {
+  FastAndRewind, // a fast copy without rewind guards, and a rewind copy entered only to rewind
+  Guarded,       // one copy, the rewind guards on its normal path: about half the code
+};
+inline const char* copiesName(Copies copies) { return copies == Copies::Guarded ? "guarded" : "fast+rewind"; }
+
 struct FunctionPlan {
   std::string name;            // as shown to users (displayName)
   std::string irName;          // Binaryen's name for it
@@ -38,6 +45,11 @@ struct FunctionPlan {
   uint32_t unwindingCalls = 0; // calls that may unwind (resume points besides polls)
   uint32_t expressions = 0;    // instrumented functions: Binaryen expressions in the input
   bool huge = false;           // instrumented in the form that adds fewer registers (InstrumentOptions)
+  // Instrumented functions: loops holding a resume point besides their own header poll (a call
+  // that may unwind, a polled loop inside): a guarded copy would test guards in every iteration.
+  uint32_t guardedLoops = 0;
+  Copies copies = Copies::FastAndRewind; // instrumented functions
+  std::string copiesReason;              // why `copies`
   std::string reason;
   // Selected functions: where their polls go and what each counts for (analysis/loop_bounds.h),
   // the loops being those of the planned module. The instrumentation places exactly these.

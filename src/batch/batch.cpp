@@ -153,7 +153,7 @@ std::vector<std::string> instrumentArguments(const InstrumentOptions& options) {
   std::vector<std::string> args = {"--strategy=" + std::string(strategyName(options.strategy)),
                                    "--optimize=" + std::to_string(options.optimizeLevel),
                                    "--huge-function-size=" + std::to_string(options.hugeFunctionSize)};
-  if (!options.separateRewindCopies) args.push_back("--no-rewind-copies");
+  args.push_back("--rewind-copies=" + std::string(rewindCopiesName(options.rewindCopies)));
   for (auto& pattern : options.functions) args.push_back("--functions=" + pattern);
   for (auto& pattern : options.exclude) args.push_back("--exclude=" + pattern);
   return args;

@@ -13,7 +13,7 @@ Json hex(uint64_t value) { return value ? Json(fmt::format("{:016x}", value)) : 
 
 Json optionsJson(const InstrumentOptions& options) {
   return {{"optimize", options.optimizeLevel},
-          {"rewind_copies", options.separateRewindCopies},
+          {"rewind_copies", rewindCopiesName(options.rewindCopies)},
           {"huge_function_size", options.hugeFunctionSize},
           {"functions", options.functions},
           {"exclude", options.exclude}};

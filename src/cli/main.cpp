@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   unsigned optimizeLevel = 2;
   uint32_t hugeFunctionSize = kDefaultHugeFunctionSize;
   bool json = false, dryRun = false, noRewindCopies = false;
+  std::string rewindCopies = "all";
 
   // instrument, plan and check share the options that decide what gets instrumented.
   auto addSelectionOptions = [&](CLI::App* command) {
@@ -69,6 +70,12 @@ int main(int argc, char** argv) {
     addPatternOption("--functions", functions,
                      "Put poll points only in these functions: a name, export name, index or glob (* ?); repeatable");
     addPatternOption("--exclude", exclude, "Put no poll points in this function (same patterns); repeatable");
+    command->add_option("--rewind-copies", rewindCopies,
+                        "Which instrumented functions get a rewind copy, so that their normal path carries no "
+                        "rewind guards: all (fastest), auto (those whose guards would run often) or none (least code)")
+      ->check(CLI::IsMember({"all", "auto", "none"}))
+      ->default_val("all");
+    command->add_flag("--no-rewind-copies", noRewindCopies, "The same as --rewind-copies=none");
     command->add_option("--huge-function-size", hugeFunctionSize,
                         "Instrument functions of at least N expressions in the form that adds fewer registers "
                         "(loop polls inline, countdown in memory; 0: every function)")
@@ -86,8 +93,6 @@ int main(int argc, char** argv) {
   instrument->add_option("-O,--optimize", optimizeLevel, "Optimization level for instrumented code (0-3)")
     ->check(CLI::Range(0, 3))
     ->default_val(2);
-  instrument->add_flag("--no-rewind-copies", noRewindCopies,
-                       "Smaller, slower code: no separate rewind copy of each instrumented function");
   instrument->add_flag("--dry-run", dryRun, "Only report the plan (as `wasm-ckpt plan` does); write nothing");
   instrument->add_flag("--json", json, "With --dry-run: machine-readable plan");
   // Batch instrumentation (src/batch/): several modules into a directory.
@@ -141,7 +146,6 @@ int main(int argc, char** argv) {
   checkCommand->add_option("module", input, "The instrumented module (- for standard input)")->required();
   addSelectionOptions(checkCommand);
   checkCommand->add_option("-O,--optimize", optimizeLevel, "Expect this optimization level")->check(CLI::Range(0, 3));
-  checkCommand->add_flag("--no-rewind-copies", noRewindCopies, "Expect a module made with --no-rewind-copies");
   checkCommand->add_option("--source", sourcePath, "Expect the module to be made from exactly this original module");
   checkCommand->footer("Examples:\n"
                        "  wasm-ckpt check app.ckpt.wasm\n"
@@ -184,7 +188,11 @@ int main(int argc, char** argv) {
     options.functions = functions;
     options.exclude = exclude;
     options.optimizeLevel = optimizeLevel;
-    options.separateRewindCopies = !noRewindCopies;
+    auto* command = instrument->parsed() ? instrument : planCommand->parsed() ? planCommand : checkCommand;
+    if (noRewindCopies && command->count("--rewind-copies") && rewindCopies != "none")
+      throw UsageError("--no-rewind-copies contradicts --rewind-copies=" + rewindCopies);
+    if (noRewindCopies) rewindCopies = "none";
+    options.rewindCopies = rewindCopies == "all" ? RewindCopies::All : rewindCopies == "none" ? RewindCopies::None : RewindCopies::Auto;
     options.hugeFunctionSize = hugeFunctionSize;
     if (instrument->parsed()) {
       for (auto& list : inputLists) batch.inputs.push_back("@" + list);
@@ -203,7 +211,7 @@ int main(int argc, char** argv) {
       CheckExpectations expected;
       if (checkCommand->count("--strategy")) expected.strategy = options.strategy;
       if (checkCommand->count("--optimize")) expected.optimizeLevel = optimizeLevel;
-      if (noRewindCopies) expected.rewindCopies = false;
+      if (noRewindCopies || checkCommand->count("--rewind-copies")) expected.rewindCopies = options.rewindCopies;
       if (checkCommand->count("--huge-function-size")) expected.hugeFunctionSize = hugeFunctionSize;
       if (checkCommand->count("--functions")) expected.functions = functions;
       if (checkCommand->count("--exclude")) expected.exclude = exclude;

@@ -25,7 +25,7 @@ std::string patterns(const std::vector<std::string>& list) {
   return out;
 }
 
-std::string rewindCopies(bool on) { return on ? "with rewind copies" : "without rewind copies (--no-rewind-copies)"; }
+std::string rewindCopies(RewindCopies copies) { return fmt::format("with --rewind-copies={}", rewindCopiesName(copies)); }
 } // namespace
 
 std::string checkModule(const std::string& path, const CheckExpectations& expected) {

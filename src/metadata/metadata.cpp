@@ -53,6 +53,20 @@ uint32_t ModuleMetadata::globalsSize() const {
 namespace {
 const char* const kCorrupted = "the module's wasm-ckpt section is corrupted";
 
+// Provenance::rewindCopies in the section: 0 none, 1 all, 2 auto.
+uint32_t rewindCopiesCode(RewindCopies copies) {
+  switch (copies) {
+    case RewindCopies::None: return 0;
+    case RewindCopies::All: return 1;
+    case RewindCopies::Auto: return 2;
+  }
+  return 1;
+}
+RewindCopies rewindCopiesFromCode(uint32_t code) {
+  if (code > 2) throw Error(kCorrupted);
+  return code == 0 ? RewindCopies::None : code == 1 ? RewindCopies::All : RewindCopies::Auto;
+}
+
 // The section's records: le_codec's integers, and strings prefixed with their u32 length.
 struct Writer : LEWriter<char> {
   void str(const std::string& s) {
@@ -109,7 +123,7 @@ std::vector<char> ModuleMetadata::serialize() const {
   w.str(made.toolVersion);
   w.u64(made.sourceHash);
   w.u32(made.optimizeLevel);
-  w.u32(made.rewindCopies);
+  w.u32(rewindCopiesCode(made.rewindCopies));
   w.u32(made.hugeFunctionSize);
   w.u64(made.pollFreeWork);
   for (auto* patterns : {&made.functions, &made.exclude}) {
@@ -164,7 +178,7 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
   made.toolVersion = r.str();
   made.sourceHash = r.u64();
   made.optimizeLevel = r.u32();
-  made.rewindCopies = r.u32() != 0;
+  made.rewindCopies = rewindCopiesFromCode(r.u32());
   made.hugeFunctionSize = r.u32();
   made.pollFreeWork = r.u64();
   for (auto* patterns : {&made.functions, &made.exclude}) {

@@ -89,7 +89,11 @@ void chooseCountdown(Module& module, UnwindRewindPlan& plan) {
   std::set<Name> threaded;
   if (!plan.rewindCopies.empty()) {
     threaded = functionsOnlyCalledDirectlyBy(module, plan);
-    for (auto name : plan.huge) threaded.erase(name);
+    // Only fast copies take the countdown as a parameter: a function without a rewind copy also
+    // rewinds, and code that rewinds works on the global.
+    for (auto it = threaded.begin(); it != threaded.end();) {
+      it = plan.huge.count(*it) || !plan.rewindCopies.count(*it) ? threaded.erase(it) : std::next(it);
+    }
   }
   std::unordered_set<Name> chosen;
   for (auto name : plan.ordered) {

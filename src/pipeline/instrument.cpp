@@ -143,12 +143,14 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   auto selection = planInstrumentation(module, options);
 
   UnwindRewindPlan plan;
+  std::set<Name> withRewindCopy;
   PollPlacement polls;
   for (auto& f : selection.functions) {
     if (!f.instrumented) continue;
     plan.ordered.push_back(Name(f.irName));
     plan.canUnwind.insert(Name(f.irName));
     if (f.huge) plan.huge.insert(Name(f.irName));
+    if (f.copies == Copies::FastAndRewind) withRewindCopy.insert(Name(f.irName));
   }
   placePlannedPolls(selection, polls);
   plan.unwindingIndirect = selection.unwindingSignatures;
@@ -191,13 +193,13 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   }
   clock.finished("flatten");
 
-  // Rewind copies, made from the flat functions so that both copies number locals alike.
-  if (options.separateRewindCopies) {
-    for (auto name : plan.ordered) {
-      Name copy(runtime::rewindCopyName(name));
-      ModuleUtils::copyFunction(module.getFunction(name), module, copy);
-      plan.rewindCopies[name] = copy;
-    }
+  // Rewind copies, made from the flat functions so that both copies number locals alike, for the
+  // functions the plan gives one (FunctionPlan::copies); the others carry the guards.
+  for (auto name : plan.ordered) {
+    if (!withRewindCopy.count(name)) continue;
+    Name copy(runtime::rewindCopyName(name));
+    ModuleUtils::copyFunction(module.getFunction(name), module, copy);
+    plan.rewindCopies[name] = copy;
   }
 
   chooseCountdown(module, plan);
@@ -295,7 +297,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   metadata.runtime = locateRuntime(module);
   metadata.memoryLimitPages = injected.memoryLimitPages;
   metadata.provenance = {kToolVersion,          options.sourceHash,       options.optimizeLevel,
-                         options.separateRewindCopies, options.hugeFunctionSize, options.pollFreeWork,
+                         options.rewindCopies, options.hugeFunctionSize, options.pollFreeWork,
                          options.functions,    options.exclude};
   metadata.storeInto(module);
   clock.finished("validate+describe");

@@ -224,6 +224,72 @@ std::set<Name> cycleBreakers(Module& module, const CallGraph& graph, const std::
   }
 }
 
+// The loops of `func` that hold a resume point besides their own header poll: a call that may
+// unwind, or a polled loop (whose poll, at its header or between its chunks, is a resume point of
+// the loops around it). In a guarded copy, such a loop's body tests guards in every iteration;
+// a loop whose only resume point is its own poll needs none, as its body starts with the poll.
+uint32_t loopsHoldingResumePoints(Function* func, const std::set<Name>& instrumented,
+                                  const std::unordered_set<HeapType>& unwindingSignatures, const LoopPolls* polls) {
+  struct Finder : ExpressionStackWalker<Finder> {
+    const std::set<Name>* instrumented;
+    const std::unordered_set<HeapType>* unwindingSignatures;
+    const LoopPolls* polls;
+    std::unordered_set<Loop*> holding;
+    // Marks the loops around `curr`, innermost first; a loop already marked has its own
+    // enclosing loops marked too.
+    void markEnclosingLoops(Expression* curr) {
+      for (size_t i = expressionStack.size(); i-- > 0;) {
+        auto* loop = expressionStack[i]->dynCast<Loop>();
+        if (!loop || loop == curr) continue;
+        if (!holding.insert(loop).second) return;
+      }
+    }
+    void visitCall(Call* curr) {
+      if (instrumented->count(curr->target)) markEnclosingLoops(curr);
+    }
+    void visitCallIndirect(CallIndirect* curr) {
+      if (unwindingSignatures->count(curr->heapType)) markEnclosingLoops(curr);
+    }
+    void visitLoop(Loop* curr) {
+      if (polls && polls->polled.count(curr)) markEnclosingLoops(curr);
+    }
+  } finder;
+  finder.instrumented = &instrumented;
+  finder.unwindingSignatures = &unwindingSignatures;
+  finder.polls = polls;
+  finder.walk(func->body);
+  return uint32_t(finder.holding.size());
+}
+
+// Whether an instrumented function gets a rewind copy. A copy without one tests rewind guards
+// on its normal path: around the statements and `if`s that hold a resume point (design.md), so
+// at most once per call outside loops, and per iteration in a loop that holds a resume point
+// besides its own poll. Per call, such a guard costs about as much as the unwind test that
+// follows each resume point anyway; next to a body of kGuardedWorkPerResumePoint expressions per
+// resume point, that is noise, and the rewind copy, which is about as large as the function,
+// buys nothing measurable. Smaller functions (fib's recursion: 2 calls and an entry poll in about
+// 20 expressions) keep theirs, and with it the threaded countdown of their fast copy.
+constexpr uint32_t kGuardedWorkPerResumePoint = 32;
+void chooseCopies(FunctionPlan& f, RewindCopies option) {
+  uint32_t resumePoints = f.loopPolls + f.entryPoll + f.unwindingCalls;
+  if (option != RewindCopies::Auto) {
+    f.copies = option == RewindCopies::All ? Copies::FastAndRewind : Copies::Guarded;
+    f.copiesReason = fmt::format("--rewind-copies={}", rewindCopiesName(option));
+  } else if (f.guardedLoops) {
+    f.copies = Copies::FastAndRewind;
+    f.copiesReason = fmt::format("rewind copy: {} loop{} hold{} resume points, whose guards would run in every iteration",
+                                 f.guardedLoops, f.guardedLoops == 1 ? "" : "s", f.guardedLoops == 1 ? "s" : "");
+  } else if (f.expressions < uint64_t(kGuardedWorkPerResumePoint) * resumePoints) {
+    f.copies = Copies::FastAndRewind;
+    f.copiesReason = fmt::format("rewind copy: {} expressions for {} resume point{}, whose guards would weigh on every call",
+                                 f.expressions, resumePoints, resumePoints == 1 ? "" : "s");
+  } else {
+    f.copies = Copies::Guarded;
+    f.copiesReason = fmt::format("guarded: no loop holds a resume point, and {} expressions for {} resume point{}",
+                                 f.expressions, resumePoints, resumePoints == 1 ? "" : "s");
+  }
+}
+
 std::set<Name> matchPatterns(Module& module, const std::vector<FunctionPlan>& functions,
                              const std::vector<std::string>& patterns, const char* option) {
   std::set<Name> matched;
@@ -371,16 +437,19 @@ InstrumentationPlan planInstrumentation(Module& module, const InstrumentOptions&
     f.huge = f.expressions >= options.hugeFunctionSize;
     if (f.huge)
       f.reason += fmt::format("; huge ({} expressions): loop polls keep their slow path in the loop, the countdown stays in memory", f.expressions);
+    f.guardedLoops = loopsHoldingResumePoints(func, instrumented, plan.unwindingSignatures, f.polls.get());
+    chooseCopies(f, options.rewindCopies);
   }
   return plan;
 }
 
 std::string describePlan(const InstrumentationPlan& plan, bool json) {
   std::string out;
-  uint32_t instrumented = 0, polls = 0, calls = 0;
+  uint32_t instrumented = 0, polls = 0, calls = 0, rewindCopies = 0;
   for (auto& f : plan.functions) {
     if (!f.instrumented) continue;
     instrumented++;
+    rewindCopies += f.copies == Copies::FastAndRewind;
     polls += f.loopPolls + f.entryPoll;
     calls += f.unwindingCalls;
   }
@@ -400,23 +469,29 @@ std::string describePlan(const InstrumentationPlan& plan, bool json) {
                            {"resume_points", f.loopPolls + f.entryPoll + f.unwindingCalls},
                            {"expressions", f.expressions},
                            {"huge", f.huge},
+                           {"guarded_loops", f.guardedLoops},
+                           {"copies", f.instrumented ? nlohmann::ordered_json(copiesName(f.copies)) : nlohmann::ordered_json(nullptr)},
+                           {"copies_reason", f.copiesReason},
                            {"reason", f.reason}});
     }
     nlohmann::ordered_json document = {{"strategy", strategyName(plan.strategy)},
                                        {"instrumented_functions", instrumented},
                                        {"poll_points", polls},
                                        {"unwinding_calls", calls},
+                                       {"rewind_copies", rewindCopies},
                                        {"functions", std::move(functions)}};
     // Names come from the module's name section: bytes that are not UTF-8 are replaced, not refused.
     return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   }
-  out += fmt::format("strategy {}: {} of {} functions instrumented, {} poll points, {} calls that may unwind\n",
-                     strategyName(plan.strategy), instrumented, plan.functions.size(), polls, calls);
-  out += fmt::format("{:>6}  {:<12} {:>5} {:>7}  {:<32} {}\n", "index", "instrumented", "polls", "resumes", "function", "why");
+  out += fmt::format("strategy {}: {} of {} functions instrumented ({} with a rewind copy), {} poll points, {} calls that may unwind\n",
+                     strategyName(plan.strategy), instrumented, plan.functions.size(), rewindCopies, polls, calls);
+  out += fmt::format("{:>6}  {:<12} {:>5} {:>7}  {:<11}  {:<32} {}\n", "index", "instrumented", "polls", "resumes", "copies",
+                     "function", "why");
   for (auto& f : plan.functions) {
-    out += fmt::format("{:>6}  {:<12} {:>5} {:>7}  {:<32} {}\n", f.index, f.instrumented ? "yes" : "no",
+    out += fmt::format("{:>6}  {:<12} {:>5} {:>7}  {:<11}  {:<32} {}{}\n", f.index, f.instrumented ? "yes" : "no",
                        f.loopPolls + f.entryPoll, f.instrumented ? f.loopPolls + f.entryPoll + f.unwindingCalls : 0,
-                       f.name, f.reason);
+                       f.instrumented ? copiesName(f.copies) : "", f.name, f.reason,
+                       f.instrumented ? "; " + f.copiesReason : "");
   }
   return out;
 }

@@ -55,7 +55,7 @@ TEST(Batch, InstrumentFileRecordsProvenanceAndSeal) {
   EXPECT_EQ(metadata->strategy, "lean");
   EXPECT_EQ(made.sourceHash, file.inputHash);
   EXPECT_EQ(made.optimizeLevel, 1u);
-  EXPECT_TRUE(made.rewindCopies);
+  EXPECT_EQ(made.rewindCopies, RewindCopies::All);
   EXPECT_EQ(made.exclude, std::vector<std::string>{"_st*"});
   EXPECT_EQ(made.contentHash, contentHash(outputBytes));
   EXPECT_EQ(made.toolVersion, WASM_CKPT_VERSION);
@@ -111,12 +111,12 @@ TEST(Batch, WorkerArgumentsCarryEveryOption) {
   InstrumentOptions options;
   options.strategy = Strategy::Lean;
   options.optimizeLevel = 3;
-  options.separateRewindCopies = false;
+  options.rewindCopies = RewindCopies::None;
   options.hugeFunctionSize = 7;
   options.functions = {"main", "f*"};
   options.exclude = {"g"};
   EXPECT_EQ(instrumentArguments(options),
-            (std::vector<std::string>{"--strategy=lean", "--optimize=3", "--huge-function-size=7", "--no-rewind-copies",
+            (std::vector<std::string>{"--strategy=lean", "--optimize=3", "--huge-function-size=7", "--rewind-copies=none",
                                       "--functions=main", "--functions=f*", "--exclude=g"}));
   options.pollFreeWork = 1;
   EXPECT_NE(errorOf([&] { instrumentArguments(options); }).find("poll-free work"), std::string::npos);

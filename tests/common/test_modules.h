@@ -59,4 +59,24 @@ inline const char* const kCallGraphProgram = R"((module
 
 inline std::unique_ptr<wasm::Module> parseCallGraphProgram() { return parseText(kCallGraphProgram); }
 
+// $work polls in its loop. $inLoop calls it in a loop, $nested runs a polled loop inside a loop,
+// $small calls it once in a few expressions, $large once after 60 expressions of work.
+inline std::string copiesProgram() {
+  std::string sum = "(local.get $n)";
+  for (int i = 0; i < 20; i++) sum = "(i32.add " + sum + " (i32.const 1))";
+  return R"((module
+    (memory 1)
+    (func $work (param $n i32) (loop $l (br_if $l (i32.load (local.get $n)))))
+    (func $inLoop (param $n i32) (loop $l (call $work (local.get $n)) (br_if $l (i32.load (local.get $n)))))
+    (func $nested (param $n i32)
+      (loop $outer
+        (loop $inner (br_if $inner (i32.load (local.get $n))))
+        (br_if $outer (i32.load offset=4 (local.get $n)))))
+    (func $small (param $n i32) (call $work (local.get $n)))
+    (func $large (param $n i32) (i32.store (local.get $n) )" + sum + R"() (call $work (local.get $n)))
+    (func $_start (call $inLoop (i32.const 0)) (call $nested (i32.const 0)) (call $small (i32.const 0)) (call $large (i32.const 0)))
+    (export "memory" (memory 0))
+    (export "_start" (func $_start))))";
+}
+
 } // namespace wasm_ckpt::test

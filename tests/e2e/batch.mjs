@@ -111,7 +111,7 @@ const good = report.results.filter((r) => r.error === null);
 check('report: each instrumented module\'s hashes, strategy, options, counts and ratio', good.length === 22 && good.every((r) =>
   r.input_hash === fingerprintHex(read(r.input)) && r.output_hash === fingerprintHex(read(r.output))
   && r.output === `out/${path.basename(r.input, '.wat')}.wasm` && r.strategy === 'lean'
-  && r.options.optimize === 2 && r.options.rewind_copies === true
+  && r.options.optimize === 2 && r.options.rewind_copies === 'all'
   && r.functions_instrumented >= 1 && r.poll_points >= 1 && r.resume_points >= r.poll_points
   && r.input_code_size > 0 && Math.abs(r.code_size_ratio - r.output_code_size / r.input_code_size) < 1e-4
   && typeof r.seconds === 'number'), JSON.stringify(good[0]));
@@ -195,7 +195,7 @@ check('a batch that cannot start writes nothing', !fs.existsSync(path.join(work,
 {
   const r = run(['check', 'out/m01.wasm', '--strategy', 'lean', '-O', '2', '--source', 'mods/m01.wat']);
   check('check accepts a batch output with its strategy, level and original', r.code === 0
-        && r.out.includes(`strategy lean, -O2, with rewind copies, from an original of hash ${fingerprintHex(read('mods/m01.wat'))}`), r.out + r.err);
+        && r.out.includes(`strategy lean, -O2, with --rewind-copies=all, from an original of hash ${fingerprintHex(read('mods/m01.wat'))}`), r.out + r.err);
   const plain = run(['check', 'alone.wasm']);
   check('check accepts a module instrumented alone, without expectations', plain.code === 0 && plain.out.startsWith('alone.wasm: instrumented by wasm-ckpt'), plain.err);
   const made = run(['instrument', 'mods/m02.wat', '-o', 'm02.full.wasm', '--no-rewind-copies', '--exclude', 'step', '-O', '1']);
@@ -213,7 +213,11 @@ expectError('check: another strategy', ['check', 'out/m01.wasm', '--strategy', '
             'out/m01.wasm: instrumented with strategy lean, not full');
 expectError('check: another level', ['check', 'out/m01.wasm', '-O', '3'], 1, 'out/m01.wasm: instrumented with -O2, not -O3');
 expectError('check: rewind copies', ['check', 'out/m01.wasm', '--no-rewind-copies'], 1,
-            'instrumented with rewind copies, not without rewind copies');
+            'out/m01.wasm: instrumented with --rewind-copies=all, not with --rewind-copies=none');
+expectError('check: rewind copies where the plan says', ['check', 'out/m01.wasm', '--rewind-copies', 'auto'], 1,
+            'out/m01.wasm: instrumented with --rewind-copies=all, not with --rewind-copies=auto');
+expectError('instrument: contradicting rewind-copy options', ['instrument', 'mods/m01.wat', '-o', 'x.wasm', '--no-rewind-copies', '--rewind-copies=all'], 2,
+            '--no-rewind-copies contradicts --rewind-copies=all');
 expectError('check: other patterns', ['check', 'm02.full.wasm', '--exclude', 'down'], 1,
             'instrumented with --exclude step, not down');
 expectError('check: another original', ['check', 'out/m01.wasm', '--source', 'mods/m02.wat'], 1,

@@ -37,7 +37,7 @@ ModuleMetadata sample() {
   m.globals = {{"__stack_pointer", 0, ValueKind::I32}, {"counter", 3, ValueKind::I64}, {"v", 4, ValueKind::V128}};
   m.runtime = {10, 11, 12, 13};
   m.memoryLimitPages = 64;
-  m.provenance = {"9.8.7", 0x1122334455667788ull, 3, false, 5000, 12345, {"main", "f*"}, {"g?"}, 0x99aabbccddeeff00ull};
+  m.provenance = {"9.8.7", 0x1122334455667788ull, 3, RewindCopies::None, 5000, 12345, {"main", "f*"}, {"g?"}, 0x99aabbccddeeff00ull};
   return m;
 }
 

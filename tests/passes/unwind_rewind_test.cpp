@@ -88,7 +88,7 @@ TEST(RewindCopies, NormalCopyHandsRewindingOver) {
 TEST(RewindCopies, CanBeTurnedOff) {
   auto module = parseCallGraphProgram();
   auto options = leanOptions();
-  options.separateRewindCopies = false;
+  options.rewindCopies = RewindCopies::None;
   instrumentModule(*module, options);
   EXPECT_EQ(module->getFunctionOrNull(runtime::rewindCopyName("caller")), nullptr);
   EXPECT_TRUE(calls(module->getFunction("caller"), runtime::frameRead()));
@@ -192,7 +192,7 @@ TEST(RewindCopies, LeaveOutWhatRunsBeforeTheFirstResumePoint) {
   auto module = parseWithLooper(work);
   auto options = leanOptions();
   options.optimizeLevel = 0;
-  options.separateRewindCopies = false;
+  options.rewindCopies = RewindCopies::None;
   instrumentModule(*module, options);
   EXPECT_TRUE(hasConst(module->getFunction("work"), 12345));
 }

@@ -21,6 +21,8 @@
 #include "wasm_ckpt/instrument.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/module_io.h"
+#include "wasm_ckpt/plan.h"
+#include "runtime/runtime_names.h"
 
 using namespace wasm_ckpt;
 using test::errorOf;
@@ -360,6 +362,28 @@ TEST(Instrument, LeanLeavesUninstrumentedFunctionsAlone) {
   auto before = countExpressions(module->getFunction("leaf")->body);
   instrumentModule(*module, test::leanOptions());
   EXPECT_EQ(countExpressions(module->getFunction("leaf")->body), before);
+}
+
+// The pipeline makes a rewind copy for exactly the functions the plan gives one; only those
+// (fast copies) may take the countdown as a parameter.
+TEST(Instrument, RewindCopiesWhereThePlanSays) {
+  auto module = test::parseText(test::copiesProgram());
+  auto options = test::leanOptions();
+  options.rewindCopies = RewindCopies::Auto;
+  auto plan = planInstrumentation(*module, options);
+  instrumentModule(*module, options);
+  size_t guarded = 0;
+  for (auto& f : plan.functions) {
+    if (!f.instrumented) continue;
+    bool copied = module->getFunctionOrNull(runtime::rewindCopyName(wasm::Name(f.irName))) != nullptr;
+    EXPECT_EQ(copied, f.copies == Copies::FastAndRewind) << f.name;
+    guarded += f.copies == Copies::Guarded;
+    // $large, guarded, is only called directly, but keeps its signature: a guarded copy rewinds too.
+    if (f.copies == Copies::Guarded) EXPECT_EQ(module->getFunction(f.irName)->getParams().size(), 1u) << f.name;
+  }
+  EXPECT_EQ(guarded, 1u);
+  // $work is threaded: its fast copy takes the countdown as a last parameter.
+  EXPECT_EQ(module->getFunction("work")->getParams().size(), 2u);
 }
 
 TEST(Instrument, LeanDeterministic) {

@@ -1,6 +1,8 @@
 // Function selection and the instrumentation plan (src/pipeline/plan.cpp).
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <set>
 #include <string>
 #include <vector>
@@ -228,4 +230,56 @@ TEST(Plan, DescribeAsTextAndJson) {
   auto json = describePlan(plan, true);
   EXPECT_EQ(json.front(), '{');
   EXPECT_NE(json.find("\"instrumented\": false"), std::string::npos);
+}
+
+
+// A rewind copy where guards would run often: in a loop that holds a resume point besides its
+// own poll (a call, a polled loop), or in a body small for its resume points. Elsewhere the
+// guards run once per call next to much more work: one guarded copy.
+TEST(Plan, RewindCopiesWhereGuardsWouldRunOften) {
+  auto module = parseText(test::copiesProgram());
+  auto options = leanOptions();
+  options.rewindCopies = RewindCopies::Auto;
+  auto plan = planInstrumentation(*module, options);
+  auto& work = find(plan, "work");
+  EXPECT_EQ(work.guardedLoops, 0u); // its loop's only resume point is its own poll
+  EXPECT_EQ(work.copies, Copies::FastAndRewind);
+  EXPECT_NE(work.copiesReason.find("expressions for 1 resume point, whose guards would weigh on every call"), std::string::npos)
+    << work.copiesReason;
+  for (auto* name : {"inLoop", "nested"}) {
+    auto& f = find(plan, name);
+    EXPECT_EQ(f.guardedLoops, 1u) << name;
+    EXPECT_EQ(f.copies, Copies::FastAndRewind) << name;
+    EXPECT_EQ(f.copiesReason, "rewind copy: 1 loop holds resume points, whose guards would run in every iteration") << name;
+  }
+  auto& small = find(plan, "small");
+  EXPECT_EQ(small.guardedLoops, 0u);
+  EXPECT_EQ(small.copies, Copies::FastAndRewind);
+  EXPECT_NE(small.copiesReason.find("expressions for 1 resume point, whose guards would weigh on every call"), std::string::npos);
+  auto& large = find(plan, "large");
+  EXPECT_GE(large.expressions, 32u);
+  EXPECT_EQ(large.copies, Copies::Guarded);
+  EXPECT_EQ(large.copiesReason, fmt::format("guarded: no loop holds a resume point, and {} expressions for 1 resume point", large.expressions));
+  auto& start = find(plan, "_start");
+  EXPECT_EQ(start.copies, Copies::FastAndRewind); // 4 calls in 8 expressions
+
+  auto text = describePlan(plan, false);
+  EXPECT_NE(text.find("(5 with a rewind copy)"), std::string::npos) << text;
+  EXPECT_NE(text.find("guarded      large"), std::string::npos) << text;
+  auto json = describePlan(plan, true);
+  EXPECT_NE(json.find("\"rewind_copies\": 5"), std::string::npos);
+  EXPECT_NE(json.find("\"copies\": \"guarded\""), std::string::npos);
+  EXPECT_NE(json.find("\"copies_reason\": \"guarded: no loop holds"), std::string::npos);
+}
+
+TEST(Plan, RewindCopiesForAllOrNone) {
+  auto module = parseText(test::copiesProgram());
+  for (auto option : {RewindCopies::All, RewindCopies::None}) {
+    auto options = leanOptions();
+    options.rewindCopies = option;
+    for (auto& f : planInstrumentation(*module, options).functions) {
+      EXPECT_EQ(f.copies, option == RewindCopies::All ? Copies::FastAndRewind : Copies::Guarded) << f.name;
+      EXPECT_EQ(f.copiesReason, f.instrumented ? std::string("--rewind-copies=") + rewindCopiesName(option) : "") << f.name;
+    }
+  }
 }
