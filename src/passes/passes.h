@@ -86,6 +86,11 @@ std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass();
 // The same from `manyLocals` locals on (the golden test's small functions).
 std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass(wasm::Index manyLocals);
 
+// Splices nameless blocks into their parent block in linear time (Binaryen's merge-blocks copies
+// the parent's list per merged child, quadratic on a huge flat function). Run it before
+// merge-blocks.
+std::unique_ptr<wasm::Pass> createSpliceBlocksPass();
+
 // Where a transformed function keeps the poll countdown (countdown.h).
 enum class CountdownMode {
   Global,   // in the run-time code's global only

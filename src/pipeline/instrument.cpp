@@ -37,6 +37,10 @@ namespace wasm_ckpt {
 namespace {
 using namespace wasm;
 
+// Instrumented functions of at least this many expressions (in the input) get the fast copies'
+// optimizations without ssa-nomerge (see the optimize stage).
+constexpr uint32_t kNoSsaExpressions = 32768;
+
 // One pass of a Pipeline: a Binaryen pass by name, or one of ours.
 struct Step {
   Step(const char* name) : name(name) {}
@@ -185,7 +189,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     // coalesce-locals alone takes minutes to merge (createCoalesceManyLocalsPass).
     Pipeline flattening{{"flatten", "dce", "remove-unused-names", "simplify-locals-nonesting", "reorder-locals",
                          createCoalesceManyLocalsPass, "coalesce-locals", "simplify-locals-nonesting",
-                         "reorder-locals", "merge-blocks"},
+                         "reorder-locals", createSpliceBlocksPass, "merge-blocks"},
                         false};
     std::map<Name, const Pipeline*> pipelines;
     for (auto name : plan.canUnwind) pipelines[name] = &flattening;
@@ -233,11 +237,17 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     // In a huge function, ssa-nomerge may make tens of thousands of locals again, which the
     // default optimizations' coalesce-locals would take minutes to merge: there, they are
     // merged at once (createCoalesceManyLocalsPass, a no-op on functions of fewer locals).
-    Pipeline fast{{"ssa-nomerge", createCoalesceManyLocalsPass}, true},
+    // Functions of kNoSsaExpressions or more skip it: ssa-nomerge builds Binaryen's LocalGraph,
+    // whose time grows about 5x per doubling of such a function (a generated function of 41,000
+    // expressions: 5.7 s of CPU, most of its instrumentation), while the bench programs' largest
+    // function (SQLite's) has 25,910 expressions and keeps it.
+    Pipeline fast{{"ssa-nomerge", createCoalesceManyLocalsPass}, true}, fastNoSsa{{}, true},
         rewind{{"simplify-locals-nostructure", "vacuum", createCoalesceManyLocalsPass, "coalesce-locals", "reorder-locals", "vacuum"},
                false};
     std::map<Name, const Pipeline*> pipelines;
-    for (auto name : plan.canUnwind) pipelines[name] = &fast;
+    for (auto& f : selection.functions) {
+      if (f.instrumented) pipelines[Name(f.irName)] = f.expressions >= kNoSsaExpressions ? &fastNoSsa : &fast;
+    }
     for (auto& [_, copy] : plan.rewindCopies) pipelines[copy] = &rewind;
     runOnFunctions(module, pipelines, options.optimizeLevel);
     clock.finished("optimize");

@@ -3,12 +3,14 @@
 // function of about 82,000 Binaryen expressions (tests/tools/huge_function.mjs, 5,000 blocks)
 // must be instrumented within --limit seconds of CPU time (prlimit --cpu; its flat form has
 // 20,000 locals, which Binaryen's coalesce-locals took 35 s to merge, 37 s of CPU in all; with
-// CoalesceManyLocals, 2 s and 13 s),
+// CoalesceManyLocals, 2 s and 13 s) and within --memory MB of data (prlimit --data, with
+// BINARYEN_CORES=2 so that the threads' stacks do not depend on the machine; Binaryen's
+// merge-blocks alone took 645 MB on this function, 2.5 GB at twice its size, before SpliceBlocks),
 // and the instrumented program, stopped at a poll and resumed, must print what the original
 // prints.
 //
 // usage: node --no-warnings huge_function.mjs --tool wasm-ckpt --runner run_wasi.mjs --work DIR
-//        [--wasm-as wasm-as] [--blocks 5000] [--limit 25]
+//        [--wasm-as wasm-as] [--blocks 5000] [--limit 25] [--memory 400]
 // Prints "ok NAME" / "FAIL NAME: reason" and ends with "N passed, M failed"; exit 1 on a failure.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,11 +23,11 @@ const { values: args } = parseArgs({
   options: {
     tool: { type: 'string' }, runner: { type: 'string' }, work: { type: 'string' },
     'wasm-as': { type: 'string', default: 'wasm-as' }, blocks: { type: 'string', default: '5000' },
-    limit: { type: 'string', default: '25' },
+    limit: { type: 'string', default: '25' }, memory: { type: 'string', default: '400' },
   },
 });
 if (!args.tool || !args.runner || !args.work) {
-  process.stderr.write('usage: huge_function.mjs --tool PATH --runner PATH --work DIR [--wasm-as PATH] [--blocks N] [--limit SECONDS]\n');
+  process.stderr.write('usage: huge_function.mjs --tool PATH --runner PATH --work DIR [--wasm-as PATH] [--blocks N] [--limit SECONDS] [--memory MB]\n');
   process.exit(2);
 }
 const work = path.resolve(args.work);
@@ -57,11 +59,12 @@ if (as.status !== 0) throw new Error(`wasm-as: ${as.text}`);
 
 const limit = Number(args.limit);
 const started = Date.now();
-const inst = run('prlimit', [`--cpu=${limit}`, '--', path.resolve(args.tool), '-v', 'instrument', 'huge.wasm', '-o', 'huge.ckpt.wasm'],
-                 { timeout: 8 * limit * 1000, killSignal: 'SIGKILL' });
+const memory = Number(args.memory);
+const inst = run('prlimit', [`--cpu=${limit}`, `--data=${memory * 1024 * 1024}`, '--', path.resolve(args.tool), '-v', 'instrument', 'huge.wasm', '-o', 'huge.ckpt.wasm'],
+                 { timeout: 8 * limit * 1000, killSignal: 'SIGKILL', env: { ...process.env, BINARYEN_CORES: '2' } });
 const seconds = (Date.now() - started) / 1000;
 console.log(inst.text);
-if (check(`instrument ${args.blocks} blocks within ${limit} s of CPU time`, inst.status === 0,
+if (check(`instrument ${args.blocks} blocks within ${limit} s of CPU time and ${memory} MB`, inst.status === 0,
           inst.error || inst.signal ? `killed (${inst.signal}) after ${seconds.toFixed(1)} s` : `exit ${inst.status}: ${inst.text}`)) {
   const plain = runModule('huge.wasm', {});
   const counted = runModule('huge.ckpt.wasm', { WASM_CKPT_VERBOSE: '1' });
