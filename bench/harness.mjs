@@ -106,8 +106,7 @@ const QUICK_SET = ['gemm', 'fib', 'quicksort', 'sha256', 'zlib', 'cxx'];
 // Real programs built from Debian source packages by real/build_real.sh: how to run them.
 const REAL = {
   lua: { dir: 'lua', args: ['bench.lua'], files: { 'bench.lua': 'lua/bench.lua' } },
-  // The SQL goes in as one argument, not `.read workload.sql`: a file the program has open at the
-  // checkpoint is not open in the resumed run (docs/limits.md), so `.read` cannot be resumed.
+  // The SQL goes in as one argument, so that the run reads no file while it computes.
   // -init with an empty file keeps the shell from looking for ~/.sqliterc.
   sqlite3: {
     dir: 'sqlite',
