@@ -156,7 +156,9 @@
 #define SLOT_FILES_BYTES 19u      /* bytes of file records in the descriptor table */
 #define SLOT_FILES_CAP 20u        /* bytes reserved for the descriptor table just past the program's
                                      memory (0: none yet); a multiple of the page size */
-#define RUNTIME_I32_SLOTS 21u
+#define SLOT_FRAME_CURSOR 21u     /* where the next frame_store or frame_load goes: frame_reserve and
+                                     frame_read set it to the payload of the frame record */
+#define RUNTIME_I32_SLOTS 22u
 /* i64 slots */
 #define SLOT_POLLS 0u
 #define SLOT_POLLS_BEFORE 1u

@@ -58,13 +58,12 @@ class FunctionTransformer {
 public:
   // Role::Whole and Role::Rewind write `frame`; Role::Fast reads the frame that its rewind copy's
   // transformation wrote there. The constructor numbers the resume points and adds the locals
-  // every piece uses, in this order: $rid, the frame pointer, the countdown's.
+  // every piece uses, in this order: $rid, the countdown's.
   FunctionTransformer(Module& module, Function* func, Index ordinal, const UnwindRewindPlan& plan, FunctionFrame& frame,
                       Role role)
     : context(module, func, plan, ordinal, role), frame(frame), originalLocals(func->getNumLocals()),
       points(plan, func->body), guarded(role != Role::Fast), huge(plan.huge.count(plan.ordered[ordinal])),
       rid(context.rid = Builder::addVar(func, Name("wasm_ckpt$rid"), Type::i32)),
-      framePtr(context.framePtr = Builder::addVar(func, Name("wasm_ckpt$frame"), Type::i32)),
       countdown(func, context.builder, countdownModeOf(plan, func->name)), frameCode(context, countdown),
       sites(context, points), guards(context, points), polls(context, countdown, sites, points) {}
 
@@ -130,7 +129,7 @@ private:
   ResumePoints points;
   bool guarded; // normal execution passes the rewind guards
   bool huge;    // UnwindRewindPlan::huge: loop polls inline, the countdown in the global
-  Index rid, framePtr; // context's, added here: after numbering, before the countdown's local
+  Index rid; // context's, added here: after numbering, before the countdown's local
   CountdownCode countdown; // in the mode the plan chose for this function
   FrameCode frameCode;
   UnwindSites sites;

@@ -28,20 +28,14 @@ Expression* FrameCode::makePrologue(const std::vector<Index>& locals, size_t res
   auto* func = context.func;
   std::vector<Expression*> loads;
   loads.push_back(builder.makeLocalSet(
-    context.framePtr, builder.makeCall(runtime::frameRead(),
-                                       {builder.makeConst(int32_t(context.ordinal)), builder.makeConst(int32_t(payloadSize(locals))),
-                                        builder.makeConst(int32_t(resumePoints))},
-                                       Type::i32)));
-  uint32_t offset = FRAME_HEADER_SIZE;
+    context.rid, builder.makeCall(runtime::frameRead(),
+                                  {builder.makeConst(int32_t(context.ordinal)), builder.makeConst(int32_t(payloadSize(locals))),
+                                   builder.makeConst(int32_t(resumePoints))},
+                                  Type::i32)));
   for (Index i : locals) {
     Type type = func->getLocalType(i);
-    unsigned bytes = type.getByteSize();
-    loads.push_back(builder.makeLocalSet(
-      i, builder.makeLoad(bytes, false, offset, 1, builder.makeLocalGet(context.framePtr, Type::i32), type)));
-    offset += bytes;
+    loads.push_back(builder.makeLocalSet(i, builder.makeCall(runtime::frameLoad(valueKindOf(type)), {}, type)));
   }
-  loads.push_back(builder.makeLocalSet(
-    context.rid, builder.makeLoad(4, false, FRAME_RESUME_ID, 1, builder.makeLocalGet(context.framePtr, Type::i32), Type::i32)));
   return builder.makeIf(builder.makeGlobalGet(runtime::stateGlobal(), Type::i32), builder.makeBlock(loads));
 }
 
@@ -58,18 +52,13 @@ Expression* FrameCode::makeEpilogue(const std::vector<Index>& locals) {
   auto& builder = context.builder;
   auto* func = context.func;
   std::vector<Expression*> stores;
-  stores.push_back(builder.makeLocalSet(
-    context.framePtr, builder.makeCall(runtime::frameReserve(),
-                                       {builder.makeConst(int32_t(context.ordinal)), context.getRid(),
-                                        builder.makeConst(int32_t(payloadSize(locals)))},
-                                       Type::i32)));
-  uint32_t offset = FRAME_HEADER_SIZE;
+  stores.push_back(builder.makeCall(runtime::frameReserve(),
+                                    {builder.makeConst(int32_t(context.ordinal)), context.getRid(),
+                                     builder.makeConst(int32_t(payloadSize(locals)))},
+                                    Type::none));
   for (Index i : locals) {
     Type type = func->getLocalType(i);
-    unsigned bytes = type.getByteSize();
-    stores.push_back(builder.makeStore(bytes, offset, 1, builder.makeLocalGet(context.framePtr, Type::i32),
-                                       builder.makeLocalGet(i, type), type));
-    offset += bytes;
+    stores.push_back(builder.makeCall(runtime::frameStore(valueKindOf(type)), {builder.makeLocalGet(i, type)}, Type::none));
   }
   Type results = func->getResults();
   stores.push_back(
@@ -87,7 +76,7 @@ std::vector<Index> FrameCode::localsReadAfterRewind(Block* outer) {
   loads->list.pop_back();
   std::vector<Index> kept;
   for (auto* set : FindAll<LocalSet>(prologue).list) {
-    if (set->index != context.rid && set->index != context.framePtr && liveAt[end].count(set->index)) kept.push_back(set->index);
+    if (set->index != context.rid && liveAt[end].count(set->index)) kept.push_back(set->index);
   }
   return kept;
 }

@@ -1,10 +1,14 @@
 // The frame record code of one transformed function (unwind_rewind.h shows where it goes):
-//   - the prologue, taken only while rewinding, reloads the frame's locals and $rid from the
-//     function's frame record (runtime frame_read);
+//   - the prologue, taken only while rewinding, reloads $rid and the frame's locals from the
+//     function's frame record (runtime frame_read, then a frame_load call per local);
 //   - the fast copy's prologue instead hands a frame to rewind over to the rewind copy, which
 //     finishes that call with guarded code;
 //   - the epilogue, reached by the branch out of the body while unwinding, appends the frame
-//     record (runtime frame_reserve), stores the frame's locals in it and returns zeros.
+//     record (runtime frame_reserve), stores the frame's locals in it (a frame_store call per
+//     local) and returns zeros.
+// The frame codec's functions (runtime_names.h) keep this code at 2-3 bytes per local instead of
+// an inline load or store's 7-8: in both copies of every function, it was 0.4x of the original's
+// Code section in Lua and SQLite.
 // No instrumented function is entered while unwinding, so a non-zero state at entry means
 // rewinding: one test on the path of every call.
 #pragma once
@@ -31,7 +35,8 @@ public:
   // its result.
   wasm::Expression* makeHandOver(wasm::Name rewindCopy);
   // Of the locals the installed prologue reloads, those whose value some code can read: the
-  // others need not be in the frame. Reads by the epilogue itself do not count.
+  // others need not be in the frame, in the prologue's order. Reads by the epilogue itself do
+  // not count.
   std::vector<wasm::Index> localsReadAfterRewind(wasm::Block* outer);
 
 private:

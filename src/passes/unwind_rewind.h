@@ -35,8 +35,8 @@ struct FunctionContext {
   wasm::Index ordinal; // the frame ordinal (the position of the function in plan.ordered)
   Role role;
   // $rid: while rewinding, the resume point to reach (0 once reached); while unwinding, the one
-  // left from. The frame pointer: the frame record being read or written.
-  wasm::Index rid = 0, framePtr = 0;
+  // left from.
+  wasm::Index rid = 0;
   const wasm::Name unwindLabel{"wasm_ckpt$unwind"};
 
   wasm::Expression* getRid() { return builder.makeLocalGet(rid, wasm::Type::i32); }

@@ -220,6 +220,11 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     runner.run();
     errors.rethrow();
   }
+  {
+    std::set<ValueKind> kinds;
+    for (auto& frame : frames) kinds.insert(frame.layout.locals.begin(), frame.layout.locals.end());
+    addFrameCodec(module, kinds);
+  }
   module.removeFunction(runtime::pollMarker()); // UnwindRewind expanded every call to it
   clock.finished("unwind-rewind");
   if (options.optimizeLevel > 0) {

@@ -556,6 +556,29 @@ private:
 
 InjectedRuntime injectRuntime(wasm::Module& module) { return Injector(module).run(); }
 
+void addFrameCodec(wasm::Module& module, const std::set<ValueKind>& kinds) {
+  using namespace wasm;
+  Builder builder(module);
+  Name cursor = runtime::i32Slot(SLOT_FRAME_CURSOR);
+  for (auto kind : kinds) {
+    Type type = kind == ValueKind::I32 ? Type::i32 : kind == ValueKind::I64 ? Type::i64 : kind == ValueKind::F32 ? Type::f32
+              : kind == ValueKind::F64 ? Type::f64 : Type::v128;
+    uint32_t bytes = valueKindSize(kind);
+    // The cursor's value, in local `at`, after moving the cursor past a value of this kind.
+    auto advance = [&](Index at) {
+      return builder.makeGlobalSet(cursor, builder.makeBinary(AddInt32, builder.makeLocalTee(at, builder.makeGlobalGet(cursor, Type::i32), Type::i32),
+                                                              builder.makeConst(int32_t(bytes))));
+    };
+    // frame_store.KIND(value): stores the value at the cursor, unaligned.
+    auto* store = builder.makeSequence(advance(1), builder.makeStore(bytes, 0, 1, builder.makeLocalGet(1, Type::i32),
+                                                                     builder.makeLocalGet(0, type), type));
+    module.addFunction(Builder::makeFunction(runtime::frameStore(kind), Signature(type, Type::none), {Type::i32}, store));
+    // frame_load.KIND() -> the value at the cursor.
+    auto* load = builder.makeSequence(advance(0), builder.makeLoad(bytes, false, 0, 1, builder.makeLocalGet(0, Type::i32), type));
+    module.addFunction(Builder::makeFunction(runtime::frameLoad(kind), Signature(Type::none, type), {Type::i32}, load));
+  }
+}
+
 void setModuleHash(wasm::Module& module, uint64_t hash) {
   module.getGlobal(runtime::moduleHashGlobal())->init->cast<wasm::Const>()->value = wasm::Literal(int64_t(hash));
 }

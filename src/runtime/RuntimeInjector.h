@@ -3,6 +3,7 @@
 // built here and by UnwindRewind and FastCopies (src/passes/UnwindRewind.cpp and its pieces).
 #pragma once
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct InjectedRuntime {
 // Call before the passes run: they emit calls to the run-time functions and globals.
 InjectedRuntime injectRuntime(wasm::Module& module);
 void setModuleHash(wasm::Module& module, uint64_t hash);
+// The frame codec (runtime_names.h: frameStore, frameLoad) for locals of these kinds. Call once
+// the frames are laid out.
+void addFrameCodec(wasm::Module& module, const std::set<ValueKind>& kinds);
 // Indices of the run-time pieces, for the metadata (call when the module is final).
 RuntimeLocations locateRuntime(wasm::Module& module);
 // For `resume`: the snapshot bytes become the passive "baked" segment the restore reads from.

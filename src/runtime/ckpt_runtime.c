@@ -827,7 +827,8 @@ static void open_snapshot_stream(u32 path) {
 }
 
 /* Called by each instrumented function's prologue while rewinding: reads that function's frame
- * record into address FRAME_READ_AT and returns the address of its payload. */
+ * record into address FRAME_READ_AT, points the frame_load cursor at its payload and returns the
+ * frame's resume point. */
 __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u32 payload_size, u32 max_resume) {
   u32 left = G32(SLOT_FRAMES_LEFT);
   if (left == 0) reject(MSG("snapshot has too few frames"));
@@ -842,14 +843,15 @@ __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u
   if (ld32(at + FRAME_FUNC_INDEX) != func_index || ld32(at + FRAME_PAYLOAD_SIZE) != payload_size ||
       resume == 0 || resume > max_resume)
     reject(MSG("snapshot frames do not match the module's functions"));
+  S32(SLOT_FRAME_CURSOR, at + FRAME_HEADER_SIZE);
   if (in_memory) {
     S32(SLOT_READ_POS, G32(SLOT_READ_POS) + FRAME_HEADER_SIZE + payload_size);
-    return at;
+    return resume;
   }
   if ((u64)at + FRAME_HEADER_SIZE + payload_size + 16 > (u64)G32(SLOT_MEM_PAGES) * PAGE)
     reject_number(MSG("memory too small to restore a frame of size"), payload_size);
   read_exact(at + FRAME_HEADER_SIZE, payload_size);
-  return at;
+  return resume;
 }
 
 /* The last step of a restore, at the poll point where the checkpoint was taken: reload the
@@ -945,10 +947,10 @@ __attribute__((export_name("grow_memory"))) u32 ckpt_grow_memory(u32 pages) {
   return have;
 }
 
-/* Called by instrumented functions while unwinding: reserves a frame record of 'payload_size'
- * bytes (header included) and returns its address. Records are appended past the program's
+/* Called by instrumented functions while unwinding: reserves a frame record for a payload of
+ * 'payload_size' bytes and points the frame_store cursor at the payload. Records are appended past the program's
  * memory, each followed by its total size so that they can be reversed afterwards. */
-__attribute__((export_name("frame_reserve"))) u32 ckpt_frame_reserve(u32 func_index, u32 resume_id, u32 payload_size) {
+__attribute__((export_name("frame_reserve"))) void ckpt_frame_reserve(u32 func_index, u32 resume_id, u32 payload_size) {
   u32 at = G32(SLOT_FRAMES_END);
   u32 total = FRAME_HEADER_SIZE + payload_size;
   ensure_memory(at + total + 4);
@@ -958,7 +960,7 @@ __attribute__((export_name("frame_reserve"))) u32 ckpt_frame_reserve(u32 func_in
   st32(at + total, total);
   S32(SLOT_FRAMES_END, at + total + 4);
   S32(SLOT_FRAMES_LEFT, G32(SLOT_FRAMES_LEFT) + 1);
-  return at;
+  S32(SLOT_FRAME_CURSOR, at + FRAME_HEADER_SIZE);
 }
 
 static void begin_checkpoint(void) {

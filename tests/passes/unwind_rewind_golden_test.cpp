@@ -3,7 +3,8 @@
 // (a loop poll, its countdown threaded through its calls) and $main (an entry poll, a call to
 // $count). The module after each pass is compared with tests/passes/golden/unwind_rewind.wat
 // (the rewind copies transformed and the frames laid out; the fast copies untouched) and
-// golden/fast_copies.wat (the fast copies instrumented from those frames).
+// golden/fast_copies.wat (the fast copies instrumented from those frames, and the frame codec's
+// functions).
 #include <gtest/gtest.h>
 
 #include "ir/module-utils.h"
@@ -14,6 +15,7 @@
 #include "common/golden.h"
 #include "common/test_modules.h"
 #include "passes/passes.h"
+#include "runtime/RuntimeInjector.h"
 #include "runtime/runtime_names.h"
 #include "wasm_ckpt/module_io.h"
 
@@ -29,7 +31,7 @@ const char* const kModule = R"((module
   (func $wasm_ckpt$poll_marker (param i32))
   (func $wasm_ckpt$poll_slow)
   (func $wasm_ckpt$frame_read (param i32 i32 i32) (result i32) (i32.const 0))
-  (func $wasm_ckpt$frame_reserve (param i32 i32 i32) (result i32) (i32.const 0))
+  (func $wasm_ckpt$frame_reserve (param i32 i32 i32))
   (func $count (param $n i32) (result i32) (local $i i32)
     (loop $l
       (call $wasm_ckpt$poll_marker (i32.const 3))
@@ -46,7 +48,7 @@ const char* const kModule = R"((module
 TEST(UnwindRewindGolden, RewindCopiesThenFastCopies) {
   auto module = test::parseText(kModule);
   wasm::Builder builder(*module);
-  for (auto slot : {SLOT_STATE, SLOT_COUNTDOWN}) {
+  for (auto slot : {SLOT_STATE, SLOT_COUNTDOWN, SLOT_FRAME_CURSOR}) {
     module->addGlobal(wasm::Builder::makeGlobal(runtime::i32Slot(slot), wasm::Type::i32, builder.makeConst(int32_t(0)),
                                                 wasm::Builder::Mutable));
   }
@@ -93,6 +95,8 @@ TEST(UnwindRewindGolden, RewindCopiesThenFastCopies) {
   EXPECT_EQ(frames[1].callees[1], wasm::Name("count"));
 
   run(createFastCopiesPass(&plan));
+  // The frame codec the frames' prologues and epilogues call, as the pipeline adds it next.
+  addFrameCodec(*module, {ValueKind::I32});
   validateModule(*module, "unwind_rewind golden");
   auto afterFast = printed(*module);
   EXPECT_EQ(afterFast, golden("fast_copies.wat", afterFast));

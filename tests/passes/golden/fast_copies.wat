@@ -1,11 +1,14 @@
 (module
  (type $i32_=>_i32 (func (param i32) (result i32)))
- (type $i32_i32_i32_=>_i32 (func (param i32 i32 i32) (result i32)))
  (type $i32_=>_none (func (param i32)))
  (type $none_=>_none (func))
+ (type $i32_i32_i32_=>_i32 (func (param i32 i32 i32) (result i32)))
+ (type $i32_i32_i32_=>_none (func (param i32 i32 i32)))
  (type $i32_i32_=>_i32_i32 (func (param i32 i32) (result i32 i32)))
+ (type $none_=>_i32 (func (result i32)))
  (global $wasm_ckpt$i32.0 (mut i32) (i32.const 0))
  (global $wasm_ckpt$i32.1 (mut i32) (i32.const 0))
+ (global $wasm_ckpt$i32.21 (mut i32) (i32.const 0))
  (memory $0 1)
  (export "main" (func $main))
  (func $wasm_ckpt$poll_marker (param $0 i32)
@@ -17,8 +20,8 @@
  (func $wasm_ckpt$frame_read (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (i32.const 0)
  )
- (func $wasm_ckpt$frame_reserve (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
-  (i32.const 0)
+ (func $wasm_ckpt$frame_reserve (param $0 i32) (param $1 i32) (param $2 i32)
+  (nop)
  )
  (func $count (param $n i32) (param $wasm_ckpt$countdown i32) (result i32 i32)
   (local $i i32)
@@ -31,7 +34,6 @@
   (local $9 i32)
   (local $10 i32)
   (local $wasm_ckpt$rid i32)
-  (local $wasm_ckpt$frame i32)
   (block $wasm_ckpt$unwind
    (if
     (global.get $wasm_ckpt$i32.0)
@@ -143,19 +145,15 @@
    )
   )
   (block
-   (local.set $wasm_ckpt$frame
-    (call $wasm_ckpt$frame_reserve
-     (i32.const 0)
-     (local.get $wasm_ckpt$rid)
-     (i32.const 8)
-    )
+   (call $wasm_ckpt$frame_reserve
+    (i32.const 0)
+    (local.get $wasm_ckpt$rid)
+    (i32.const 8)
    )
-   (i32.store offset=12 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $n)
    )
-   (i32.store offset=16 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $i)
    )
    (return
@@ -173,9 +171,8 @@
   (local $4 i32)
   (local $5 i32)
   (local $wasm_ckpt$rid i32)
-  (local $wasm_ckpt$frame i32)
   (local $wasm_ckpt$countdown_stored i32)
-  (local $9 (i32 i32))
+  (local $8 (i32 i32))
   (block $wasm_ckpt$unwind
    (nop)
    (nop)
@@ -241,7 +238,7 @@
       (block
       )
       (nop)
-      (local.set $9
+      (local.set $8
        (call $count
         (local.get $1)
         (global.get $wasm_ckpt$i32.1)
@@ -250,7 +247,7 @@
       (global.set $wasm_ckpt$i32.1
        (local.tee $wasm_ckpt$countdown_stored
         (tuple.extract 1
-         (local.get $9)
+         (local.get $8)
         )
        )
       )
@@ -273,7 +270,7 @@
       )
       (local.set $2
        (tuple.extract 0
-        (local.get $9)
+        (local.get $8)
        )
       )
      )
@@ -296,23 +293,18 @@
    )
   )
   (block
-   (local.set $wasm_ckpt$frame
-    (call $wasm_ckpt$frame_reserve
-     (i32.const 1)
-     (local.get $wasm_ckpt$rid)
-     (i32.const 12)
-    )
+   (call $wasm_ckpt$frame_reserve
+    (i32.const 1)
+    (local.get $wasm_ckpt$rid)
+    (i32.const 12)
    )
-   (i32.store offset=12 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $n)
    )
-   (i32.store offset=16 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $1)
    )
-   (i32.store offset=20 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $2)
    )
    (return
@@ -331,13 +323,12 @@
   (local $8 i32)
   (local $9 i32)
   (local $wasm_ckpt$rid i32)
-  (local $wasm_ckpt$frame i32)
   (local $wasm_ckpt$countdown i32)
   (block $wasm_ckpt$unwind
    (if
     (global.get $wasm_ckpt$i32.0)
     (block
-     (local.set $wasm_ckpt$frame
+     (local.set $wasm_ckpt$rid
       (call $wasm_ckpt$frame_read
        (i32.const 0)
        (i32.const 8)
@@ -345,19 +336,10 @@
       )
      )
      (local.set $n
-      (i32.load offset=12 align=1
-       (local.get $wasm_ckpt$frame)
-      )
+      (call $wasm_ckpt$frame_load.i32)
      )
      (local.set $i
-      (i32.load offset=16 align=1
-       (local.get $wasm_ckpt$frame)
-      )
-     )
-     (local.set $wasm_ckpt$rid
-      (i32.load offset=4 align=1
-       (local.get $wasm_ckpt$frame)
-      )
+      (call $wasm_ckpt$frame_load.i32)
      )
     )
    )
@@ -464,19 +446,15 @@
    )
   )
   (block
-   (local.set $wasm_ckpt$frame
-    (call $wasm_ckpt$frame_reserve
-     (i32.const 0)
-     (local.get $wasm_ckpt$rid)
-     (i32.const 8)
-    )
+   (call $wasm_ckpt$frame_reserve
+    (i32.const 0)
+    (local.get $wasm_ckpt$rid)
+    (i32.const 8)
    )
-   (i32.store offset=12 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $n)
    )
-   (i32.store offset=16 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $i)
    )
    (return
@@ -491,14 +469,13 @@
   (local $4 i32)
   (local $5 i32)
   (local $wasm_ckpt$rid i32)
-  (local $wasm_ckpt$frame i32)
   (local $wasm_ckpt$countdown_stored i32)
-  (local $9 (i32 i32))
+  (local $8 (i32 i32))
   (block $wasm_ckpt$unwind
    (if
     (global.get $wasm_ckpt$i32.0)
     (block
-     (local.set $wasm_ckpt$frame
+     (local.set $wasm_ckpt$rid
       (call $wasm_ckpt$frame_read
        (i32.const 1)
        (i32.const 12)
@@ -506,24 +483,13 @@
       )
      )
      (local.set $n
-      (i32.load offset=12 align=1
-       (local.get $wasm_ckpt$frame)
-      )
+      (call $wasm_ckpt$frame_load.i32)
      )
      (local.set $1
-      (i32.load offset=16 align=1
-       (local.get $wasm_ckpt$frame)
-      )
+      (call $wasm_ckpt$frame_load.i32)
      )
      (local.set $2
-      (i32.load offset=20 align=1
-       (local.get $wasm_ckpt$frame)
-      )
-     )
-     (local.set $wasm_ckpt$rid
-      (i32.load offset=4 align=1
-       (local.get $wasm_ckpt$frame)
-      )
+      (call $wasm_ckpt$frame_load.i32)
      )
     )
    )
@@ -595,7 +561,7 @@
        (local.set $wasm_ckpt$rid
         (i32.const 0)
        )
-       (local.set $9
+       (local.set $8
         (call $count
          (local.get $1)
          (global.get $wasm_ckpt$i32.1)
@@ -604,7 +570,7 @@
        (global.set $wasm_ckpt$i32.1
         (local.tee $wasm_ckpt$countdown_stored
          (tuple.extract 1
-          (local.get $9)
+          (local.get $8)
          )
         )
        )
@@ -621,7 +587,7 @@
        )
        (local.set $2
         (tuple.extract 0
-         (local.get $9)
+         (local.get $8)
         )
        )
       )
@@ -645,28 +611,52 @@
    )
   )
   (block
-   (local.set $wasm_ckpt$frame
-    (call $wasm_ckpt$frame_reserve
-     (i32.const 1)
-     (local.get $wasm_ckpt$rid)
-     (i32.const 12)
-    )
+   (call $wasm_ckpt$frame_reserve
+    (i32.const 1)
+    (local.get $wasm_ckpt$rid)
+    (i32.const 12)
    )
-   (i32.store offset=12 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $n)
    )
-   (i32.store offset=16 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $1)
    )
-   (i32.store offset=20 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $2)
    )
    (return
     (i32.const 0)
    )
+  )
+ )
+ (func $wasm_ckpt$frame_store.i32 (param $0 i32)
+  (local $1 i32)
+  (global.set $wasm_ckpt$i32.21
+   (i32.add
+    (local.tee $1
+     (global.get $wasm_ckpt$i32.21)
+    )
+    (i32.const 4)
+   )
+  )
+  (i32.store align=1
+   (local.get $1)
+   (local.get $0)
+  )
+ )
+ (func $wasm_ckpt$frame_load.i32 (result i32)
+  (local $0 i32)
+  (global.set $wasm_ckpt$i32.21
+   (i32.add
+    (local.tee $0
+     (global.get $wasm_ckpt$i32.21)
+    )
+    (i32.const 4)
+   )
+  )
+  (i32.load align=1
+   (local.get $0)
   )
  )
 )

@@ -1,10 +1,12 @@
 (module
  (type $i32_=>_i32 (func (param i32) (result i32)))
- (type $i32_i32_i32_=>_i32 (func (param i32 i32 i32) (result i32)))
  (type $i32_=>_none (func (param i32)))
  (type $none_=>_none (func))
+ (type $i32_i32_i32_=>_i32 (func (param i32 i32 i32) (result i32)))
+ (type $i32_i32_i32_=>_none (func (param i32 i32 i32)))
  (global $wasm_ckpt$i32.0 (mut i32) (i32.const 0))
  (global $wasm_ckpt$i32.1 (mut i32) (i32.const 0))
+ (global $wasm_ckpt$i32.21 (mut i32) (i32.const 0))
  (memory $0 1)
  (export "main" (func $main))
  (func $wasm_ckpt$poll_marker (param $0 i32)
@@ -16,8 +18,8 @@
  (func $wasm_ckpt$frame_read (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
   (i32.const 0)
  )
- (func $wasm_ckpt$frame_reserve (param $0 i32) (param $1 i32) (param $2 i32) (result i32)
-  (i32.const 0)
+ (func $wasm_ckpt$frame_reserve (param $0 i32) (param $1 i32) (param $2 i32)
+  (nop)
  )
  (func $count (param $n i32) (result i32)
   (local $i i32)
@@ -122,13 +124,12 @@
   (local $8 i32)
   (local $9 i32)
   (local $wasm_ckpt$rid i32)
-  (local $wasm_ckpt$frame i32)
   (local $wasm_ckpt$countdown i32)
   (block $wasm_ckpt$unwind
    (if
     (global.get $wasm_ckpt$i32.0)
     (block
-     (local.set $wasm_ckpt$frame
+     (local.set $wasm_ckpt$rid
       (call $wasm_ckpt$frame_read
        (i32.const 0)
        (i32.const 8)
@@ -136,19 +137,10 @@
       )
      )
      (local.set $n
-      (i32.load offset=12 align=1
-       (local.get $wasm_ckpt$frame)
-      )
+      (call $wasm_ckpt$frame_load.i32)
      )
      (local.set $i
-      (i32.load offset=16 align=1
-       (local.get $wasm_ckpt$frame)
-      )
-     )
-     (local.set $wasm_ckpt$rid
-      (i32.load offset=4 align=1
-       (local.get $wasm_ckpt$frame)
-      )
+      (call $wasm_ckpt$frame_load.i32)
      )
     )
    )
@@ -255,19 +247,15 @@
    )
   )
   (block
-   (local.set $wasm_ckpt$frame
-    (call $wasm_ckpt$frame_reserve
-     (i32.const 0)
-     (local.get $wasm_ckpt$rid)
-     (i32.const 8)
-    )
+   (call $wasm_ckpt$frame_reserve
+    (i32.const 0)
+    (local.get $wasm_ckpt$rid)
+    (i32.const 8)
    )
-   (i32.store offset=12 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $n)
    )
-   (i32.store offset=16 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $i)
    )
    (return
@@ -282,14 +270,13 @@
   (local $4 i32)
   (local $5 i32)
   (local $wasm_ckpt$rid i32)
-  (local $wasm_ckpt$frame i32)
   (local $wasm_ckpt$countdown_stored i32)
-  (local $9 (i32 i32))
+  (local $8 (i32 i32))
   (block $wasm_ckpt$unwind
    (if
     (global.get $wasm_ckpt$i32.0)
     (block
-     (local.set $wasm_ckpt$frame
+     (local.set $wasm_ckpt$rid
       (call $wasm_ckpt$frame_read
        (i32.const 1)
        (i32.const 12)
@@ -297,24 +284,13 @@
       )
      )
      (local.set $n
-      (i32.load offset=12 align=1
-       (local.get $wasm_ckpt$frame)
-      )
+      (call $wasm_ckpt$frame_load.i32)
      )
      (local.set $1
-      (i32.load offset=16 align=1
-       (local.get $wasm_ckpt$frame)
-      )
+      (call $wasm_ckpt$frame_load.i32)
      )
      (local.set $2
-      (i32.load offset=20 align=1
-       (local.get $wasm_ckpt$frame)
-      )
-     )
-     (local.set $wasm_ckpt$rid
-      (i32.load offset=4 align=1
-       (local.get $wasm_ckpt$frame)
-      )
+      (call $wasm_ckpt$frame_load.i32)
      )
     )
    )
@@ -386,7 +362,7 @@
        (local.set $wasm_ckpt$rid
         (i32.const 0)
        )
-       (local.set $9
+       (local.set $8
         (call $count
          (local.get $1)
          (global.get $wasm_ckpt$i32.1)
@@ -395,7 +371,7 @@
        (global.set $wasm_ckpt$i32.1
         (local.tee $wasm_ckpt$countdown_stored
          (tuple.extract 1
-          (local.get $9)
+          (local.get $8)
          )
         )
        )
@@ -412,7 +388,7 @@
        )
        (local.set $2
         (tuple.extract 0
-         (local.get $9)
+         (local.get $8)
         )
        )
       )
@@ -436,23 +412,18 @@
    )
   )
   (block
-   (local.set $wasm_ckpt$frame
-    (call $wasm_ckpt$frame_reserve
-     (i32.const 1)
-     (local.get $wasm_ckpt$rid)
-     (i32.const 12)
-    )
+   (call $wasm_ckpt$frame_reserve
+    (i32.const 1)
+    (local.get $wasm_ckpt$rid)
+    (i32.const 12)
    )
-   (i32.store offset=12 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $n)
    )
-   (i32.store offset=16 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $1)
    )
-   (i32.store offset=20 align=1
-    (local.get $wasm_ckpt$frame)
+   (call $wasm_ckpt$frame_store.i32
     (local.get $2)
    )
    (return
