@@ -6,9 +6,8 @@
 //   - the epilogue, reached by the branch out of the body while unwinding, appends the frame
 //     record (runtime frame_reserve), stores the frame's locals in it (a frame_store call per
 //     local) and returns zeros.
-// The frame codec's functions (runtime_names.h) keep this code at 2-3 bytes per local instead of
-// an inline load or store's 7-8: in both copies of every function, it was 0.4x of the original's
-// Code section in Lua and SQLite.
+// The frame codec's functions (runtime_names.h) keep this code at 4-5 bytes per local instead of
+// an inline load or store's 7-8 (lean output of Lua and SQLite: 1.6-2.1% smaller).
 // No instrumented function is entered while unwinding, so a non-zero state at entry means
 // rewinding: one test on the path of every call.
 #pragma once
