@@ -13,6 +13,7 @@
 #include "support/le_codec.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/metadata.h"
+#include "wasm_ckpt/module_io.h"
 #include "wasm_ckpt/snapshot.h"
 
 namespace wasm_ckpt {
@@ -55,6 +56,10 @@ void bakeSnapshot(wasm::Module& module, const Snapshot& snapshot) {
     offset += valueKindSize(saved.kind);
   }
   setBakedSnapshot(module, metadata->runtime, serializeSnapshot(snapshot));
+  // Reading multi-value code back into Binaryen IR spills each multi-value call's results through
+  // scratch locals: Lua's lean module comes out with a Code section 16.6% larger than the
+  // instrumented module's written as it is, 13.2% larger with its Stack IR optimized.
+  optimizeStackIR(module, metadata->provenance.optimizeLevel);
 }
 
 } // namespace wasm_ckpt

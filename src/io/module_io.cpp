@@ -23,6 +23,7 @@
 #include "ir/module-utils.h"
 #include "ir/names.h"
 #include "parsing.h"
+#include "pass.h"
 #include "wasm-binary.h"
 #include "wasm-io.h"
 #include "wasm-s-parser.h"
@@ -322,6 +323,16 @@ void validateModule(wasm::Module& module, const std::string& what) {
     if (auto type = disallowedType(module); !type.empty()) message = type;
   }
   throw Error(what + ": invalid module: " + message);
+}
+
+void optimizeStackIR(wasm::Module& module, unsigned optimizeLevel) {
+  if (optimizeLevel < 2) return;
+  wasm::PassOptions options;
+  options.optimizeLevel = optimizeLevel;
+  wasm::PassRunner runner(&module, options);
+  runner.add("generate-stack-ir");
+  runner.add("optimize-stack-ir");
+  runner.run();
 }
 
 std::vector<char> writeModuleBinary(wasm::Module& module) {
