@@ -97,20 +97,28 @@ void UnwindSites::zeroDeadLocals(Block* outer, const std::vector<Index>& frameLo
     withDead[0]->exitPath->list.set(code);
   }
   Name zeroed("wasm_ckpt$zeroed");
-  Expression* nested = outer->list[0]; // the body wrapped in the shared zeroing blocks so far
+  // The body wrapped in the shared zeroing blocks so far, as the list of a block: each level's
+  // zeroing goes into the list of the next level's block, not into a nameless block of its own,
+  // whose only child a named block would then be (Binaryen's vacuum and merge-blocks search a
+  // named block's only child for branches to it: once per level, over the whole body).
+  std::vector<Expression*> nested = {outer->list[0]};
   for (auto* dead : shared) {
     Name label = labelOf[dead];
     for (auto* site : sitesByDead[*dead]) site->exit->name = label;
+    if (nested.back()->type != Type::unreachable) nested.push_back(builder.makeBreak(zeroed));
     // Typed by hand: finalize() would search the whole body for branches, once per level.
-    auto* within = builder.makeSequence(nested, builder.makeBreak(zeroed));
+    auto* within = builder.makeBlock(nested);
     within->name = label;
     within->finalize(Type::none, Block::HasBreak);
-    std::vector<Expression*> after = {within};
-    Name parent = zeroesUpTo(*dead, after);
-    if (parent.is()) after.push_back(builder.makeBreak(parent));
-    nested = builder.makeBlock(after);
+    nested = {within};
+    Name parent = zeroesUpTo(*dead, nested);
+    if (parent.is()) nested.push_back(builder.makeBreak(parent));
   }
-  if (!shared.empty()) outer->list[0] = builder.makeBlock(zeroed, nested);
+  if (shared.empty()) return;
+  auto* all = builder.makeBlock(nested);
+  all->name = zeroed;
+  all->finalize();
+  outer->list[0] = all;
 }
 
 } // namespace wasm_ckpt

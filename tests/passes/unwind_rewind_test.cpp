@@ -302,4 +302,16 @@ TEST(RewindCopies, SitesShareTheZeroingOfCommonDeadLocals) {
   EXPECT_EQ(zeroings(fast, loadedLocal(fast, 12)), 1);
   EXPECT_EQ(zeroings(fast, loadedLocal(fast, 20)), 1);
   EXPECT_EQ(zeroings(fast, loadedLocal(fast, 28)), 1);
+  // Each shared zeroing block (and $zeroed around them) holds the next one inward directly: a
+  // named block whose first item is a nameless block would become, once dead code is gone, a
+  // named block with one child, which Binaryen's vacuum and merge-blocks search for branches to
+  // it, once per level of the nest.
+  int zeroingBlocks = 0;
+  for (auto* block : wasm::FindAll<wasm::Block>(fast->body).list) {
+    if (std::string(block->name.str ? block->name.str : "").rfind("wasm_ckpt$zero", 0) != 0) continue;
+    zeroingBlocks++;
+    auto* first = block->list.empty() ? nullptr : block->list[0]->dynCast<wasm::Block>();
+    EXPECT_FALSE(first && !first->name.is()) << block->name << " holds a nameless block first";
+  }
+  EXPECT_EQ(zeroingBlocks, 2); // $zero0 and $zeroed
 }
