@@ -6,7 +6,6 @@
 #include "wasm-builder.h"
 
 #include "runtime/runtime_names.h"
-#include "wasm_ckpt/snapshot_layout.h"
 
 namespace wasm_ckpt {
 using namespace wasm;

@@ -948,8 +948,9 @@ __attribute__((export_name("grow_memory"))) u32 ckpt_grow_memory(u32 pages) {
 }
 
 /* Called by instrumented functions while unwinding: reserves a frame record for a payload of
- * 'payload_size' bytes and points the frame_store cursor at the payload. Records are appended past the program's
- * memory, each followed by its total size so that they can be reversed afterwards. */
+ * 'payload_size' bytes and points the frame_store cursor at the payload. Records are appended
+ * past the program's memory, each followed by its total size so that they can be reversed
+ * afterwards. */
 __attribute__((export_name("frame_reserve"))) void ckpt_frame_reserve(u32 func_index, u32 resume_id, u32 payload_size) {
   u32 at = G32(SLOT_FRAMES_END);
   u32 total = FRAME_HEADER_SIZE + payload_size;
