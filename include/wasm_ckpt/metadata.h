@@ -21,6 +21,7 @@ enum class ValueKind : uint8_t { I32 = 0, I64 = 1, F32 = 2, F64 = 3, V128 = 4 };
 uint32_t valueKindSize(ValueKind kind);
 // Throws Error for a type a snapshot cannot hold (references, tuples).
 ValueKind valueKindOf(const wasm::Type& type);
+wasm::Type typeOfValueKind(ValueKind kind);
 const char* valueKindName(ValueKind kind);
 
 // Where a frame can stop and continue: at a poll point, or at a call that may unwind (a call to

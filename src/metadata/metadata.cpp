@@ -33,6 +33,17 @@ ValueKind valueKindOf(const wasm::Type& type) {
   throw Error("internal error: a snapshot cannot hold a value of type " + type.toString());
 }
 
+wasm::Type typeOfValueKind(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::I32: return wasm::Type::i32;
+    case ValueKind::I64: return wasm::Type::i64;
+    case ValueKind::F32: return wasm::Type::f32;
+    case ValueKind::F64: return wasm::Type::f64;
+    case ValueKind::V128: return wasm::Type::v128;
+  }
+  throw Error("internal error: unknown value kind");
+}
+
 const char* valueKindName(ValueKind kind) {
   static const char* names[] = {"i32", "i64", "f32", "f64", "v128"};
   return names[static_cast<int>(kind)];

@@ -561,8 +561,7 @@ void addFrameCodec(wasm::Module& module, const std::set<ValueKind>& kinds) {
   Builder builder(module);
   Name cursor = runtime::i32Slot(SLOT_FRAME_CURSOR);
   for (auto kind : kinds) {
-    Type type = kind == ValueKind::I32 ? Type::i32 : kind == ValueKind::I64 ? Type::i64 : kind == ValueKind::F32 ? Type::f32
-              : kind == ValueKind::F64 ? Type::f64 : Type::v128;
+    Type type = typeOfValueKind(kind);
     uint32_t bytes = valueKindSize(kind);
     // The cursor's value, in local `at`, after moving the cursor past a value of this kind.
     auto advance = [&](Index at) {
