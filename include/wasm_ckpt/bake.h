@@ -1,12 +1,11 @@
 // `wasm-ckpt resume`: a module that continues from a snapshot with no file access.
 #pragma once
-
-namespace wasm {
-class Module;
-}
+#include <vector>
 
 namespace wasm_ckpt {
 struct Snapshot;
-// `module` must be the instrumented module the snapshot was taken from; throws Error otherwise.
-void bakeSnapshot(wasm::Module& module, const Snapshot& snapshot);
+// The bytes of the module that continues from `snapshot` when started. `module` must be the
+// binary instrumented module the snapshot was taken from, as `instrument` wrote it (or as
+// `resume` did); throws Error otherwise.
+std::vector<char> bakeSnapshot(const std::vector<char>& module, const Snapshot& snapshot);
 } // namespace wasm_ckpt

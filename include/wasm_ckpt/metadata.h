@@ -106,5 +106,8 @@ struct ModuleMetadata {
 std::vector<char> sealModuleBytes(const std::vector<char>& bytes);
 // fingerprint() of a binary module's bytes without its wasm-ckpt section.
 uint64_t contentHash(const std::vector<char>& bytes);
+// The wasm-ckpt section of a binary module, read from its bytes; nullopt if it has none. Throws
+// Error if the bytes are not a binary module or have two such sections.
+std::optional<ModuleMetadata> metadataOfBinary(const std::vector<char>& bytes);
 
 } // namespace wasm_ckpt

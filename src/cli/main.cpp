@@ -28,8 +28,6 @@ namespace {
 constexpr int kExitUsage = 2;
 constexpr int kExitFailure = 1;
 
-void writeModule(wasm::Module& module, const std::string& path) { writeFileAtomically(path, writeModuleBinary(module)); }
-
 // Option combinations CLI11 cannot express; reported like its own parse errors.
 struct UsageError : Error {
   using Error::Error;
@@ -249,10 +247,9 @@ int main(int argc, char** argv) {
       log->info("time by stage: {}", stages);
     } else if (resume->parsed()) {
       if (input == "-" && snapshotPath == "-") throw UsageError("the module and the snapshot cannot both come from standard input");
-      auto module = readModule(input);
+      auto module = readFileBytes(input);
       auto snapshot = readSnapshotFile(snapshotPath);
-      bakeSnapshot(*module, snapshot);
-      writeModule(*module, output);
+      writeFileAtomically(output, bakeSnapshot(module, snapshot));
       log->info("{}: resumes at poll {} with {} frames", output, snapshot.pollCount, snapshot.frames.size());
     } else if (inspect->parsed()) {
       if (snapshotPath == "-" && modulePath == "-") throw UsageError("the snapshot and the module cannot both come from standard input");

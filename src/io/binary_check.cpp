@@ -69,17 +69,19 @@ bool skipValueType(Cursor& in, int64_t code) {
   }
 }
 
+void skipMemarg(Cursor& in) {
+  uint32_t align = in.u32();
+  if (align & 0x40) in.u32(); // memory index (multi-memory)
+  in.uleb(64);
+}
+
+} // namespace
+
 void skipLimits(Cursor& in) {
   uint8_t flags = in.byte();
   unsigned bits = (flags & 4) ? 64 : 32;
   in.uleb(bits);
   if (flags & 1) in.uleb(bits);
-}
-
-void skipMemarg(Cursor& in) {
-  uint32_t align = in.u32();
-  if (align & 0x40) in.u32(); // memory index (multi-memory)
-  in.uleb(64);
 }
 
 void checkValueType(Cursor& in, const std::string& what) {
@@ -88,6 +90,7 @@ void checkValueType(Cursor& in, const std::string& what) {
     throw Error(fmt::format("invalid module: {} has type 0x{:02x}, which is not a value type", what, uint64_t(type) & 0x7f));
 }
 
+namespace {
 struct ModuleCounts {
   uint64_t imported[5] = {0, 0, 0, 0, 0};
   uint64_t defined[5] = {0, 0, 0, 0, 0};
@@ -215,6 +218,15 @@ private:
   }
 };
 
+} // namespace
+
+void skipExpression(Cursor& in, const std::string& what) {
+  BodyChecker expression(in, what);
+  expression.expression();
+  in.pos = expression.position();
+}
+
+namespace {
 std::string describeFunction(const ModuleCounts& counts, uint64_t index) {
   auto named = counts.functionNames.find(index);
   if (named == counts.functionNames.end()) return fmt::format("function #{}", index);
@@ -247,9 +259,7 @@ void readGlobals(Cursor in, ModuleCounts& counts) {
     std::string which = fmt::format("global #{}", counts.imported[GlobalKind] + i);
     checkValueType(in, which);
     in.byte(); // mutability
-    BodyChecker init(in, "the initializer of " + which);
-    init.expression();
-    in.pos = init.position();
+    skipExpression(in, "the initializer of " + which);
   }
   counts.defined[GlobalKind] = n;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 namespace wasm_ckpt {
+struct Cursor;
 
 // Locals a function may declare (its parameters not included): V8's limit.
 constexpr uint64_t kMaxLocalsPerFunction = 50000;
@@ -24,6 +25,14 @@ constexpr uint32_t kMaxTextNestingDepth = 10000;
 // deeper than kMaxNestingDepth; malformed sections and function bodies. Returns the function
 // names of the name section, as they are there (bytes), by function index.
 std::map<uint64_t, std::string> checkBinaryModule(const std::vector<char>& bytes);
+// Pieces of that walk for the other readers of module bytes (binary_patch.cpp). Each skips what
+// it names at the cursor, throwing Error if it is malformed: a value type (`what` names its holder
+// in the message), a memory's or a table's limits, and an expression up to its `end` (a global's
+// initializer, an active segment's offset).
+void checkValueType(Cursor& in, const std::string& what);
+void skipLimits(Cursor& in);
+void skipExpression(Cursor& in, const std::string& what);
+
 // Throws Error if the text nests parentheses deeper than kMaxTextNestingDepth.
 void checkTextModule(const std::string& text);
 

@@ -7,15 +7,30 @@
 
 namespace wasm_ckpt {
 
-namespace {
-void appendLeb(std::vector<char>& out, uint64_t value) {
+void appendUleb(std::vector<char>& out, uint64_t value) {
   do {
     uint8_t byte = value & 0x7f;
     value >>= 7;
     out.push_back(char(byte | (value ? 0x80 : 0)));
   } while (value);
 }
-} // namespace
+
+void appendSleb(std::vector<char>& out, int64_t value) {
+  for (;;) {
+    uint8_t byte = value & 0x7f;
+    value >>= 7; // arithmetic: the sign is kept
+    bool done = (value == 0 && !(byte & 0x40)) || (value == -1 && (byte & 0x40));
+    out.push_back(char(byte | (done ? 0 : 0x80)));
+    if (done) return;
+  }
+}
+
+std::vector<char> sectionBytes(uint8_t id, const std::vector<char>& payload) {
+  std::vector<char> out = {char(id)};
+  appendUleb(out, payload.size());
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
 
 std::vector<SectionSpan> binarySections(const std::vector<char>& bytes) {
   if (bytes.size() < 8 || std::memcmp(bytes.data(), "\0asm", 4) != 0) throw Error("not a binary module");
@@ -39,13 +54,10 @@ std::vector<SectionSpan> binarySections(const std::vector<char>& bytes) {
 
 std::vector<char> customSectionBytes(const std::string& name, const std::vector<char>& payload) {
   std::vector<char> content;
-  appendLeb(content, name.size());
+  appendUleb(content, name.size());
   content.insert(content.end(), name.begin(), name.end());
   content.insert(content.end(), payload.begin(), payload.end());
-  std::vector<char> out = {0};
-  appendLeb(out, content.size());
-  out.insert(out.end(), content.begin(), content.end());
-  return out;
+  return sectionBytes(0, content);
 }
 
 } // namespace wasm_ckpt

@@ -1,5 +1,6 @@
 // The sections of a binary module, found by walking their headers (no decoding of contents):
-// for sizes (the Code section) and for the bytes around the wasm-ckpt section.
+// for sizes (the Code section) and for the bytes around the wasm-ckpt section; and the writing
+// of sections and LEB128 numbers, the counterpart of binary_cursor.h's reading.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +17,10 @@ struct SectionSpan {
 };
 // Throws Error if the bytes are not a binary module whose section headers fit it.
 std::vector<SectionSpan> binarySections(const std::vector<char>& bytes);
+void appendUleb(std::vector<char>& out, uint64_t value);
+void appendSleb(std::vector<char>& out, int64_t value);
+// The bytes of a section: its id, its size and the payload.
+std::vector<char> sectionBytes(uint8_t id, const std::vector<char>& payload);
 // The bytes of a custom section with this name and payload.
 std::vector<char> customSectionBytes(const std::string& name, const std::vector<char>& payload);
 } // namespace wasm_ckpt

@@ -27,6 +27,13 @@ std::vector<char> without(const std::vector<char>& bytes, const SectionSpan* sec
 }
 } // namespace
 
+std::optional<ModuleMetadata> metadataOfBinary(const std::vector<char>& bytes) {
+  auto sections = binarySections(bytes);
+  auto* section = findSection(sections);
+  if (!section) return std::nullopt;
+  return ModuleMetadata::deserialize(std::vector<char>(bytes.begin() + section->payload, bytes.begin() + section->end));
+}
+
 uint64_t contentHash(const std::vector<char>& bytes) {
   auto sections = binarySections(bytes);
   return fingerprint(without(bytes, findSection(sections)));

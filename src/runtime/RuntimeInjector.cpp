@@ -616,12 +616,4 @@ uint32_t getBakedSize(wasm::Module& module, const RuntimeLocations& where) {
   return uint32_t(definedConstGlobal(module, where.bakedSizeGlobal)->value.geti32());
 }
 
-void setBakedSnapshot(wasm::Module& module, const RuntimeLocations& where, const std::vector<uint8_t>& snapshot) {
-  if (where.bakedSegment >= module.memory.segments.size() || !module.memory.segments[where.bakedSegment].isPassive)
-    throw Error("the module's wasm-ckpt section does not match the module");
-  module.memory.segments[where.bakedSegment].data.assign(snapshot.begin(), snapshot.end());
-  definedConstGlobal(module, where.bakedSizeGlobal)->value = wasm::Literal(int32_t(snapshot.size()));
-  definedConstGlobal(module, where.flagsGlobal)->value = wasm::Literal(int32_t(FLAG_BAKED));
-}
-
 } // namespace wasm_ckpt

@@ -31,8 +31,7 @@ void setModuleHash(wasm::Module& module, uint64_t hash);
 void addFrameCodec(wasm::Module& module, const std::set<ValueKind>& kinds);
 // Indices of the run-time pieces, for the metadata (call when the module is final).
 RuntimeLocations locateRuntime(wasm::Module& module);
-// For `resume`: the snapshot bytes become the passive "baked" segment the restore reads from.
-void setBakedSnapshot(wasm::Module& module, const RuntimeLocations& where, const std::vector<uint8_t>& snapshot);
+// The module hash the run-time writes into snapshots (a global's initial value).
 uint64_t getModuleHash(wasm::Module& module, const RuntimeLocations& where);
 // Bytes of the snapshot baked in by `resume`; 0 in a module as `instrument` wrote it.
 uint32_t getBakedSize(wasm::Module& module, const RuntimeLocations& where);

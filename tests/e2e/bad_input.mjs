@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 import { fixSnapshotChecksum } from './lib/fnv1a.mjs';
 import { e2eArgs } from './lib/harness.mjs';
+import { readLeb, sections } from './lib/wasm_sections.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -573,6 +574,23 @@ check('resume/inspect: happy path (baked module continues; inspect works)', () =
   const b = runModule(baked, {}, { runnerOpts: ['--no-dir', '--no-env'], cwd: RT });
   expectStatus(b, 0, 'baked module: ');
   expect(partA + b.stdout === fullOut, 'checkpointed + baked stdout differs from an uninterrupted run');
+  // Only the memory, global and data sections and the wasm-ckpt section are written anew: the
+  // code and everything else are the instrumented module's bytes.
+  const named = (bytes, s) => {
+    if (s.id !== 0) return String(s.id);
+    const n = readLeb(bytes, s.start);
+    return bytes.subarray(s.start + n.length, s.start + n.length + n.value).toString('latin1');
+  };
+  const kept = (bytes) => sections(bytes).filter((s) => !['5', '6', '11', 'wasm-ckpt'].includes(named(bytes, s)))
+    .map((s) => bytes.subarray(s.at, s.end).toString('hex'));
+  const [instBytes, bakedBytes] = [fs.readFileSync(path.join(RT, 'fib.inst.wasm')), fs.readFileSync(baked)];
+  expect(JSON.stringify(kept(instBytes)) === JSON.stringify(kept(bakedBytes)),
+         'resume rewrote sections other than memory, global, data and wasm-ckpt');
+  expect(sections(instBytes).map((s) => named(instBytes, s)).join() === sections(bakedBytes).map((s) => named(bakedBytes, s)).join(),
+         'resume changed the sections or their order');
+  const again = path.join(out, 'again.wasm');
+  expectStatus(tool(['resume', baked, snapPath, '-o', again]), 0, 'resume of the resumed module: ');
+  expect(fs.readFileSync(again).equals(bakedBytes), 'baking the same snapshot into the resumed module changed it');
   const i = tool(['inspect', '-m', path.join(RT, 'fib.inst.wasm'), snapPath]);
   expectStatus(i, 0, 'inspect: ');
   expect(/5000/.test(i.stdout), 'inspect does not show the poll count');
@@ -859,6 +877,22 @@ check('output: -o onto a directory', () => {
 
 check('resume refuses: a module that is not instrumented', () =>
   expectResumeRefuses('plain', need(fibWasm, 'fib_rec.wasm'), need(snapPath, 'snapshot'), [/not instrumented by wasm-ckpt$/]));
+// `resume` copies the module's code as it is: only a module as `instrument` (or `resume`) wrote it.
+check('resume refuses: a module changed after instrumentation, a text module', () => {
+  const out = freshDir('out', 'resume_changed');
+  const changed = path.join(BAD, 'changed.inst.wasm'), text = path.join(BAD, 'inst.wat');
+  // An empty custom section appended: a valid module, no longer the bytes instrumentation wrote.
+  fs.writeFileSync(changed, Buffer.concat([fs.readFileSync(path.join(RT, 'fib.inst.wasm')), Buffer.from([0, 2, 1, 0x78])]));
+  fs.writeFileSync(text, '(module)');
+  for (const [module, message] of [[changed, /^wasm-ckpt: error: the module was changed since it was instrumented \(its content hash is [0-9a-f]{16}, instrumentation recorded [0-9a-f]{16}\)$/],
+                                   [text, /^wasm-ckpt: error: the module is not a binary module \(`wasm-ckpt instrument` writes binary modules\)$/]]) {
+    const r = tool(['resume', module, need(snapPath, 'snapshot'), '-o', path.join(out, 'r.wasm')]);
+    expectStatus(r, 1);
+    const line = expectOneLine(r.stderr, 'wasm-ckpt: error:');
+    expect(message.test(line), `stderr ${show(line)}`);
+  }
+  expectEmptyDir(out);
+});
 // The other direction: fib's snapshot with the other module.
 check('resume refuses: the snapshot of another module', () =>
   expectResumeRefuses('cross', need(otherInst, 'other module'), need(snapPath, 'snapshot'),

@@ -34,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { fixSnapshotChecksum } from './lib/fnv1a.mjs';
+import { readLeb, sections } from './lib/wasm_sections.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let args;
@@ -159,16 +160,6 @@ function damage(bytes, rand, keepHeader) {
 // Module damage that gets past the section framing: the bytes of one section are damaged and its
 // size is written again, or a LEB128 number inside it (a count, size, index or immediate) is
 // replaced in place, keeping its length, by a large or edge value.
-function readLeb(b, p) {
-  let value = 0, shift = 0, length = 0;
-  while (p + length < b.length) {
-    const byte = b[p + length++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (!(byte & 0x80)) return { value, length };
-  }
-  return null;
-}
 function writeLeb(value) {
   const out = [];
   do {
@@ -178,18 +169,6 @@ function writeLeb(value) {
     out.push(byte);
   } while (value);
   return Buffer.from(out);
-}
-function sections(b) {
-  const list = [];
-  for (let p = 8; p < b.length;) {
-    const size = readLeb(b, p + 1);
-    if (!size) break;
-    const start = p + 1 + size.length, end = start + size.value;
-    if (end > b.length) break;
-    list.push({ id: b[p], at: p, start, end });
-    p = end;
-  }
-  return list;
 }
 function damageModule(bytes, rand) {
   const list = sections(bytes);

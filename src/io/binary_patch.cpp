@@ -1,0 +1,177 @@
+#include "io/binary_patch.h"
+
+#include <fmt/format.h>
+
+#include "io/binary_check.h"
+#include "io/binary_cursor.h"
+#include "io/binary_sections.h"
+#include "wasm_ckpt/error.h"
+
+namespace wasm_ckpt {
+
+namespace {
+enum Section : uint8_t { Import = 2, Memory = 5, Global = 6, Data = 11 };
+enum ExternalKind : uint8_t { FunctionKind = 0, TableKind = 1, MemoryKind = 2, GlobalKind = 3, TagKind = 4 };
+
+struct Imports {
+  uint32_t globals = 0;
+  bool memory = false;
+};
+
+Imports readImports(Cursor in) {
+  Imports imports;
+  for (uint32_t n = in.u32(); n > 0; n--) {
+    in.name();
+    in.name();
+    switch (in.byte()) {
+      case FunctionKind: in.u32(); break;
+      case TableKind: checkValueType(in, "an imported table"); skipLimits(in); break;
+      case MemoryKind: skipLimits(in); imports.memory = true; break;
+      case GlobalKind: checkValueType(in, "an imported global"); in.byte(); imports.globals++; break;
+      case TagKind: in.byte(); in.u32(); break;
+      default: in.malformed();
+    }
+  }
+  return imports;
+}
+
+void appendBytes(std::vector<char>& out, const Cursor& in, size_t from) {
+  out.insert(out.end(), reinterpret_cast<const char*>(in.data + from), reinterpret_cast<const char*>(in.data + in.pos));
+}
+
+// `end`-terminated constant expression of the value.
+void appendConstant(std::vector<char>& out, const ConstantValue& value) {
+  auto le = [&](unsigned n) {
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++) v |= uint64_t(value.bytes[i]) << (8 * i);
+    return v;
+  };
+  auto raw = [&](unsigned n) { out.insert(out.end(), value.bytes.begin(), value.bytes.begin() + n); };
+  switch (value.type) {
+    case 0x7f: out.push_back(char(0x41)); appendSleb(out, int32_t(uint32_t(le(4)))); break;
+    case 0x7e: out.push_back(char(0x42)); appendSleb(out, int64_t(le(8))); break;
+    case 0x7d: out.push_back(char(0x43)); raw(4); break;
+    case 0x7c: out.push_back(char(0x44)); raw(8); break;
+    case 0x7b: out.push_back(char(0xfd)); appendUleb(out, 0x0c); raw(16); break;
+    default: throw Error(fmt::format("internal error: a constant of value type 0x{:02x}", value.type));
+  }
+  out.push_back(char(0x0b));
+}
+
+std::vector<char> patchGlobals(Cursor in, uint32_t imported, const ModulePatch& patch, size_t& found) {
+  std::vector<char> out;
+  uint32_t count = in.u32();
+  appendUleb(out, count);
+  for (uint32_t i = 0; i < count; i++) {
+    uint32_t index = imported + i;
+    size_t start = in.pos;
+    uint8_t type = in.byte();
+    in.pos = start;
+    checkValueType(in, fmt::format("global #{}", index));
+    in.byte(); // mutability
+    auto replaced = patch.globals.find(index);
+    if (replaced == patch.globals.end()) {
+      skipExpression(in, fmt::format("the initializer of global #{}", index));
+      appendBytes(out, in, start);
+      continue;
+    }
+    if (type != replaced->second.type)
+      throw Error(fmt::format("global #{} is of value type 0x{:02x}, its new value of 0x{:02x}", index, type,
+                              replaced->second.type));
+    appendBytes(out, in, start);
+    skipExpression(in, fmt::format("the initializer of global #{}", index));
+    appendConstant(out, replaced->second);
+    found++;
+  }
+  if (!in.atEnd()) in.malformed();
+  return out;
+}
+
+std::vector<char> patchMemory(Cursor in, uint64_t minimum) {
+  std::vector<char> out;
+  uint32_t count = in.u32();
+  if (count == 0) throw Error("the module defines no memory");
+  appendUleb(out, count);
+  uint8_t flags = in.byte();
+  unsigned bits = (flags & 4) ? 64 : 32;
+  uint64_t initial = std::max(in.uleb(bits), minimum);
+  out.push_back(char(flags));
+  appendUleb(out, initial);
+  if (flags & 1) {
+    uint64_t maximum = in.uleb(bits);
+    if (initial > maximum)
+      throw Error(fmt::format("the memory needs {} pages, more than its maximum of {}", initial, maximum));
+    appendUleb(out, maximum);
+  }
+  size_t rest = in.pos;
+  in.pos = in.end;
+  appendBytes(out, in, rest);
+  return out;
+}
+
+std::vector<char> patchData(Cursor in, uint32_t segment, const std::vector<char>& bytes) {
+  std::vector<char> out;
+  uint32_t count = in.u32();
+  if (segment >= count) throw Error(fmt::format("the module has no data segment #{}", segment));
+  appendUleb(out, count);
+  for (uint32_t i = 0; i < count; i++) {
+    size_t start = in.pos;
+    uint32_t flags = in.u32();
+    if (flags == 2) in.u32(); // memory index
+    if (flags == 0 || flags == 2) skipExpression(in, fmt::format("the offset of data segment #{}", i));
+    if (flags > 2) in.malformed();
+    in.skip(in.u32());
+    if (i != segment) {
+      appendBytes(out, in, start);
+      continue;
+    }
+    if (flags != 1) throw Error(fmt::format("data segment #{} is not passive", segment));
+    appendUleb(out, 1);
+    appendUleb(out, bytes.size());
+    out.insert(out.end(), bytes.begin(), bytes.end());
+  }
+  if (!in.atEnd()) in.malformed();
+  return out;
+}
+} // namespace
+
+std::vector<char> patchModule(const std::vector<char>& bytes, const ModulePatch& patch) {
+  auto sections = binarySections(bytes);
+  auto payload = [&](const SectionSpan& span, const char* what) {
+    return Cursor{reinterpret_cast<const uint8_t*>(bytes.data()), span.payload, span.end, what};
+  };
+  Imports imports;
+  for (auto& span : sections) {
+    if (span.id == Import) imports = readImports(payload(span, "import section"));
+  }
+  if (patch.memoryMinimum && imports.memory) throw Error("the module's memory is imported");
+  size_t globalsImported = 0, globalsFound = 0;
+  for (auto& [index, value] : patch.globals) {
+    if (index < imports.globals) globalsImported++;
+  }
+  bool memoryFound = false, segmentFound = false;
+  std::vector<char> out(bytes.begin(), bytes.begin() + 8);
+  for (auto& span : sections) {
+    std::vector<char> replaced;
+    if (span.id == Global && !patch.globals.empty()) {
+      replaced = sectionBytes(Global, patchGlobals(payload(span, "global section"), imports.globals, patch, globalsFound));
+    } else if (span.id == Memory && patch.memoryMinimum) {
+      replaced = sectionBytes(Memory, patchMemory(payload(span, "memory section"), patch.memoryMinimum));
+      memoryFound = true;
+    } else if (span.id == Data && patch.segment) {
+      replaced = sectionBytes(Data, patchData(payload(span, "data section"), *patch.segment, patch.segmentBytes));
+      segmentFound = true;
+    } else {
+      out.insert(out.end(), bytes.begin() + span.start, bytes.begin() + span.end);
+      continue;
+    }
+    out.insert(out.end(), replaced.begin(), replaced.end());
+  }
+  if (globalsImported + globalsFound != patch.globals.size())
+    throw Error(fmt::format("the module has no global #{}", patch.globals.rbegin()->first));
+  if (patch.memoryMinimum && !memoryFound) throw Error("the module defines no memory");
+  if (patch.segment && !segmentFound) throw Error(fmt::format("the module has no data segment #{}", *patch.segment));
+  return out;
+}
+
+} // namespace wasm_ckpt
