@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build_real.sh NAME OUT — builds one real program of the benchmark for wasm32-wasi, into
 # OUT/build/real/NAME.wasm. NAME: lua | sqlite3 | zlib | bzip2 (the tuned suite) | zstd | xz | lz4 |
-# jansson | box2d | cxx | rust (added after the last tuning change).
+# jansson | box2d | cxx | rust | xml (added after the last tuning change).
 #
 # Library sources come from `apt-get source --download-only` (deb-src must be configured) into
 # OUT/src/dl and are unpacked under OUT/src; Debian's patches are not applied (upstream sources).
@@ -147,6 +147,13 @@ cxx)
   mkdir -p "$inc" && ln -sfn /usr/include/nlohmann "$inc/nlohmann"
   $CXX "${CXXFLAGS[@]}" "${LDFLAGS[@]}" -DJSON_NOEXCEPTION -DJSON_HAS_FILESYSTEM=0 -DJSON_HAS_EXPERIMENTAL_FILESYSTEM=0 \
     -I"$inc" -I"$here/common" "$here/cxx/cxx_bench.cpp" -o "$dest/cxx.wasm.tmp"
+  ;;
+xml)
+  # pugixml 1.13 is one source file; PUGIXML_NO_EXCEPTIONS: its parse and XPath errors are results.
+  tarball=$(fetch pugixml 'pugixml_*.orig.tar.gz')
+  src=$(unpack "$tarball" 'pugixml-1*')/src
+  $CXX "${CXXFLAGS[@]}" "${LDFLAGS[@]}" -DPUGIXML_NO_EXCEPTIONS -I"$src" -I"$here/common" "$here/xml/xml_bench.cpp" \
+    "$src/pugixml.cpp" -o "$dest/xml.wasm.tmp"
   ;;
 rust)
   # std's debug information is stripped (it is most of the file, and no engine loads it)
