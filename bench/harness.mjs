@@ -332,7 +332,7 @@ function instrument(name, input, variant, tools) {
   const outFile = path.join(dirs.inst, `${name}.${variant}.wasm`);
   const meta = `${outFile}.json`;
   const tool = variant === 'asyncify' ? tools.baseline : tools.ckpt;
-  const key = sha(fs.readFileSync(input), tool.hash, variant);
+  const key = sha(fs.readFileSync(input), tool.hash, variant, 'cpu-time'); // 'cpu-time': entries from before CPU time was kept are measured again
   if (fs.existsSync(outFile) && fs.existsSync(meta)) {
     try {
       const m = JSON.parse(fs.readFileSync(meta, 'utf8'));
@@ -340,20 +340,25 @@ function instrument(name, input, variant, tools) {
     } catch {}
   }
   const argv = variant === 'asyncify' ? [input, '-o', outFile] : ['instrument', input, '-o', outFile, '--strategy', variant];
-  // GNU time, where installed, reports the peak resident memory.
-  const rssFile = `${outFile}.rss`;
-  fs.rmSync(rssFile, { force: true });
-  const timed = fs.existsSync(GNU_TIME) ? [GNU_TIME, ['-f', '%M', '-o', rssFile, tool.path, ...argv]] : [tool.path, argv];
+  // GNU time, where installed, reports the peak resident memory and the CPU time (user + system,
+  // all threads): the cache keeps a measurement made under whatever load there was then, and CPU
+  // time depends on the load far less than wall time does.
+  const usageFile = `${outFile}.rss`;
+  fs.rmSync(usageFile, { force: true });
+  const timed = fs.existsSync(GNU_TIME) ? [GNU_TIME, ['-f', '%M %U %S', '-o', usageFile, tool.path, ...argv]] : [tool.path, argv];
+  const load = os.loadavg()[0];
   const t0 = now();
   const r = spawnSync(timed[0], timed[1], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (now() - t0) / 1000;
-  const peakKiB = fs.existsSync(rssFile) ? parseInt(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop(), 10) : null;
-  fs.rmSync(rssFile, { force: true });
+  const usage = fs.existsSync(usageFile) ? fs.readFileSync(usageFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [];
+  const peakKiB = usage[0], cpuSeconds = usage[1] + usage[2];
+  fs.rmSync(usageFile, { force: true });
   if (r.status !== 0 || !fs.existsSync(outFile)) {
     fs.rmSync(outFile, { force: true });
     return { ok: false, key, why: ((r.stderr || String(r.error)).trim().split('\n')[0] || `exit ${r.status}`).slice(0, 200), status: r.status };
   }
-  const m = { ok: true, key, path: outFile, seconds, peakKiB: Number.isFinite(peakKiB) ? peakKiB : null,
+  const m = { ok: true, key, path: outFile, seconds, cpuSeconds: Number.isFinite(cpuSeconds) ? cpuSeconds : null, load,
+              peakKiB: Number.isFinite(peakKiB) ? peakKiB : null,
               codeBytes: codeSectionBytes(outFile), fileBytes: fs.statSync(outFile).size };
   fs.writeFileSync(meta, JSON.stringify(m));
   return m;
@@ -418,7 +423,7 @@ for (const p of programs) {
     const m = instrument(p.name, p.wasm, v, tools);
     p.variants[v] = m;
     if (!m.ok) note(`${p.name}: ${v} instrumentation failed: ${m.why}`);
-    else log(`instrumented ${p.name} ${v}: ${m.seconds.toFixed(2)} s`);
+    else log(`instrumented ${p.name} ${v}: ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds?.toFixed(2) ?? '?'} s)`);
   }
 }
 

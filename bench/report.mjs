@@ -24,7 +24,7 @@ function runColumns(r) {
   for (const t of (r.tiers ?? []).slice(1)) {
     for (const v of [...r.strategies, 'asyncify']) cols.push([`${v} run × (${t} tier)`, (p) => p.variants?.[v]?.tiers?.[t]?.runRatio, 2, '', true]);
   }
-  for (const v of [...r.strategies, 'asyncify']) cols.push([`${v} instr. (s)`, (p) => p.variants?.[v]?.seconds, 2, '', true]);
+  for (const v of [...r.strategies, 'asyncify']) cols.push([`${v} instr. CPU (s)`, (p) => p.variants?.[v]?.cpuSeconds, 2, '', true]);
   return cols;
 }
 // What every start pays: code size, whole-module compile time, whole process time.
@@ -121,14 +121,19 @@ function largeModule(l) {
   const lines = ['## Instrumenting a large module', '',
     `\`${l.name}\`: SQLite's shell with each of its functions ${l.copies} times (\`bench/replicate_module.cpp\`), ` +
     `${(l.fileBytes / MiB).toFixed(1)} MiB (Code section ${(l.codeBytes / MiB).toFixed(1)} MiB). One run per variant, wall time of one process ` +
-    '(read, instrument, optimize, write); peak memory: resident set size reported by GNU time.', '',
-    '| variant | time (s) | s per MiB of input | peak memory (MiB) | output (MiB) |', '| --- | ---: | ---: | ---: | ---: |'];
+    '(read, instrument, optimize, write), and its CPU time (user + system, all threads) and peak memory (resident set size) as GNU time reports them; ' +
+    'load: the 1-minute load average when it started.', '',
+    '| variant | time (s) | s per MiB of input | CPU (s) | CPU s per MiB | peak memory (MiB) | output (MiB) | load |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
   for (const [v, m] of Object.entries(l.variants)) {
     if (!m.ok) {
       lines.push(`| ${v} | failed: ${m.why} | | | |`);
       continue;
     }
-    lines.push(`| ${v} | ${m.seconds.toFixed(1)} | ${(m.seconds / (l.fileBytes / MiB)).toFixed(2)} | ${m.peakKiB ? (m.peakKiB / 1024).toFixed(0) : '—'} | ${(m.fileBytes / MiB).toFixed(1)} |`);
+    const perMiB = (x) => (x / (l.fileBytes / MiB)).toFixed(2);
+    const cpu = finite(m.cpuSeconds) ? [m.cpuSeconds.toFixed(1), perMiB(m.cpuSeconds)] : ['—', '—'];
+    lines.push(`| ${v} | ${m.seconds.toFixed(1)} | ${perMiB(m.seconds)} | ${cpu.join(' | ')} | ${m.peakKiB ? (m.peakKiB / 1024).toFixed(0) : '—'} | ` +
+               `${(m.fileBytes / MiB).toFixed(1)} | ${finite(m.load) ? m.load.toFixed(1) : '—'} |`);
   }
   return lines;
 }
@@ -163,7 +168,7 @@ export function markdown(r) {
   out.push(`Run time: median over reps of (variant run time / original run time) from the same rep; run time is \`_start\` entry to return inside the Node process (no Node start-up, no compilation). ` +
     `"run ×" columns: V8's ${tiers[0]} tier${tiers[0] === 'optimizing' ? ' (`node --no-liftoff`: TurboFan code, what AOT and JIT engines run)' : ''}` +
     (tiers.length > 1 ? `; "(${tiers.slice(1).join(', ')} tier)" columns: ${tiers.includes('default') ? "Node's default tiering, under which a function that does all its work in one long call (main of most C programs here) stays in Liftoff baseline code, V8 having no on-stack replacement for wasm" : 'other V8 flags'}. ` : '. ') +
-    'Code: Code-section bytes / original. Instr.: wall time of `wasm-ckpt instrument` / of `asyncify-baseline` (safepoints + Asyncify + -O2). Geomean over the programs in the table. See bench/README.md.', '');
+    'Code: Code-section bytes / original. Instr. CPU: user + system time of all threads of `wasm-ckpt instrument` / of `asyncify-baseline` (safepoints + Asyncify + -O2), as GNU time reports it; an instrumentation is cached with its measurement (bench/README.md), so CPU time, which depends on the load far less than wall time, is what is compared. Geomean over the programs in the table.', '');
   out.push(mdTable(r.programs, runColumns(r)), '');
   if (r.large) out.push(...largeModule(r.large), '');
   for (const s of r.strategies) {
@@ -193,7 +198,8 @@ export function csv(r) {
   const head = ['program', 'kind', 'variant', 'run_ratio', 'original_ms', 'variant_ms', 'failed_runs', 'code_bytes', 'code_ratio', 'instrument_s',
     'memory_bytes', 'snapshot_bytes', 'snapshot_ratio', 'checkpoint_ms', 'stop_latency_ms', 'restore_ms', 'original_startup_ms', 'resumed_ok', 'trials',
     'reps', 'run_ratio_spread', 'added_after_tuning', 'liftoff_compile_ms', 'liftoff_compile_ratio', 'turbofan_compile_ms', 'turbofan_compile_ratio',
-    'process_ms', 'process_ratio', 'snapshot_read_ms', 'downtime_ms', 'downtime_target_ms', 'downtime_over_target', 'downtime_target_applies'];
+    'process_ms', 'process_ratio', 'snapshot_read_ms', 'downtime_ms', 'downtime_target_ms', 'downtime_over_target', 'downtime_target_applies',
+    'instrument_cpu_s'];
   const rows = [head.join(',')];
   const num = (x, d = 4) => (finite(x) ? String(+x.toFixed(d)) : '');
   for (const p of r.programs) {
@@ -210,7 +216,7 @@ export function csv(r) {
         p.reps ?? '', num(V?.tiers?.[r.tiers?.[0]]?.runRatioSpread), p.addedAfterTuning ? 1 : 0,
         num(V?.compile?.liftoff?.medianMs, 2), num(V?.compile?.liftoff?.ratio), num(V?.compile?.turbofan?.medianMs, 2), num(V?.compile?.turbofan?.ratio),
         num(V?.processMs, 2), num(V?.processRatio), num(c?.restoreAfterStartMs, 2), num(c?.downtimeMs, 2), num(c?.budgetMs, 2),
-        num(c?.downtimeOverBudget), c ? (c.targetApplies ? 1 : 0) : ''].join(','));
+        num(c?.downtimeOverBudget), c ? (c.targetApplies ? 1 : 0) : '', num(V?.cpuSeconds, 3)].join(','));
     }
   }
   return rows.join('\n') + '\n';
