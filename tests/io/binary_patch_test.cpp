@@ -101,5 +101,33 @@ TEST(BinaryPatch, RefusesWhatDoesNotFit) {
   EXPECT_NE(errorOf([&] { patchModule(cut, grow); }).find("malformed"), std::string::npos);
 }
 
+// Damaged modules (a byte changed, or the module cut short, 3000 times, fixed seed): the patch
+// is applied or refused with an Error, never a crash or another exception.
+TEST(BinaryPatch, DamagedModulesAreRefusedOrPatched) {
+  auto bytes = binaryOf(kModule);
+  ModulePatch patch;
+  int32_t a = 5;
+  patch.globals[1] = constant(0x7f, &a, 4);
+  patch.memoryMinimum = 3;
+  patch.segment = 1;
+  patch.segmentBytes = {'x'};
+  uint32_t state = 12345;
+  auto next = [&] { return state = state * 1103515245u + 12345u, state >> 8; };
+  int refused = 0, patched = 0;
+  for (int i = 0; i < 3000; i++) {
+    auto damaged = bytes;
+    if (i % 10 == 0) damaged.resize(8 + next() % (damaged.size() - 8));
+    else damaged[8 + next() % (damaged.size() - 8)] = char(next());
+    try {
+      patchModule(damaged, patch);
+      patched++;
+    } catch (const Error&) {
+      refused++;
+    }
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_GT(patched, 0);
+}
+
 } // namespace
 } // namespace wasm_ckpt
