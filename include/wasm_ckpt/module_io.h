@@ -26,8 +26,4 @@ std::unique_ptr<wasm::Module> readModuleFromBytes(const std::vector<char>& bytes
 // Throws Error with the validator's first complaint if the module is invalid.
 void validateModule(wasm::Module& module, const std::string& what);
 std::vector<char> writeModuleBinary(wasm::Module& module);
-// What wasm-opt does last at -O2 and above: gives every function an optimized Stack IR, which
-// writeModuleBinary then emits (a value set to a local and read once right after stays on the
-// stack). Call after the last change to any function; a level below 2 does nothing.
-void optimizeStackIR(wasm::Module& module, unsigned optimizeLevel);
 } // namespace wasm_ckpt

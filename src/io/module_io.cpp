@@ -325,16 +325,6 @@ void validateModule(wasm::Module& module, const std::string& what) {
   throw Error(what + ": invalid module: " + message);
 }
 
-void optimizeStackIR(wasm::Module& module, unsigned optimizeLevel) {
-  if (optimizeLevel < 2) return;
-  wasm::PassOptions options;
-  options.optimizeLevel = optimizeLevel;
-  wasm::PassRunner runner(&module, options);
-  runner.add("generate-stack-ir");
-  runner.add("optimize-stack-ir");
-  runner.run();
-}
-
 std::vector<char> writeModuleBinary(wasm::Module& module) {
   wasm::BufferWithRandomAccess buffer;
   wasm::WasmBinaryWriter writer(&module, buffer);

@@ -91,6 +91,10 @@ std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass(wasm::Index manyLocals)
 // merge-blocks.
 std::unique_ptr<wasm::Pass> createSpliceBlocksPass();
 
+// In Stack IR, replaces each tuple local that is only set and read by tuple.extract by a local per
+// value, so that the binary writer needs no scratch locals for it. Run it after optimize-stack-ir.
+std::unique_ptr<wasm::Pass> createSplitTupleLocalsPass();
+
 // Where a transformed function keeps the poll countdown (countdown.h).
 enum class CountdownMode {
   Global,   // in the run-time code's global only
