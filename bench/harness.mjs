@@ -126,6 +126,7 @@ const REAL = {
   box2d: { dir: 'box2d', args: [], files: {}, shared: true, addedAfterTuning: true },
   cxx: { dir: 'cxx', args: [], files: {}, shared: true, addedAfterTuning: true },
   rust: { dir: 'rust', args: [], files: {}, addedAfterTuning: true },
+  rustlog: { dir: 'rustlog', args: [], files: {}, addedAfterTuning: true },
 };
 
 const dirs = {
