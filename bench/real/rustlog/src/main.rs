@@ -1082,7 +1082,10 @@ fn main() {
                 fnv.add(body.as_bytes());
                 // the receiver's view: read it back and count the slow ones per type
                 let parsed: Value = serde_json::from_str(&body).unwrap();
-                let slow = parsed["events"].as_array().unwrap().iter().filter(|e| e.pointer("/slow") == Some(&Value::Bool(true))).count();
+                let events = parsed["events"].as_array().unwrap();
+                let slow = events.iter().filter(|e| e.pointer("/slow") == Some(&Value::Bool(true))).count();
+                let first = events[0]["ts"].as_str().unwrap_or("?");
+                println!("batch {:2}: {} events from {}, {} bytes, {} slow", batches, events.len(), first, body.len(), slow);
                 fnv.add(&slow.to_le_bytes());
                 batch.clear();
                 batches += 1;
