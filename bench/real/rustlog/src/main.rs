@@ -25,14 +25,11 @@ type HSet<K> = HashSet<K, Fixed>;
 const LINES: usize = 12_000;
 
 // ---- deterministic input ---------------------------------------------------------------------
-struct Rng(u64);
+#[path = "../../common/bench_rng.rs"]
+mod bench_rng;
+use bench_rng::Rng;
+
 impl Rng {
-    fn next(&mut self) -> u32 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545F4914F6CDD1D) >> 32) as u32
-    }
     fn below(&mut self, n: u32) -> u32 {
         self.next() % n
     }
