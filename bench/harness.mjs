@@ -125,7 +125,8 @@ const REAL = {
   jansson: { dir: 'jansson', args: [], files: {}, shared: true, addedAfterTuning: true },
   box2d: { dir: 'box2d', args: [], files: {}, shared: true, addedAfterTuning: true },
   cxx: { dir: 'cxx', args: [], files: {}, shared: true, addedAfterTuning: true },
-  rust: { dir: 'rust', args: [], files: {}, addedAfterTuning: true },
+  rust: { dir: 'rust', args: [], files: {}, shared: true, addedAfterTuning: true },
+  rustlog: { dir: 'rustlog', args: [], files: {}, shared: true, addedAfterTuning: true },
   xml: { dir: 'xml', args: [], files: {}, shared: true, addedAfterTuning: true },
 };
 

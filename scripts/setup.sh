@@ -8,7 +8,8 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 packages=(g++ cmake make binaryen libcli11-dev libfmt-dev libspdlog-dev libgtest-dev nlohmann-json3-dev
           clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
-          rustc libstd-rust-dev-wasm32 dpkg-dev wabt time)
+          rustc libstd-rust-dev-wasm32 cargo librust-regex-dev librust-serde-dev librust-serde-derive-dev
+          librust-serde-json-dev dpkg-dev wabt time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # build_real.sh NAME OUT — builds one real program of the benchmark for wasm32-wasi, into
 # OUT/build/real/NAME.wasm. NAME: lua | sqlite3 | zlib | bzip2 (the tuned suite) | zstd | xz | lz4 |
-# jansson | box2d | cxx | rust | xml (added after the last tuning change).
+# jansson | box2d | cxx | rust | rustlog | xml (added after the last tuning change).
 #
 # Library sources come from `apt-get source --download-only` (deb-src must be configured) into
 # OUT/src/dl and are unpacked under OUT/src; Debian's patches are not applied (upstream sources).
 # Everything is compiled directly with clang-14 / clang++-14 --target=wasm32-wasi (C++: libc++ of
-# libc++-14-dev-wasm32, no exceptions) or Debian's rustc --target wasm32-wasi, with the -D flags,
+# libc++-14-dev-wasm32, no exceptions) or Debian's rustc --target wasm32-wasi (rustlog: Debian's
+# cargo, offline, on the crate sources of Debian's librust-*-dev packages), with the -D flags,
 # drivers and small stubs in bench/real/NAME/ (and the shared input generator in
 # bench/real/common/). Exit status non-zero on failure.
 set -euo pipefail
@@ -20,6 +21,7 @@ mkdir -p "$dl" "$dest"
 CC=${CC:-clang-14}
 CXX=${CXX:-clang++-14}
 RUSTC=${RUSTC:-/usr/bin/rustc}   # the full path: a rustup toolchain without the wasm target may come first on PATH
+CARGO=${CARGO:-/usr/bin/cargo}
 CFLAGS=(--target=wasm32-wasi --sysroot=/usr -O2 -w)
 CXXFLAGS=("${CFLAGS[@]}" -std=c++17 -fno-exceptions)
 LDFLAGS=(-Wl,-z,stack-size=1048576)
@@ -159,6 +161,27 @@ rust)
   # std's debug information is stripped (it is most of the file, and no engine loads it)
   "$RUSTC" --target wasm32-wasi -O -C strip=debuginfo -C link-arg=-zstack-size=1048576 \
     "$here/rust/rust_bench.rs" -o "$dest/rust.wasm.tmp"
+  ;;
+rustlog)
+  # A Cargo project on crates.io crates as Debian packages them: rustlog/.cargo/config.toml puts
+  # Debian's registry directory (/usr/share/cargo/registry) in place of crates.io, and Cargo.lock
+  # pins the versions (--locked; --offline: no network). Cargo's home and target directory go
+  # under OUT, so that neither ~/.cargo nor the source tree is read or written.
+  need=(cargo librust-regex-dev librust-serde-dev librust-serde-derive-dev librust-serde-json-dev)
+  missing=()
+  for p in "${need[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "build_real: rustlog needs the Debian packages ${missing[*]} (run scripts/setup.sh)" >&2
+    exit 1
+  fi
+  obj="$out/build/obj/rustlog"
+  mkdir -p "$obj"
+  (cd "$here/rustlog" && CARGO_HOME="$obj/cargo-home" CARGO_TARGET_DIR="$obj/target" RUSTC="$RUSTC" \
+    RUSTFLAGS="-C link-arg=-zstack-size=1048576" \
+    "$CARGO" build --release --locked --offline --target wasm32-wasi)
+  cp "$obj/target/wasm32-wasi/release/rustlog.wasm" "$dest/rustlog.wasm.tmp"
   ;;
 *)
   echo "build_real: unknown program '$name'" >&2

@@ -6,15 +6,9 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::fmt::Write;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u32 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545F4914F6CDD1D) >> 32) as u32
-    }
-}
+#[path = "../common/bench_rng.rs"]
+mod bench_rng;
+use bench_rng::Rng;
 
 struct Fnv(u64);
 impl Fnv {
