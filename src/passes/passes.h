@@ -90,6 +90,10 @@ std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass(wasm::Index manyLocals)
 // the parent's list per merged child, quadratic on a huge flat function). Run it before
 // merge-blocks.
 std::unique_ptr<wasm::Pass> createSpliceBlocksPass();
+// Appends `items` to `out`, each nameless block among them that SpliceBlocks splices (one that
+// holds something, has no dead code, and has a value only as the last of `items`) replaced by its
+// own items, which are spliced the same way.
+void appendSpliced(const wasm::ExpressionList& items, std::vector<wasm::Expression*>& out);
 
 // Where a transformed function keeps the poll countdown (countdown.h).
 enum class CountdownMode {

@@ -5,14 +5,40 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "wasm-builder.h"
+#include "wasm-traversal.h"
 
 #include "passes/frame_code.h"
+#include "passes/passes.h"
 #include "runtime/runtime_names.h"
 
 namespace wasm_ckpt {
 using namespace wasm;
+
+namespace {
+// For each label of `labels`, the index of the first of `statements` that branches to it (the
+// number of statements if none does).
+std::vector<Index> firstBranches(const std::vector<Expression*>& statements, const std::vector<Name>& labels) {
+  struct Seeker : PostWalker<Seeker> {
+    std::unordered_map<Name, Index> levelOf;
+    std::vector<Index> first;
+    Index current = 0;
+    void visitBreak(Break* curr) {
+      auto found = levelOf.find(curr->name);
+      if (found != levelOf.end()) first[found->second] = std::min(first[found->second], current);
+    }
+  } seeker;
+  for (Index i = 0; i < labels.size(); i++) seeker.levelOf[labels[i]] = i;
+  seeker.first.assign(labels.size(), statements.size());
+  for (Expression* statement : statements) {
+    seeker.walk(statement);
+    seeker.current++;
+  }
+  return seeker.first;
+}
+} // namespace
 
 Expression* UnwindSites::start(Index id) {
   if (context.role != Role::Fast && !points.isLoopPoll(id)) return context.builder.makeNop();
@@ -96,29 +122,59 @@ void UnwindSites::zeroDeadLocals(Block* outer, const std::vector<Index>& frameLo
     code.insert(code.end(), withDead[0]->exitPath->list.begin(), withDead[0]->exitPath->list.end());
     withDead[0]->exitPath->list.set(code);
   }
-  Name zeroed("wasm_ckpt$zeroed");
-  // The body wrapped in the shared zeroing blocks so far, as the list of a block: each level's
-  // zeroing goes into the list of the next level's block, not into a nameless block of its own,
-  // whose only child a named block would then be (Binaryen's vacuum and merge-blocks search a
-  // named block's only child for branches to it: once per level, over the whole body).
-  std::vector<Expression*> nested = {outer->list[0]};
+  if (shared.empty()) return;
   for (auto* dead : shared) {
-    Name label = labelOf[dead];
-    for (auto* site : sitesByDead[*dead]) site->exit->name = label;
-    if (nested.back()->type != Type::unreachable) nested.push_back(builder.makeBreak(zeroed));
+    for (auto* site : sitesByDead[*dead]) site->exit->name = labelOf[dead];
+  }
+  // The labels that the statements of the body branch to, innermost first: the unwind exit's,
+  // then the shared zeroing blocks'.
+  std::vector<Name> chain = {context.unwindLabel};
+  for (auto* dead : shared) chain.push_back(labelOf[dead]);
+  std::vector<Expression*> statements;
+  appendSpliced(outer->list[0]->cast<Block>()->list, statements);
+  auto firsts = firstBranches(statements, chain);
+  // Each level of the nest starts at the first statement that branches to it, or at the level
+  // inside it if that starts earlier: the statements before it are not in it (Binaryen's
+  // merge-blocks would move them out, one level at a time, re-typing both blocks each time).
+  auto slice = [&](Index from, Index to) {
+    return std::vector<Expression*>(statements.begin() + from, statements.begin() + to);
+  };
+  auto makeNamed = [&](Name name, const std::vector<Expression*>& list) {
+    auto* block = builder.makeBlock(list);
+    block->name = name;
+    return block;
+  };
+  Name zeroed("wasm_ckpt$zeroed");
+  Index start = firsts[0];
+  std::vector<Expression*> nested; // the level built so far, as the list of a block
+  if (start < statements.size()) {
+    auto* unwind = makeNamed(context.unwindLabel, slice(start, statements.size()));
+    unwind->finalize(Type::none, Block::HasBreak);
+    nested = {unwind};
+  }
+  for (Index level = 1; level < chain.size(); level++) {
+    auto* dead = shared[level - 1];
+    Index from = std::min(start, firsts[level]);
+    auto list = slice(from, start);
+    list.insert(list.end(), nested.begin(), nested.end());
+    start = from;
+    if (list.empty() || list.back()->type != Type::unreachable) list.push_back(builder.makeBreak(zeroed));
     // Typed by hand: finalize() would search the whole body for branches, once per level.
-    auto* within = builder.makeBlock(nested);
-    within->name = label;
+    auto* within = makeNamed(chain[level], list);
     within->finalize(Type::none, Block::HasBreak);
     nested = {within};
+    // Each level's zeroing goes into the list of the next level's block, not into a nameless
+    // block of its own, whose only child a named block would then be (Binaryen's vacuum and
+    // merge-blocks search a named block's only child for branches to it: once per level).
     Name parent = zeroesUpTo(*dead, nested);
     if (parent.is()) nested.push_back(builder.makeBreak(parent));
   }
-  if (shared.empty()) return;
-  auto* all = builder.makeBlock(nested);
-  all->name = zeroed;
+  auto* all = makeNamed(zeroed, nested);
   all->finalize();
-  outer->list[0] = all;
+  auto body = slice(0, start);
+  body.push_back(all);
+  body.insert(body.end(), outer->list.begin() + 1, outer->list.end());
+  outer->list.set(body);
 }
 
 } // namespace wasm_ckpt
