@@ -7,7 +7,7 @@
 //       <countdown load>  <body>  <final return>)
 //     <epilogue: save the frame, return zeros>)
 // and a branch to $wasm_ckpt$unwind, taken after a resume point while unwinding, reaches the
-// epilogue.
+// epilogue. Last, the zeroing of dead locals (unwind_sites.h) may nest blocks between the two.
 #pragma once
 #include "wasm-builder.h"
 #include "wasm.h"

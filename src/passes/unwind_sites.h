@@ -41,9 +41,17 @@ public:
   // local), the epilogue's reads left out: it stores every frame local, and a value dead at the
   // site would otherwise be kept alive, often in memory, by every path to an unwind, such as the
   // cold exit of a hot loop. Sites with the same dead locals share one zeroing block (a 1171-site
-  // function of SQLite's needs 150 of them), nested around the body (`inner`, the first statement
-  // of `outer`) right before the epilogue, larger sets inside smaller ones:
-  //   block $zeroed (block $zero1 (block $zero0 (inner) (br $zeroed)) zero0 (br $zero1)) zero1
+  // function of SQLite's needs 150 of them), nested around the statements of the body (those of
+  // the unwind block, the first item of `outer`, its nameless blocks spliced) right before the
+  // epilogue, larger sets inside smaller ones:
+  //   s0 (block $zeroed (block $zero1 s1 (block $zero0 s2 (block $unwind s3) (br $zeroed))
+  //                       zero0 (br $zero1)) zero1)
+  // Each level starts at the first statement that branches to it (s1 to $zero1, s2 to $zero0,
+  // s3 to the unwind label, which the sites that zero nothing keep; no unwind block if there is
+  // none), or at the level inside it if that starts earlier; the statements before every level
+  // (s0) precede the nest. Built so in linear time: Binaryen's merge-blocks would otherwise move
+  // the leading statements out one level at a time, walking both blocks for branches at each
+  // move (on a huge function with hundreds of levels, most of its optimization time).
   // A site or block whose dead locals include a shared block's zeroes only the rest and then
   // branches to that block (its "parent": above, zero0's set includes zero1's), so the dead
   // locals common to many sites are zeroed once in the code; this halves the zeroing code of a

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "ir/branch-utils.h"
 #include "ir/find_all.h"
 #include "wasm-traversal.h"
 #include "wasm.h"
@@ -275,12 +276,11 @@ TEST(Threading, LoopFreeCallersKeepALocalCountdownWhereThatSavesAccesses) {
   }
 }
 
+namespace {
 // $a and $b are dead at the second and third calls (one shared zeroing block), and $a, $b and
-// $c at the fourth: that site zeroes $c and then branches to the shared block, so $a is zeroed
-// once in the code, not twice. ($spin takes no operand, which flattening would put in a
-// temporary local live at one call only.)
-TEST(RewindCopies, SitesShareTheZeroingOfCommonDeadLocals) {
-  auto module = parseWithLooper(R"(
+// $c at the fourth. ($spin takes no operand, which flattening would put in a temporary local live
+// at one call only.)
+const char* const kSharedZeroing = R"(
     (global $rounds (mut i32) (i32.const 3))
     (func $spin (result i32) (call $looper (global.get $rounds)))
     (func $work (param $n i32) (result i32) (local $a i32) (local $b i32) (local $c i32)
@@ -293,7 +293,18 @@ TEST(RewindCopies, SitesShareTheZeroingOfCommonDeadLocals) {
       (drop (call $spin))
       (local.set $n (i32.add (local.get $n) (local.get $c)))
       (drop (call $spin))
-      (local.get $n)))");
+      (local.get $n)))";
+
+bool isNestLevel(wasm::Block* block) {
+  std::string name = block->name.str ? block->name.str : "";
+  return name == "wasm_ckpt$unwind" || (name.rfind("wasm_ckpt$zero", 0) == 0 && name != "wasm_ckpt$zeroed");
+}
+} // namespace
+
+// kSharedZeroing: the fourth site zeroes $c and then branches to the shared block, so $a is
+// zeroed once in the code, not twice.
+TEST(RewindCopies, SitesShareTheZeroingOfCommonDeadLocals) {
+  auto module = parseWithLooper(kSharedZeroing);
   auto options = leanOptions();
   options.optimizeLevel = 0;
   instrumentModule(*module, options);
@@ -314,4 +325,35 @@ TEST(RewindCopies, SitesShareTheZeroingOfCommonDeadLocals) {
     EXPECT_FALSE(first && !first->name.is()) << block->name << " holds a nameless block first";
   }
   EXPECT_EQ(zeroingBlocks, 2); // $zero0 and $zeroed
+}
+
+// Each level of the zeroing nest, and the unwind block, starts at a statement that branches to it:
+// Binaryen's merge-blocks would move the statements before that out of the level, one level at a
+// time (quadratic on a huge function). The loads before the first call precede the whole nest.
+TEST(RewindCopies, EachZeroingLevelStartsAtItsFirstBranch) {
+  auto module = parseWithLooper(kSharedZeroing);
+  auto options = leanOptions();
+  options.optimizeLevel = 0;
+  instrumentModule(*module, options);
+  validateModule(*module, "lean output");
+  auto* fast = module->getFunction("work");
+  int levels = 0;
+  for (auto* block : wasm::FindAll<wasm::Block>(fast->body).list) {
+    if (!isNestLevel(block)) continue;
+    levels++;
+    ASSERT_FALSE(block->list.empty()) << block->name;
+    EXPECT_TRUE(wasm::BranchUtils::BranchSeeker::has(block->list[0], block->name))
+      << block->name << " starts with a statement that does not branch to it";
+  }
+  EXPECT_GE(levels, 1);
+  auto* body = fast->body->dynCast<wasm::Block>();
+  ASSERT_TRUE(body);
+  auto loaded = loadedLocal(fast, 12);
+  bool beforeNest = false;
+  for (auto* item : body->list) {
+    auto* block = item->dynCast<wasm::Block>();
+    if (block && block->name == "wasm_ckpt$zeroed") break;
+    for (auto* set : wasm::FindAll<wasm::LocalSet>(item).list) beforeNest |= set->index == loaded;
+  }
+  EXPECT_TRUE(beforeNest) << "the first load is inside the zeroing nest";
 }
