@@ -27,7 +27,8 @@ std::unique_ptr<wasm::Module> readModuleFromBytes(const std::vector<char>& bytes
 void validateModule(wasm::Module& module, const std::string& what);
 std::vector<char> writeModuleBinary(wasm::Module& module);
 // What wasm-opt does last at -O2 and above: gives every function an optimized Stack IR, which
-// writeModuleBinary then emits (a value set to a local and read once right after stays on the
-// stack). Call after the last change to any function; a level below 2 does nothing.
+// writeModuleBinary then emits (unreachable code and blocks that nothing branches to left out;
+// at -O3 also values kept on the stack instead of locals). Call after the last change to any
+// function; a level below 2 does nothing.
 void optimizeStackIR(wasm::Module& module, unsigned optimizeLevel);
 } // namespace wasm_ckpt

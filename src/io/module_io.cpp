@@ -31,6 +31,7 @@
 #include "wasm.h"
 
 #include "io/binary_check.h"
+#include "passes/passes.h"
 #include "support/printable.h"
 #include "wasm_ckpt/error.h"
 
@@ -331,7 +332,9 @@ void optimizeStackIR(wasm::Module& module, unsigned optimizeLevel) {
   options.optimizeLevel = optimizeLevel;
   wasm::PassRunner runner(&module, options);
   runner.add("generate-stack-ir");
-  runner.add("optimize-stack-ir");
+  // Binaryen's own pass only at -O3, where it also keeps values on the stack instead of locals.
+  if (optimizeLevel >= 3) runner.add("optimize-stack-ir");
+  else runner.add(createLinearStackIRPass());
   runner.run();
 }
 

@@ -95,6 +95,10 @@ std::unique_ptr<wasm::Pass> createSpliceBlocksPass();
 // own items, which are spliced the same way.
 void appendSpliced(const wasm::ExpressionList& items, std::vector<wasm::Expression*>& out);
 
+// Binaryen's optimize-stack-ir below -O3 (unreachable code and blocks nothing branches to
+// removed from the Stack IR that generate-stack-ir made), in linear time.
+std::unique_ptr<wasm::Pass> createLinearStackIRPass();
+
 // Where a transformed function keeps the poll countdown (countdown.h).
 enum class CountdownMode {
   Global,   // in the run-time code's global only
