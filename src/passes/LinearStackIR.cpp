@@ -20,23 +20,6 @@ namespace wasm_ckpt {
 namespace {
 using namespace wasm;
 
-// Where unreachable code ends: an instruction that control flow can reach from elsewhere.
-bool isBarrier(const StackInst* inst) {
-  switch (inst->op) {
-    case StackInst::BlockEnd:
-    case StackInst::IfElse:
-    case StackInst::IfEnd:
-    case StackInst::LoopEnd:
-    case StackInst::Catch:
-    case StackInst::CatchAll:
-    case StackInst::Delegate:
-    case StackInst::TryEnd:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // The last instruction of a control-flow construct.
 bool isEnd(const StackInst* inst) {
   switch (inst->op) {
@@ -49,6 +32,12 @@ bool isEnd(const StackInst* inst) {
     default:
       return false;
   }
+}
+
+// Where unreachable code ends: an instruction that control flow can reach from elsewhere.
+bool isBarrier(const StackInst* inst) {
+  return isEnd(inst) || inst->op == StackInst::IfElse || inst->op == StackInst::Catch ||
+         inst->op == StackInst::CatchAll;
 }
 
 // Removes what follows an unreachable instruction up to the next barrier, each construct that

@@ -3,9 +3,11 @@
 #include "passes/unwind_sites.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "wasm-builder.h"
 #include "wasm-traversal.h"
@@ -52,6 +54,7 @@ Expression* UnwindSites::exitIfUnwinding(Index id, Expression* unwinding) {
   auto& builder = context.builder;
   if (!unwinding) unwinding = builder.makeGlobalGet(runtime::stateGlobal(), Type::i32);
   auto* exit = builder.makeBreak(context.unwindLabel);
+  exits.push_back(exit);
   auto* exitPath = builder.makeSequence(context.setRid(id), exit);
   if (auto found = siteOf.find(id); found != siteOf.end()) {
     sites[found->second].exitPath = exitPath;
@@ -94,15 +97,35 @@ void UnwindSites::zeroDeadLocals(Block* outer, const std::vector<Index>& frameLo
     for (Index x : dead) bytes += func->getLocalType(x).getByteSize() + 3;
     return bytes;
   };
+  // Sets as bits, one per frame local: a function with thousands of sites has thousands of sets
+  // to find a parent for among hundreds of shared ones.
+  std::unordered_map<Index, Index> bitOf;
+  for (Index x : frameLocals) bitOf.emplace(x, bitOf.size());
+  size_t words = (bitOf.size() + 63) / 64;
+  auto bitsOf = [&](const DeadSet& dead) {
+    std::vector<uint64_t> bits(words);
+    for (Index x : dead) bits[bitOf[x] / 64] |= uint64_t(1) << (bitOf[x] % 64);
+    return bits;
+  };
+  struct Candidate {
+    const DeadSet* dead;
+    std::vector<uint64_t> bits;
+  };
+  std::vector<Candidate> candidates; // the longest zeroing first, then innermost first
+  for (auto* dead : shared) candidates.push_back({dead, bitsOf(*dead)});
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [&](auto& a, auto& b) { return zeroBytes(*a.dead) > zeroBytes(*b.dead); });
   // The shared set, other than `dead`, whose locals `dead` includes and whose zeroing is
   // the longest, if any.
   auto parentOf = [&](const DeadSet& dead) -> const DeadSet* {
-    const DeadSet* best = nullptr;
-    for (auto* candidate : shared) {
-      if (candidate->size() >= dead.size() || (best && zeroBytes(*candidate) <= zeroBytes(*best))) continue;
-      if (std::includes(dead.begin(), dead.end(), candidate->begin(), candidate->end())) best = candidate;
+    auto bits = bitsOf(dead);
+    for (auto& candidate : candidates) {
+      if (candidate.dead->size() >= dead.size()) continue;
+      bool included = true;
+      for (size_t w = 0; w < words && included; w++) included = !(candidate.bits[w] & ~bits[w]);
+      if (included) return candidate.dead;
     }
-    return best;
+    return nullptr;
   };
   // Zeroes what of `dead` its parent does not, and returns the parent's label (or null).
   auto zeroesUpTo = [&](const DeadSet& dead, std::vector<Expression*>& code) -> Name {
@@ -123,16 +146,21 @@ void UnwindSites::zeroDeadLocals(Block* outer, const std::vector<Index>& frameLo
     withDead[0]->exitPath->list.set(code);
   }
   if (shared.empty()) return;
+  Name zeroed("wasm_ckpt$zeroed");
   for (auto* dead : shared) {
     for (auto* site : sitesByDead[*dead]) site->exit->name = labelOf[dead];
   }
-  // The labels that the statements of the body branch to, innermost first: the unwind exit's,
-  // then the shared zeroing blocks'.
-  std::vector<Name> chain = {context.unwindLabel};
-  for (auto* dead : shared) chain.push_back(labelOf[dead]);
+  // The sites that zero nothing leave for the epilogue directly: the unwind block would end right
+  // before a branch there.
+  for (auto* exit : exits) {
+    if (exit->name == context.unwindLabel) exit->name = zeroed;
+  }
+  std::vector<Name> labels; // innermost first
+  for (auto* dead : shared) labels.push_back(labelOf[dead]);
+  labels.push_back(zeroed);
   std::vector<Expression*> statements;
   appendSpliced(outer->list[0]->cast<Block>()->list, statements);
-  auto firsts = firstBranches(statements, chain);
+  auto firsts = firstBranches(statements, labels);
   // Each level of the nest starts at the first statement that branches to it, or at the level
   // inside it if that starts earlier: the statements before it are not in it (Binaryen's
   // merge-blocks would move them out, one level at a time, re-typing both blocks each time).
@@ -144,32 +172,31 @@ void UnwindSites::zeroDeadLocals(Block* outer, const std::vector<Index>& frameLo
     block->name = name;
     return block;
   };
-  Name zeroed("wasm_ckpt$zeroed");
-  Index start = firsts[0];
-  std::vector<Expression*> nested; // the level built so far, as the list of a block
-  if (start < statements.size()) {
-    auto* unwind = makeNamed(context.unwindLabel, slice(start, statements.size()));
-    unwind->finalize(Type::none, Block::HasBreak);
-    nested = {unwind};
-  }
-  for (Index level = 1; level < chain.size(); level++) {
-    auto* dead = shared[level - 1];
-    Index from = std::min(start, firsts[level]);
+  Index start = statements.size();
+  std::vector<Expression*> nested; // the levels built so far and their zeroing
+  // The list of the next level out, whose first branch is at `first`: the statements from there
+  // (or from the current start, if that is earlier) to the current start, then `nested`.
+  auto nextLevel = [&](Index first) {
+    Index from = std::min(start, first);
     auto list = slice(from, start);
     list.insert(list.end(), nested.begin(), nested.end());
     start = from;
+    return list;
+  };
+  for (Index level = 0; level < shared.size(); level++) {
+    auto list = nextLevel(firsts[level]);
     if (list.empty() || list.back()->type != Type::unreachable) list.push_back(builder.makeBreak(zeroed));
     // Typed by hand: finalize() would search the whole body for branches, once per level.
-    auto* within = makeNamed(chain[level], list);
+    auto* within = makeNamed(labels[level], list);
     within->finalize(Type::none, Block::HasBreak);
     nested = {within};
     // Each level's zeroing goes into the list of the next level's block, not into a nameless
     // block of its own, whose only child a named block would then be (Binaryen's vacuum and
     // merge-blocks search a named block's only child for branches to it: once per level).
-    Name parent = zeroesUpTo(*dead, nested);
+    Name parent = zeroesUpTo(*shared[level], nested);
     if (parent.is()) nested.push_back(builder.makeBreak(parent));
   }
-  auto* all = makeNamed(zeroed, nested);
+  auto* all = makeNamed(zeroed, nextLevel(firsts.back()));
   all->finalize();
   auto body = slice(0, start);
   body.push_back(all);
