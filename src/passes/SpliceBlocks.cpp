@@ -7,6 +7,8 @@
 // only blocks without dead code, and keeps a value-carrying child only in the last place.
 #include "passes/passes.h"
 
+#include <vector>
+
 #include "wasm.h"
 
 namespace wasm_ckpt {
@@ -14,19 +16,21 @@ namespace wasm_ckpt {
 namespace {
 using namespace wasm;
 
+// The block that `item` is, if it can be spliced into the list that holds it (`last`: as that
+// list's last item).
+Block* spliceable(Expression* item, bool last) {
+  auto* block = item->dynCast<Block>();
+  if (!block || block->name.is() || block->list.empty()) return nullptr;
+  if (!last && block->type.isConcrete()) return nullptr;
+  for (Index i = 0; i + 1 < block->list.size(); i++) {
+    if (block->list[i]->type == Type::unreachable) return nullptr; // dead code after it
+  }
+  return block;
+}
+
 struct SpliceBlocks : public WalkerPass<PostWalker<SpliceBlocks>> {
   bool isFunctionParallel() override { return true; }
   Pass* create() override { return new SpliceBlocks; }
-
-  static Block* spliceable(Expression* item, bool last) {
-    auto* block = item->dynCast<Block>();
-    if (!block || block->name.is() || block->list.empty()) return nullptr;
-    if (!last && block->type.isConcrete()) return nullptr;
-    for (Index i = 0; i + 1 < block->list.size(); i++) {
-      if (block->list[i]->type == Type::unreachable) return nullptr; // dead code after it
-    }
-    return block;
-  }
 
   // Post-order: the children were spliced already, so one pass over the list suffices.
   void visitBlock(Block* curr) {
@@ -34,18 +38,33 @@ struct SpliceBlocks : public WalkerPass<PostWalker<SpliceBlocks>> {
     bool any = false;
     for (Index i = 0; i < list.size() && !any; i++) any = spliceable(list[i], i + 1 == list.size());
     if (!any) return;
-    ExpressionList spliced(getModule()->allocator);
-    for (Index i = 0; i < list.size(); i++) {
-      if (auto* child = spliceable(list[i], i + 1 == list.size())) {
-        for (auto* item : child->list) spliced.push_back(item);
-      } else {
-        spliced.push_back(list[i]);
-      }
-    }
-    list.swap(spliced);
+    std::vector<Expression*> spliced;
+    appendSpliced(list, spliced);
+    list.set(spliced);
   }
 };
 } // namespace
+
+void appendSpliced(const ExpressionList& items, std::vector<Expression*>& out) {
+  struct Pending {
+    const ExpressionList* list;
+    Index next;
+    bool last; // the list's last item is the last of `items`
+  };
+  std::vector<Pending> pending{{&items, 0, true}}; // no recursion: nesting may be deep
+  while (!pending.empty()) {
+    auto& top = pending.back();
+    if (top.next == top.list->size()) {
+      pending.pop_back();
+      continue;
+    }
+    Index i = top.next++;
+    bool last = top.last && i + 1 == top.list->size();
+    Expression* item = (*top.list)[i];
+    if (auto* block = spliceable(item, last)) pending.push_back({&block->list, 0, last});
+    else out.push_back(item);
+  }
+}
 
 std::unique_ptr<Pass> createSpliceBlocksPass() { return std::make_unique<SpliceBlocks>(); }
 

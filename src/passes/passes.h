@@ -90,6 +90,14 @@ std::unique_ptr<wasm::Pass> createCoalesceManyLocalsPass(wasm::Index manyLocals)
 // the parent's list per merged child, quadratic on a huge flat function). Run it before
 // merge-blocks.
 std::unique_ptr<wasm::Pass> createSpliceBlocksPass();
+// Appends `items` to `out`, each nameless block among them that SpliceBlocks splices (one that
+// holds something, has no dead code, and has a value only as the last of `items`) replaced by its
+// own items, which are spliced the same way.
+void appendSpliced(const wasm::ExpressionList& items, std::vector<wasm::Expression*>& out);
+
+// Binaryen's optimize-stack-ir below -O3 (unreachable code and blocks nothing branches to
+// removed from the Stack IR that generate-stack-ir made), in linear time.
+std::unique_ptr<wasm::Pass> createLinearStackIRPass();
 
 // In Stack IR, replaces each tuple local that is only set and read by tuple.extract by a local per
 // value, so that the binary writer needs no scratch locals for it. Run it after optimize-stack-ir.

@@ -7,7 +7,8 @@
 //       <countdown load>  <body>  <final return>)
 //     <epilogue: save the frame, return zeros>)
 // and a branch to $wasm_ckpt$unwind, taken after a resume point while unwinding, reaches the
-// epilogue.
+// epilogue. Last, the zeroing of dead locals (unwind_sites.h) may put a nest of zeroing blocks,
+// which the branches then reach, in place of the unwind block.
 #pragma once
 #include "wasm-builder.h"
 #include "wasm.h"

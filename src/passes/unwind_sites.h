@@ -41,9 +41,19 @@ public:
   // local), the epilogue's reads left out: it stores every frame local, and a value dead at the
   // site would otherwise be kept alive, often in memory, by every path to an unwind, such as the
   // cold exit of a hot loop. Sites with the same dead locals share one zeroing block (a 1171-site
-  // function of SQLite's needs 150 of them), nested around the body (`inner`, the first statement
-  // of `outer`) right before the epilogue, larger sets inside smaller ones:
-  //   block $zeroed (block $zero1 (block $zero0 (inner) (br $zeroed)) zero0 (br $zero1)) zero1
+  // function of SQLite's needs 150 of them), nested around the statements of the body (those of
+  // the unwind block, the first item of `outer`, its nameless blocks spliced) right before the
+  // epilogue, larger sets inside smaller ones:
+  //   s0 (block $zeroed s1 (block $zero1 s2 (block $zero0 s3 (br $zeroed)) zero0 (br $zero1))
+  //                     zero1)
+  // Each level starts at the first statement that branches to it (s3 to $zero0, s2 to $zero1,
+  // s1 to $zeroed, which the sites that zero nothing branch to), or at the level inside it if
+  // that starts earlier; the statements before every level (s0) precede the nest. Built so in
+  // linear time: Binaryen's merge-blocks would otherwise move the leading statements out one
+  // level at a time, walking both blocks for branches at each move (on a huge function with
+  // hundreds of levels, most of its optimization time). The unwind block is gone: it would end
+  // right before a branch to $zeroed, and Binaryen's remove-unused-brs threads branches through
+  // such a block only if that branch is the only other item of the level holding it.
   // A site or block whose dead locals include a shared block's zeroes only the rest and then
   // branches to that block (its "parent": above, zero0's set includes zero1's), so the dead
   // locals common to many sites are zeroed once in the code; this halves the zeroing code of a
@@ -65,6 +75,7 @@ private:
   const ResumePoints& points;
   std::vector<Site> sites;
   std::unordered_map<wasm::Index, size_t> siteOf; // resume point id -> its entry in sites
+  std::vector<wasm::Break*> exits; // every branch to the unwind label made here
 };
 
 } // namespace wasm_ckpt

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "ir/branch-utils.h"
 #include "ir/find_all.h"
 #include "wasm-traversal.h"
 #include "wasm.h"
@@ -275,12 +276,11 @@ TEST(Threading, LoopFreeCallersKeepALocalCountdownWhereThatSavesAccesses) {
   }
 }
 
+namespace {
 // $a and $b are dead at the second and third calls (one shared zeroing block), and $a, $b and
-// $c at the fourth: that site zeroes $c and then branches to the shared block, so $a is zeroed
-// once in the code, not twice. ($spin takes no operand, which flattening would put in a
-// temporary local live at one call only.)
-TEST(RewindCopies, SitesShareTheZeroingOfCommonDeadLocals) {
-  auto module = parseWithLooper(R"(
+// $c at the fourth. ($spin takes no operand, which flattening would put in a temporary local live
+// at one call only.)
+const char* const kSharedZeroing = R"(
     (global $rounds (mut i32) (i32.const 3))
     (func $spin (result i32) (call $looper (global.get $rounds)))
     (func $work (param $n i32) (result i32) (local $a i32) (local $b i32) (local $c i32)
@@ -293,7 +293,16 @@ TEST(RewindCopies, SitesShareTheZeroingOfCommonDeadLocals) {
       (drop (call $spin))
       (local.set $n (i32.add (local.get $n) (local.get $c)))
       (drop (call $spin))
-      (local.get $n)))");
+      (local.get $n)))";
+
+std::string nameOf(wasm::Block* block) { return block->name.str ? block->name.str : ""; }
+} // namespace
+
+// kSharedZeroing: the fourth site zeroes $c and then branches to the shared block, so $a is
+// zeroed once in the code, not twice. The shape of the nest keeps Binaryen's passes from walking
+// the body once per level of it (quadratic on a huge function, with hundreds of levels).
+TEST(RewindCopies, SitesShareTheZeroingOfCommonDeadLocals) {
+  auto module = parseWithLooper(kSharedZeroing);
   auto options = leanOptions();
   options.optimizeLevel = 0;
   instrumentModule(*module, options);
@@ -305,13 +314,31 @@ TEST(RewindCopies, SitesShareTheZeroingOfCommonDeadLocals) {
   // Each shared zeroing block (and $zeroed around them) holds the next one inward directly: a
   // named block whose first item is a nameless block would become, once dead code is gone, a
   // named block with one child, which Binaryen's vacuum and merge-blocks search for branches to
-  // it, once per level of the nest.
+  // it. Each shared block starts at a statement that branches to it: merge-blocks would move the
+  // statements before that out, one level at a time. The unwind block is gone: the sites that
+  // zero nothing branch to $zeroed.
   int zeroingBlocks = 0;
   for (auto* block : wasm::FindAll<wasm::Block>(fast->body).list) {
-    if (std::string(block->name.str ? block->name.str : "").rfind("wasm_ckpt$zero", 0) != 0) continue;
+    EXPECT_NE(nameOf(block), "wasm_ckpt$unwind");
+    if (nameOf(block).rfind("wasm_ckpt$zero", 0) != 0) continue;
     zeroingBlocks++;
-    auto* first = block->list.empty() ? nullptr : block->list[0]->dynCast<wasm::Block>();
+    ASSERT_FALSE(block->list.empty()) << block->name;
+    auto* first = block->list[0]->dynCast<wasm::Block>();
     EXPECT_FALSE(first && !first->name.is()) << block->name << " holds a nameless block first";
+    if (nameOf(block) == "wasm_ckpt$zeroed") continue;
+    EXPECT_TRUE(wasm::BranchUtils::BranchSeeker::has(block->list[0], block->name))
+      << block->name << " starts with a statement that does not branch to it";
   }
   EXPECT_EQ(zeroingBlocks, 2); // $zero0 and $zeroed
+  // The loads before the first call precede the whole nest.
+  auto* body = fast->body->dynCast<wasm::Block>();
+  ASSERT_TRUE(body);
+  auto loaded = loadedLocal(fast, 12);
+  bool beforeNest = false;
+  for (auto* item : body->list) {
+    auto* block = item->dynCast<wasm::Block>();
+    if (block && nameOf(block) == "wasm_ckpt$zeroed") break;
+    for (auto* set : wasm::FindAll<wasm::LocalSet>(item).list) beforeNest |= set->index == loaded;
+  }
+  EXPECT_TRUE(beforeNest) << "the first load is inside the zeroing nest";
 }
