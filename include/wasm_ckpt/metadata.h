@@ -106,6 +106,9 @@ struct ModuleMetadata {
 std::vector<char> sealModuleBytes(const std::vector<char>& bytes);
 // fingerprint() of a binary module's bytes without its wasm-ckpt section.
 uint64_t contentHash(const std::vector<char>& bytes);
+// Throws Error unless `bytes` are those `wasm-ckpt instrument` (or `resume`) wrote and sealed with
+// `metadata`: "not sealed by ..." or "changed since it was instrumented (...)".
+void checkSeal(const std::vector<char>& bytes, const ModuleMetadata& metadata);
 // The wasm-ckpt section of a binary module, read from its bytes; nullopt if it has none. Throws
 // Error if the bytes are not a binary module or have two such sections.
 std::optional<ModuleMetadata> metadataOfBinary(const std::vector<char>& bytes);

@@ -9,7 +9,6 @@
 
 #include <cstring>
 
-#include <fmt/format.h>
 
 #include "io/binary_patch.h"
 #include "support/le_codec.h"
@@ -41,11 +40,11 @@ std::vector<char> bakeSnapshot(const std::vector<char>& module, const Snapshot& 
     throw Error("the module is not a binary module (`wasm-ckpt instrument` writes binary modules)");
   auto metadata = metadataOfBinary(module);
   if (!metadata) throw Error("the module was not instrumented by wasm-ckpt");
-  auto& made = metadata->provenance;
-  if (!made.contentHash) throw Error("the module was not sealed by `wasm-ckpt instrument` (its wasm-ckpt section records no content hash)");
-  if (uint64_t hash = contentHash(module); hash != made.contentHash)
-    throw Error(fmt::format("the module was changed since it was instrumented (its content hash is {:016x}, "
-                            "instrumentation recorded {:016x})", hash, made.contentHash));
+  try {
+    checkSeal(module, *metadata);
+  } catch (const Error& e) {
+    throw Error(std::string("the module was ") + e.what());
+  }
   metadata->checkSnapshot(snapshot);
 
   ModulePatch patch;
@@ -61,11 +60,13 @@ std::vector<char> bakeSnapshot(const std::vector<char>& module, const Snapshot& 
   patch.globals[where.flagsGlobal] = i32Constant(FLAG_BAKED);
   patch.segment = where.bakedSegment;
   patch.segmentBytes.assign(serialized.begin(), serialized.end());
+  std::vector<char> patched;
   try {
-    return sealModuleBytes(patchModule(module, patch));
+    patched = patchModule(module, patch);
   } catch (const Error& e) {
     throw Error(std::string("the module's wasm-ckpt section does not match the module: ") + e.what());
   }
+  return sealModuleBytes(patched);
 }
 
 } // namespace wasm_ckpt

@@ -92,7 +92,7 @@ void checkValueType(Cursor& in, const std::string& what) {
 
 namespace {
 struct ModuleCounts {
-  uint64_t imported[5] = {0, 0, 0, 0, 0};
+  ImportCounts imported{};
   uint64_t defined[5] = {0, 0, 0, 0, 0};
   std::map<uint64_t, std::string> functionNames; // from the name section
 };
@@ -233,7 +233,10 @@ std::string describeFunction(const ModuleCounts& counts, uint64_t index) {
   return fmt::format("function '{}' (#{})", printableName(named->second), index);
 }
 
-void readImports(Cursor in, ModuleCounts& counts) {
+} // namespace
+
+ImportCounts countImports(Cursor in) {
+  ImportCounts counts{};
   for (uint32_t n = in.u32(); n > 0; n--) {
     std::string module = in.name(), field = in.name();
     if (!isUtf8(module) || !isUtf8(field))
@@ -249,9 +252,12 @@ void readImports(Cursor in, ModuleCounts& counts) {
       default: throw Error(fmt::format("invalid module: import '{}' '{}' of unknown kind {}", printableName(module),
                                        printableName(field), kind));
     }
-    counts.imported[kind]++;
+    counts[kind]++;
   }
+  return counts;
 }
+
+namespace {
 
 void readGlobals(Cursor in, ModuleCounts& counts) {
   uint32_t n = in.u32();
@@ -331,7 +337,7 @@ std::map<uint64_t, std::string> checkBinaryModule(const std::vector<char>& bytes
       case Custom:
         if (!isUtf8(span.name)) throw Error("invalid module: custom section name '" + printableName(span.name) + "' is not UTF-8");
         break;
-      case Import: section.what = "import section"; readImports(section, counts); break;
+      case Import: section.what = "import section"; counts.imported = countImports(section); break;
       case Function: section.what = "function section"; counts.defined[FunctionKind] = section.u32(); break;
       case Table: section.what = "table section"; counts.defined[TableKind] = section.u32(); break;
       case Memory: section.what = "memory section"; counts.defined[MemoryKind] = section.u32(); break;

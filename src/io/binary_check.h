@@ -3,6 +3,7 @@
 // every declared local up front and recurses once per nested block, loop, if or try; its text
 // parser recurses once per parenthesis).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -32,6 +33,10 @@ std::map<uint64_t, std::string> checkBinaryModule(const std::vector<char>& bytes
 void checkValueType(Cursor& in, const std::string& what);
 void skipLimits(Cursor& in);
 void skipExpression(Cursor& in, const std::string& what);
+// The imports of an import section by kind (function, table, memory, global, tag), their names
+// and types checked as checkBinaryModule checks them.
+using ImportCounts = std::array<uint64_t, 5>;
+ImportCounts countImports(Cursor in);
 
 // Throws Error if the text nests parentheses deeper than kMaxTextNestingDepth.
 void checkTextModule(const std::string& text);

@@ -11,29 +11,7 @@ namespace wasm_ckpt {
 
 namespace {
 enum Section : uint8_t { Import = 2, Memory = 5, Global = 6, Data = 11 };
-enum ExternalKind : uint8_t { FunctionKind = 0, TableKind = 1, MemoryKind = 2, GlobalKind = 3, TagKind = 4 };
-
-struct Imports {
-  uint32_t globals = 0;
-  bool memory = false;
-};
-
-Imports readImports(Cursor in) {
-  Imports imports;
-  for (uint32_t n = in.u32(); n > 0; n--) {
-    in.name();
-    in.name();
-    switch (in.byte()) {
-      case FunctionKind: in.u32(); break;
-      case TableKind: checkValueType(in, "an imported table"); skipLimits(in); break;
-      case MemoryKind: skipLimits(in); imports.memory = true; break;
-      case GlobalKind: checkValueType(in, "an imported global"); in.byte(); imports.globals++; break;
-      case TagKind: in.byte(); in.u32(); break;
-      default: in.malformed();
-    }
-  }
-  return imports;
-}
+enum ExternalKind : uint8_t { MemoryKind = 2, GlobalKind = 3 };
 
 void appendBytes(std::vector<char>& out, const Cursor& in, size_t from) {
   out.insert(out.end(), reinterpret_cast<const char*>(in.data + from), reinterpret_cast<const char*>(in.data + in.pos));
@@ -140,21 +118,22 @@ std::vector<char> patchModule(const std::vector<char>& bytes, const ModulePatch&
   auto payload = [&](const SectionSpan& span, const char* what) {
     return Cursor{reinterpret_cast<const uint8_t*>(bytes.data()), span.payload, span.end, what};
   };
-  Imports imports;
+  ImportCounts imports{};
   for (auto& span : sections) {
-    if (span.id == Import) imports = readImports(payload(span, "import section"));
+    if (span.id == Import) imports = countImports(payload(span, "import section"));
   }
-  if (patch.memoryMinimum && imports.memory) throw Error("the module's memory is imported");
+  uint64_t importedGlobals = imports[GlobalKind];
+  if (patch.memoryMinimum && imports[MemoryKind]) throw Error("the module's memory is imported");
   size_t globalsImported = 0, globalsFound = 0;
   for (auto& [index, value] : patch.globals) {
-    if (index < imports.globals) globalsImported++;
+    if (index < importedGlobals) globalsImported++;
   }
   bool memoryFound = false, segmentFound = false;
   std::vector<char> out(bytes.begin(), bytes.begin() + 8);
   for (auto& span : sections) {
     std::vector<char> replaced;
     if (span.id == Global && !patch.globals.empty()) {
-      replaced = sectionBytes(Global, patchGlobals(payload(span, "global section"), imports.globals, patch, globalsFound));
+      replaced = sectionBytes(Global, patchGlobals(payload(span, "global section"), uint32_t(importedGlobals), patch, globalsFound));
     } else if (span.id == Memory && patch.memoryMinimum) {
       replaced = sectionBytes(Memory, patchMemory(payload(span, "memory section"), patch.memoryMinimum));
       memoryFound = true;

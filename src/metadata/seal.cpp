@@ -1,6 +1,8 @@
 // Sealing a written module: its wasm-ckpt section records the fingerprint of every other byte of
 // the file. The module hash cannot serve: it is taken from Binaryen's IR before the section is
 // added, and reading a module back and writing it again does not give the same bytes.
+#include <fmt/format.h>
+
 #include "io/binary_sections.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/hash.h"
@@ -37,6 +39,14 @@ std::optional<ModuleMetadata> metadataOfBinary(const std::vector<char>& bytes) {
 uint64_t contentHash(const std::vector<char>& bytes) {
   auto sections = binarySections(bytes);
   return fingerprint(without(bytes, findSection(sections)));
+}
+
+void checkSeal(const std::vector<char>& bytes, const ModuleMetadata& metadata) {
+  uint64_t sealed = metadata.provenance.contentHash;
+  if (!sealed) throw Error("not sealed by `wasm-ckpt instrument` (its wasm-ckpt section records no content hash)");
+  if (uint64_t hash = contentHash(bytes); hash != sealed)
+    throw Error(fmt::format("changed since it was instrumented (its content hash is {:016x}, instrumentation recorded {:016x})",
+                            hash, sealed));
 }
 
 std::vector<char> sealModuleBytes(const std::vector<char>& bytes) {
