@@ -32,7 +32,8 @@ def imported_functions(b, start):
         elif kind == 2: flags, i = leb(b, i); _, i = leb(b, i); i = leb(b, i)[1] if flags & 1 else i
         elif kind == 3: i += 2
     return funcs
-def bodies_by_copy(path):
+def function_bodies(path):
+    """(imported functions, body sizes of the defined functions, names by function index)"""
     b = open(path, 'rb').read(); imports = 0; sizes = []; names = {}
     for sid, start, end in sections(b):
         if sid == 2: imports = imported_functions(b, start)
@@ -52,19 +53,23 @@ def bodies_by_copy(path):
                         index, i = leb(b, i); n, i = leb(b, i)
                         names[index] = b[i:i + n].decode(); i += n
                 i = sub_end
+    return imports, sizes, names
+def bodies_by_copy(path):
+    imports, sizes, names = function_bodies(path)
     kinds = {'fast copies': 0, 'rewind copies': 0, 'run-time code': 0}
     for k, size in enumerate(sizes):
         name = names.get(imports + k, '')
         kind = 'rewind copies' if name.startswith('wasm_ckpt$rewind$') else 'run-time code' if name.startswith('wasm_ckpt$') else 'fast copies'
         kinds[kind] += size
     return kinds
-if sys.argv[1:2] == ['--by-copy']:
-    original = code_size(sys.argv[2])
-    for kind, size in bodies_by_copy(sys.argv[3]).items(): print('%-14s %9d bytes %.2fx' % (kind, size, size / original))
-    sys.exit(0)
-rows = []
-for d in sys.argv[1:]:
-    o, n = code_size(d + '/original.wasm'), code_size(d + '/instrumented.wasm')
-    rows.append((d, o, n, n / o))
-for r in sorted(rows, key=lambda r: r[3]): print('%-28s %9d %9d %.2f' % r)
-print('geomean %.2f' % math.exp(sum(math.log(r[3]) for r in rows) / len(rows)))
+if __name__ == '__main__':
+    if sys.argv[1:2] == ['--by-copy']:
+        original = code_size(sys.argv[2])
+        for kind, size in bodies_by_copy(sys.argv[3]).items(): print('%-14s %9d bytes %.2fx' % (kind, size, size / original))
+        sys.exit(0)
+    rows = []
+    for d in sys.argv[1:]:
+        o, n = code_size(d + '/original.wasm'), code_size(d + '/instrumented.wasm')
+        rows.append((d, o, n, n / o))
+    for r in sorted(rows, key=lambda r: r[3]): print('%-28s %9d %9d %.2f' % r)
+    print('geomean %.2f' % math.exp(sum(math.log(r[3]) for r in rows) / len(rows)))
