@@ -16,6 +16,7 @@
 #include <set>
 
 #include "ir/module-utils.h"
+#include "ir/utils.h"
 #include "pass.h"
 #include "wasm-builder.h"
 #include "wasm.h"
@@ -40,6 +41,9 @@ using namespace wasm;
 // Instrumented functions of at least this many expressions (in the input) get the fast copies'
 // optimizations without ssa-nomerge (see the optimize stage).
 constexpr uint32_t kNoSsaExpressions = 32768;
+// Functions of at least this many expressions (once instrumented) get LinearStackIR at -O3 too
+// (see the stack-ir stage).
+constexpr uint32_t kLocalGraphExpressions = 32768;
 
 // One pass of a Pipeline: a Binaryen pass by name, or one of ours.
 struct Step {
@@ -50,10 +54,12 @@ struct Step {
 };
 
 // Which function passes a function gets: `passes`, then optionally the default function
-// optimizations of the optimization level.
+// optimizations of the optimization level. A pipeline of Stack IR passes only (stackIROnly) leaves
+// Binaryen IR as it is, so that the Stack IR it makes is kept for the binary writer.
 struct Pipeline {
   std::vector<Step> passes;
   bool defaultOptimizations = false;
+  bool stackIROnly = false;
 };
 
 // Runs a pipeline per function on some functions only, in parallel: a function-parallel pass
@@ -66,6 +72,12 @@ struct OnFunctions : public Pass {
     : pipelines(pipelines), options(options) {}
   bool isFunctionParallel() override { return true; }
   Pass* create() override { return new OnFunctions(pipelines, options); }
+  bool modifiesBinaryenIR() override {
+    for (auto& [_, pipeline] : *pipelines) {
+      if (!pipeline->stackIROnly) return true;
+    }
+    return false;
+  }
 
   void runOnFunction(PassRunner*, Module* module, Function* func) override {
     auto found = pipelines->find(func->name);
@@ -272,16 +284,19 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     // After the last change to a function (its time includes CountHostCalls', one walk): Lua's
     // and SQLite's lean Code sections 0.9-1.1% smaller; with LinearStackIR, 0.9 s of SQLite's
     // 31 s on a loaded machine (load 6 on 2 cores), where Binaryen's own pass took 5.2 s.
-    // Binaryen's own pass only at -O3, where it also keeps values on the stack instead of locals.
+    // Binaryen's own pass only at -O3, where it also keeps values on the stack instead of locals,
+    // and only on functions of fewer than kLocalGraphExpressions: it builds a LocalGraph (a
+    // generated function of 10,000 blocks, 300,000 expressions once instrumented: 103 s and 5 GB).
     // Then the threaded calls' tuple locals are split (SplitTupleLocals).
-    PassOptions passOptions;
-    passOptions.optimizeLevel = options.optimizeLevel;
-    PassRunner runner(&module, passOptions);
-    runner.add("generate-stack-ir");
-    if (options.optimizeLevel >= 3) runner.add("optimize-stack-ir");
-    else runner.add(createLinearStackIRPass());
-    runner.add(createSplitTupleLocalsPass());
-    runner.run();
+    Pipeline linear{{"generate-stack-ir", createLinearStackIRPass, createSplitTupleLocalsPass}, false, true},
+        binaryen{{"generate-stack-ir", "optimize-stack-ir", createSplitTupleLocalsPass}, false, true};
+    std::map<Name, const Pipeline*> pipelines;
+    for (auto& func : module.functions) {
+      if (func->imported()) continue;
+      bool small = options.optimizeLevel >= 3 && Measurer::measure(func->body) < kLocalGraphExpressions;
+      pipelines[func->name] = small ? &binaryen : &linear;
+    }
+    runOnFunctions(module, pipelines, options.optimizeLevel);
     clock.finished("stack-ir");
   }
 
