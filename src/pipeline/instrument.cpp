@@ -56,10 +56,12 @@ struct Step {
 // Which function passes a function gets: `passes`, then optionally the default function
 // optimizations of the optimization level. A pipeline of Stack IR passes only (stackIROnly) leaves
 // Binaryen IR as it is, so that the Stack IR it makes is kept for the binary writer.
+// maxOptimizeLevel caps the optimization level the pipeline's passes see.
 struct Pipeline {
   std::vector<Step> passes;
   bool defaultOptimizations = false;
   bool stackIROnly = false;
+  int maxOptimizeLevel = 3;
 };
 
 // Runs a pipeline per function on some functions only, in parallel: a function-parallel pass
@@ -82,7 +84,9 @@ struct OnFunctions : public Pass {
   void runOnFunction(PassRunner*, Module* module, Function* func) override {
     auto found = pipelines->find(func->name);
     if (found == pipelines->end()) return;
-    PassRunner nested(module, options);
+    PassOptions levelled = options;
+    levelled.optimizeLevel = std::min(options.optimizeLevel, found->second->maxOptimizeLevel);
+    PassRunner nested(module, levelled);
     nested.setIsNested(true);
     for (auto& step : found->second->passes) {
       if (step.make) nested.add(step.make());
@@ -257,12 +261,15 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     // Functions of kNoSsaExpressions or more skip it: ssa-nomerge builds Binaryen's LocalGraph,
     // whose time grows about 5x per doubling of such a function (a generated function of 41,000
     // expressions: 5.7 s of CPU, most of its instrumentation), while the bench programs' largest
-    // function (SQLite's) has 25,910 expressions and keeps it.
+    // function (SQLite's) has 25,910 expressions and keeps it. They also get -O2's default
+    // optimizations at most: -O3's start with ssa-nomerge and add precompute-propagate,
+    // merge-locals and local-cse, which build LocalGraphs too (a generated function of 10,000
+    // blocks: 9.5 s in this stage at -O3, 2.4 s at -O2).
     // SpliceBlocks first: the transformation wraps each resume point's code in a nameless block,
     // which the default passes' merge-blocks would merge into the body one at a time, copying the
     // body's whole list into the arena each time (a generated function of 10,000 blocks: 970 MB
     // of memory, 140 MB with SpliceBlocks).
-    Pipeline fast{{createSpliceBlocksPass, "ssa-nomerge", createCoalesceManyLocalsPass}, true}, fastNoSsa{{createSpliceBlocksPass}, true},
+    Pipeline fast{{createSpliceBlocksPass, "ssa-nomerge", createCoalesceManyLocalsPass}, true}, fastNoSsa{{createSpliceBlocksPass}, true, false, 2},
         rewind{{"simplify-locals-nostructure", "vacuum", createCoalesceManyLocalsPass, "coalesce-locals", "reorder-locals", "vacuum"},
                false};
     std::map<Name, const Pipeline*> pipelines;
