@@ -103,6 +103,11 @@ std::unique_ptr<wasm::Pass> createLinearStackIRPass();
 // value, so that the binary writer needs no scratch locals for it. Run it after optimize-stack-ir.
 std::unique_ptr<wasm::Pass> createSplitTupleLocalsPass();
 
+// In Stack IR, passes each unwind exit's resume point id to the epilogue as the value of its
+// branch (`i32.const ID; COND; br_if; drop` instead of `COND; if; i32.const ID; local.set $rid;
+// br; end`), $rid set once after the landing blocks. Run it after SplitTupleLocals.
+std::unique_ptr<wasm::Pass> createCarryResumeIdsPass();
+
 // Where a transformed function keeps the poll countdown (countdown.h).
 enum class CountdownMode {
   Global,   // in the run-time code's global only

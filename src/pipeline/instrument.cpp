@@ -294,9 +294,10 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     // Binaryen's own pass only at -O3, where it also keeps values on the stack instead of locals,
     // and only on functions of fewer than kLocalGraphExpressions: it builds a LocalGraph (a
     // generated function of 10,000 blocks, 300,000 expressions once instrumented: 103 s and 5 GB).
-    // Then the threaded calls' tuple locals are split (SplitTupleLocals).
-    Pipeline linear{{"generate-stack-ir", createLinearStackIRPass, createSplitTupleLocalsPass}, false, true},
-        binaryen{{"generate-stack-ir", "optimize-stack-ir", createSplitTupleLocalsPass}, false, true};
+    // Then the threaded calls' tuple locals are split (SplitTupleLocals), and the unwind exits
+    // pass their resume point ids as branch values (CarryResumeIds).
+    Pipeline linear{{"generate-stack-ir", createLinearStackIRPass, createSplitTupleLocalsPass, createCarryResumeIdsPass}, false, true},
+        binaryen{{"generate-stack-ir", "optimize-stack-ir", createSplitTupleLocalsPass, createCarryResumeIdsPass}, false, true};
     std::map<Name, const Pipeline*> pipelines;
     for (auto& func : module.functions) {
       if (func->imported()) continue;
