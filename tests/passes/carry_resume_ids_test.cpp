@@ -14,23 +14,15 @@
 #include "wasm.h"
 
 #include "common/test_modules.h"
+#include "passes/stack_ir_written.h"
 #include "passes/passes.h"
 #include "wasm_ckpt/module_io.h"
 
 using namespace wasm_ckpt;
 
 namespace {
-// The module's bytes after Stack IR optimization, with or without CarryResumeIds.
 std::vector<char> written(const std::string& text, bool carry) {
-  auto module = test::parseText(text);
-  wasm::PassOptions options;
-  options.optimizeLevel = 2;
-  wasm::PassRunner runner(module.get(), options);
-  runner.add("generate-stack-ir");
-  runner.add("optimize-stack-ir");
-  if (carry) runner.add(createCarryResumeIdsPass());
-  runner.run();
-  return writeModuleBinary(*module);
+  return test::writtenThroughStackIR(text, carry ? createCarryResumeIdsPass : nullptr);
 }
 
 std::unique_ptr<wasm::Module> readBack(const std::vector<char>& bytes) {

@@ -12,23 +12,15 @@
 #include "wasm.h"
 
 #include "common/test_modules.h"
+#include "passes/stack_ir_written.h"
 #include "passes/passes.h"
 #include "wasm_ckpt/module_io.h"
 
 using namespace wasm_ckpt;
 
 namespace {
-// The module's bytes after Stack IR optimization, with or without SplitTupleLocals.
 std::vector<char> written(const std::string& text, bool split) {
-  auto module = test::parseText(text);
-  wasm::PassOptions options;
-  options.optimizeLevel = 2;
-  wasm::PassRunner runner(module.get(), options);
-  runner.add("generate-stack-ir");
-  runner.add("optimize-stack-ir");
-  if (split) runner.add(createSplitTupleLocalsPass());
-  runner.run();
-  return writeModuleBinary(*module);
+  return test::writtenThroughStackIR(text, split ? createSplitTupleLocalsPass : nullptr);
 }
 
 int32_t run(const std::vector<char>& bytes, int32_t argument) {
