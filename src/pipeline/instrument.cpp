@@ -293,7 +293,8 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     // 31 s on a loaded machine (load 6 on 2 cores), where Binaryen's own pass took 5.2 s.
     // Binaryen's own pass only at -O3, where it also keeps values on the stack instead of locals,
     // and only on functions of fewer than kLocalGraphExpressions: it builds a LocalGraph (a
-    // generated function of 10,000 blocks, 300,000 expressions once instrumented: 103 s and 5 GB).
+    // generated function of 10,000 blocks, about 160,000 expressions before instrumentation: 103 s
+    // and 5 GB).
     // Then the threaded calls' tuple locals are split (SplitTupleLocals), and the unwind exits
     // pass their resume point ids as branch values (CarryResumeIds).
     Pipeline linear{{"generate-stack-ir", createLinearStackIRPass, createSplitTupleLocalsPass, createCarryResumeIdsPass}, false, true},
