@@ -22,6 +22,7 @@
 // an inner landing; others, and functions with try, are left as they are. Binaryen IR is not
 // changed: the typed blocks and the new instructions exist only in the Stack IR.
 #include "passes/passes.h"
+#include "passes/stack_ir.h"
 
 #include <map>
 #include <optional>
@@ -54,17 +55,8 @@ struct CarryResumeIds : public Pass {
   Index rid = 0;
   std::unordered_set<long> touched; // positions rewritten so far, or with an insertion before them
 
-  // The index of the instruction before `i` (after `i`) that is not removed, or -1 (ir->size()).
-  long previous(long i) const {
-    for (i--; i >= 0 && !(*ir)[i]; i--) {
-    }
-    return i;
-  }
-  long next(long i) const {
-    for (i++; i < long(ir->size()) && !(*ir)[i]; i++) {
-    }
-    return i;
-  }
+  long previous(long i) const { return previousInst(*ir, i); }
+  long next(long i) const { return nextInst(*ir, i); }
   template<typename T> T* basic(long i) const {
     if (i < 0 || i >= long(ir->size()) || !(*ir)[i] || (*ir)[i]->op != StackInst::Basic) return nullptr;
     return (*ir)[i]->origin->dynCast<T>();
@@ -175,13 +167,7 @@ struct CarryResumeIds : public Pass {
     if (landing.empty()) return;
 
     Builder builder(*module);
-    auto instOf = [&](Expression* origin, StackInst::Op op = StackInst::Basic) {
-      auto* made = module->allocator.alloc<StackInst>();
-      made->op = op;
-      made->origin = origin;
-      made->type = origin->type;
-      return made;
-    };
+    auto instOf = [&](Expression* origin, StackInst::Op op = StackInst::Basic) { return makeStackInst(*module, origin, op); };
     std::unordered_map<long, std::vector<StackInst*>> before, after; // insertions
     // Where the id is not carried on (to an outer landing's end, or by a branch to one), it goes
     // into $rid after the landing's end. (Decided before the landings' instructions change.)

@@ -17,6 +17,7 @@
 // A tuple local used any other way (a whole tuple read: `return`, `tuple.make` of it, ...) is
 // left as it is. Binaryen IR is not changed, apart from the new locals: Stack IR stays valid.
 #include "passes/passes.h"
+#include "passes/stack_ir.h"
 
 #include <map>
 #include <vector>
@@ -36,16 +37,9 @@ struct SplitTupleLocals : public Pass {
   bool modifiesBinaryenIR() override { return false; }
   Pass* create() override { return new SplitTupleLocals; }
 
-  // The index of the instruction after `i` that is not removed, or ir.size().
-  static size_t nextInst(const StackIR& ir, size_t i) {
-    for (i++; i < ir.size() && !ir[i]; i++) {
-    }
-    return i;
-  }
-
   // The tuple.extract that reads `tuple` right after it, or nullptr.
-  static TupleExtract* extractOf(const StackIR& ir, size_t next, Expression* tuple) {
-    if (next >= ir.size() || ir[next]->op != StackInst::Basic) return nullptr;
+  static TupleExtract* extractOf(const StackIR& ir, long next, Expression* tuple) {
+    if (next >= long(ir.size()) || ir[next]->op != StackInst::Basic) return nullptr;
     auto* extract = ir[next]->origin->dynCast<TupleExtract>();
     return extract && extract->tuple == tuple ? extract : nullptr;
   }
@@ -81,13 +75,7 @@ struct SplitTupleLocals : public Pass {
     }
     if (parts.empty()) return;
 
-    auto inst = [&](Expression* origin) {
-      auto* made = module->allocator.alloc<StackInst>();
-      made->op = StackInst::Basic;
-      made->origin = origin;
-      made->type = origin->type;
-      return made;
-    };
+    auto inst = [&](Expression* origin) { return makeStackInst(*module, origin); };
     StackIR rewritten;
     rewritten.reserve(ir.size());
     for (size_t i = 0; i < ir.size(); i++) {
@@ -111,7 +99,7 @@ struct SplitTupleLocals : public Pass {
         for (Index k = Index(locals.size()); k-- > 0;) rewritten.push_back(inst(builder.makeLocalSet(locals[k], builder.makeNop())));
         if (!set->isTee()) continue;
       }
-      size_t next = nextInst(ir, i);
+      long next = nextInst(ir, long(i));
       auto* extract = extractOf(ir, next, origin);
       rewritten.push_back(inst(builder.makeLocalGet(locals[extract->index], types[extract->index])));
       i = next; // the tuple.extract is done
