@@ -42,6 +42,10 @@ struct FrameLayout {
   uint32_t functionIndex = 0;     // index in the instrumented module
   std::vector<ValueKind> locals;  // the frame payload, in order
   std::vector<ResumePoint> resumePoints; // resume id N is resumePoints[N-1]
+  // The index of its rewind copy (the function its fast copy hands a frame to rewind over to);
+  // kNoRewindCopy for a guarded function, which rewinds itself.
+  static constexpr uint32_t kNoRewindCopy = 0xffffffffu;
+  uint32_t rewindIndex = kNoRewindCopy;
   uint32_t payloadSize() const;
 };
 
@@ -78,7 +82,7 @@ struct Provenance {
 
 struct ModuleMetadata {
   static constexpr const char* kSectionName = "wasm-ckpt";
-  static constexpr uint32_t kFormatVersion = 3;
+  static constexpr uint32_t kFormatVersion = 4;
   uint64_t moduleHash = 0;
   std::string strategy;
   // The most memory the program may have, in pages (its declared maximum): a restore refuses

@@ -16,13 +16,17 @@ enum class Strategy { Full, Lean };
 // Which instrumented functions get a rewind copy (design.md: "Two copies of each instrumented
 // function"). all: every one, so the code that runs normally carries no rewind guard; auto: those
 // whose guards would run often (the plan's choice, FunctionPlan::copies); none: one guarded
-// copy of each, the least code.
-enum class RewindCopies { All, Auto, None };
+// copy of each, the least code; stored: every one, as with all, but kept out of the Code section
+// (in the "wasm-ckpt.rewind" custom section, which engines do not compile) until `wasm-ckpt
+// resume` puts back those a snapshot's frames need (src/io/rewind_store.h). The module then
+// restores only through `resume`: neither WASM_CKPT_RESTORE nor WASM_CKPT_CONTINUE.
+enum class RewindCopies { All, Auto, None, Stored };
 inline const char* rewindCopiesName(RewindCopies copies) {
   switch (copies) {
     case RewindCopies::All: return "all";
     case RewindCopies::Auto: return "auto";
     case RewindCopies::None: return "none";
+    case RewindCopies::Stored: return "stored";
   }
   return "?";
 }

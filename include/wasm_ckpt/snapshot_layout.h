@@ -129,6 +129,9 @@
                                   checkpoint refuses */
 #define FLAG_IN_MEMORY 256u    /* the snapshot being restored is the one just written, in memory
                                   past the program's (checkpoint-and-continue) */
+#define FLAG_REWIND_STORED 1024u /* the rewind copies are kept out of the Code section until `wasm-ckpt
+                                    resume` puts back those its snapshot needs (--rewind-copies=stored):
+                                    no restore from WASM_CKPT_RESTORE, no WASM_CKPT_CONTINUE */
 
 /* i32 slots */
 #define SLOT_STATE 0u

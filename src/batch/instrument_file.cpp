@@ -6,6 +6,7 @@
 #include "wasm.h"
 
 #include "io/binary_sections.h"
+#include "io/rewind_store.h"
 #include "wasm_ckpt/batch.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/hash.h"
@@ -46,7 +47,9 @@ InstrumentedFile instrumentFile(const std::string& input, const std::string& out
     throw Error(input + ": " + e.what());
   }
   auto writeStart = std::chrono::steady_clock::now();
-  auto outputBytes = sealModuleBytes(writeModuleBinary(*module));
+  auto written = writeModuleBinary(*module);
+  if (options.rewindCopies == RewindCopies::Stored) written = stowRewindCopies(written);
+  auto outputBytes = sealModuleBytes(written);
   file.outputHash = fingerprint(outputBytes);
   file.outputCodeSize = codeSectionSize(outputBytes);
   writeFileAtomically(output, outputBytes);

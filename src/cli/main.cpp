@@ -70,8 +70,10 @@ int main(int argc, char** argv) {
     addPatternOption("--exclude", exclude, "Put no poll points in this function (same patterns); repeatable");
     command->add_option("--rewind-copies", rewindCopies,
                         "Which instrumented functions get a rewind copy, so that their normal path carries no "
-                        "rewind guards: all (fastest), auto (those whose guards would run often) or none (least code)")
-      ->check(CLI::IsMember({"all", "auto", "none"}))
+                        "rewind guards: all (fastest), auto (those whose guards would run often), none (least code) or "
+                        "stored (all, kept outside the Code section until `wasm-ckpt resume` puts back those a "
+                        "snapshot needs: the least code to compile; restores only through `resume`)")
+      ->check(CLI::IsMember({"all", "auto", "none", "stored"}))
       ->default_val("all");
     command->add_flag("--no-rewind-copies", noRewindCopies, "The same as --rewind-copies=none");
     command->add_option("--huge-function-size", hugeFunctionSize,
@@ -190,7 +192,9 @@ int main(int argc, char** argv) {
     if (noRewindCopies && command->count("--rewind-copies") && rewindCopies != "none")
       throw UsageError("--no-rewind-copies contradicts --rewind-copies=" + rewindCopies);
     if (noRewindCopies) rewindCopies = "none";
-    options.rewindCopies = rewindCopies == "all" ? RewindCopies::All : rewindCopies == "none" ? RewindCopies::None : RewindCopies::Auto;
+    for (auto copies : {RewindCopies::All, RewindCopies::Auto, RewindCopies::None, RewindCopies::Stored}) {
+      if (rewindCopies == rewindCopiesName(copies)) options.rewindCopies = copies;
+    }
     options.hugeFunctionSize = hugeFunctionSize;
     if (instrument->parsed()) {
       for (auto& list : inputLists) batch.inputs.push_back("@" + list);

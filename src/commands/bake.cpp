@@ -4,14 +4,16 @@
 // reads exactly as it would read the file (so the same checks and the same restore code run);
 // in addition the memory's initial size and the globals' initial values are set from the
 // snapshot. Only those sections are rewritten (binary_patch.cpp): the code is the instrumented
-// module's, byte for byte. The result is sealed again, so that it can itself be baked.
+// module's, byte for byte, except in a module that stores its rewind copies (rewind_store.h),
+// which gets back those of the snapshot's frames. The result is sealed again, so that it can
+// itself be baked.
 #include "wasm_ckpt/bake.h"
 
 #include <cstring>
-
+#include <set>
 
 #include "io/binary_patch.h"
-#include "support/le_codec.h"
+#include "io/rewind_store.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/metadata.h"
 #include "wasm_ckpt/snapshot.h"
@@ -26,12 +28,6 @@ ConstantValue constantAt(const uint8_t* p, ValueKind kind) {
   value.type = kTypeCodes[size_t(kind)];
   std::memcpy(value.bytes.data(), p, valueKindSize(kind));
   return value;
-}
-
-ConstantValue i32Constant(uint32_t v) {
-  uint8_t le[4];
-  storeLE32(le, v);
-  return constantAt(le, ValueKind::I32);
 }
 } // namespace
 
@@ -56,8 +52,18 @@ std::vector<char> bakeSnapshot(const std::vector<char>& module, const Snapshot& 
   }
   auto serialized = serializeSnapshot(snapshot);
   auto& where = metadata->runtime;
-  patch.globals[where.bakedSizeGlobal] = i32Constant(uint32_t(serialized.size()));
-  patch.globals[where.flagsGlobal] = i32Constant(FLAG_BAKED);
+  patch.globals[where.bakedSizeGlobal] = ConstantValue::i32(uint32_t(serialized.size()));
+  // A module that stores its rewind copies gets back those of the snapshot's frames.
+  auto stored = storedRewindCopies(module);
+  patch.globals[where.flagsGlobal] = ConstantValue::i32(FLAG_BAKED | (stored.empty() ? 0 : FLAG_REWIND_STORED));
+  if (!stored.empty()) {
+    std::set<uint32_t> installed;
+    for (auto& frame : snapshot.frames) {
+      uint32_t copy = metadata->functions.at(frame.function).rewindIndex;
+      if (copy != FrameLayout::kNoRewindCopy) installed.insert(copy);
+    }
+    placeRewindCopies(patch, stored, installed);
+  }
   patch.segment = where.bakedSegment;
   patch.segmentBytes.assign(serialized.begin(), serialized.end());
   std::vector<char> patched;

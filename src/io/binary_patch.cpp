@@ -10,8 +10,8 @@
 namespace wasm_ckpt {
 
 namespace {
-enum Section : uint8_t { Import = 2, Memory = 5, Global = 6, Data = 11 };
-enum ExternalKind : uint8_t { MemoryKind = 2, GlobalKind = 3 };
+enum Section : uint8_t { Custom = 0, Import = 2, Memory = 5, Global = 6, Code = 10, Data = 11 };
+enum ExternalKind : uint8_t { FunctionKind = 0, MemoryKind = 2, GlobalKind = 3 };
 
 void appendBytes(std::vector<char>& out, const Cursor& in, size_t from) {
   out.insert(out.end(), reinterpret_cast<const char*>(in.data + from), reinterpret_cast<const char*>(in.data + in.pos));
@@ -87,6 +87,36 @@ std::vector<char> patchMemory(Cursor in, uint64_t minimum) {
   return out;
 }
 
+// Calls `each(function index, entry cursor)` for each entry of a Code section, whose first
+// function has index `imported`; `each` reads the whole entry.
+template <typename Each> void forEachBody(Cursor in, uint64_t imported, Each each) {
+  uint32_t count = in.u32();
+  for (uint32_t i = 0; i < count; i++) {
+    uint32_t size = in.u32();
+    each(uint32_t(imported + i), in.sub(size, "function body"));
+  }
+  if (!in.atEnd()) in.malformed();
+}
+
+std::vector<char> patchCode(Cursor in, uint64_t imported, const ModulePatch& patch, size_t& found) {
+  std::vector<char> out;
+  size_t countAt = in.pos;
+  appendUleb(out, in.u32());
+  in.pos = countAt;
+  forEachBody(in, imported, [&](uint32_t index, Cursor body) {
+    auto replaced = patch.bodies.find(index);
+    if (replaced == patch.bodies.end()) {
+      appendUleb(out, body.end - body.pos);
+      out.insert(out.end(), reinterpret_cast<const char*>(body.data + body.pos), reinterpret_cast<const char*>(body.data + body.end));
+      return;
+    }
+    appendUleb(out, replaced->second.size());
+    out.insert(out.end(), replaced->second.begin(), replaced->second.end());
+    found++;
+  });
+  return out;
+}
+
 std::vector<char> patchData(Cursor in, uint32_t segment, const std::vector<char>& bytes) {
   std::vector<char> out;
   uint32_t count = in.u32();
@@ -113,22 +143,32 @@ std::vector<char> patchData(Cursor in, uint32_t segment, const std::vector<char>
 }
 } // namespace
 
-std::vector<char> patchModule(const std::vector<char>& bytes, const ModulePatch& patch) {
-  auto sections = binarySections(bytes);
-  auto payload = [&](const SectionSpan& span, const char* what) {
-    return Cursor{reinterpret_cast<const uint8_t*>(bytes.data()), span.payload, span.end, what};
-  };
+namespace {
+Cursor payloadOf(const std::vector<char>& bytes, const SectionSpan& span, const char* what) {
+  return Cursor{reinterpret_cast<const uint8_t*>(bytes.data()), span.payload, span.end, what};
+}
+
+ImportCounts importsOf(const std::vector<char>& bytes, const std::vector<SectionSpan>& sections) {
   ImportCounts imports{};
   for (auto& span : sections) {
-    if (span.id == Import) imports = countImports(payload(span, "import section"));
+    if (span.id == Import) imports = countImports(payloadOf(bytes, span, "import section"));
   }
+  return imports;
+}
+} // namespace
+
+std::vector<char> patchModule(const std::vector<char>& bytes, const ModulePatch& patch) {
+  auto sections = binarySections(bytes);
+  auto payload = [&](const SectionSpan& span, const char* what) { return payloadOf(bytes, span, what); };
+  ImportCounts imports = importsOf(bytes, sections);
   uint64_t importedGlobals = imports[GlobalKind];
   if (patch.memoryMinimum && imports[MemoryKind]) throw Error("the module's memory is imported");
-  size_t globalsImported = 0, globalsFound = 0;
+  size_t globalsImported = 0, globalsFound = 0, bodiesFound = 0;
   for (auto& [index, value] : patch.globals) {
     if (index < importedGlobals) globalsImported++;
   }
   bool memoryFound = false, segmentFound = false;
+  std::set<std::string> customFound;
   std::vector<char> out(bytes.begin(), bytes.begin() + 8);
   for (auto& span : sections) {
     std::vector<char> replaced;
@@ -140,17 +180,46 @@ std::vector<char> patchModule(const std::vector<char>& bytes, const ModulePatch&
     } else if (span.id == Data && patch.segment) {
       replaced = sectionBytes(Data, patchData(payload(span, "data section"), *patch.segment, patch.segmentBytes));
       segmentFound = true;
+    } else if (span.id == Code && !patch.bodies.empty()) {
+      replaced = sectionBytes(Code, patchCode(payload(span, "code section"), imports[FunctionKind], patch, bodiesFound));
+    } else if (span.id == Custom && patch.customSections.count(span.name)) {
+      if (!customFound.insert(span.name).second) throw Error("the module has two custom sections named " + span.name);
+      replaced = customSectionBytes(span.name, patch.customSections.at(span.name));
     } else {
       out.insert(out.end(), bytes.begin() + span.start, bytes.begin() + span.end);
       continue;
     }
     out.insert(out.end(), replaced.begin(), replaced.end());
   }
+  for (auto& [name, payload] : patch.customSections) {
+    if (customFound.count(name)) continue;
+    auto added = customSectionBytes(name, payload);
+    out.insert(out.end(), added.begin(), added.end());
+  }
   if (globalsImported + globalsFound != patch.globals.size())
     throw Error(fmt::format("the module has no global #{}", patch.globals.rbegin()->first));
   if (patch.memoryMinimum && !memoryFound) throw Error("the module defines no memory");
   if (patch.segment && !segmentFound) throw Error(fmt::format("the module has no data segment #{}", *patch.segment));
+  if (bodiesFound != patch.bodies.size())
+    throw Error(fmt::format("the module defines no function #{}", patch.bodies.rbegin()->first));
   return out;
+}
+
+std::map<uint32_t, std::vector<char>> functionBodies(const std::vector<char>& bytes, const std::set<uint32_t>& indices) {
+  auto sections = binarySections(bytes);
+  ImportCounts imports = importsOf(bytes, sections);
+  std::map<uint32_t, std::vector<char>> bodies;
+  for (auto& span : sections) {
+    if (span.id != Code) continue;
+    forEachBody(payloadOf(bytes, span, "code section"), imports[FunctionKind], [&](uint32_t index, Cursor body) {
+      if (indices.count(index))
+        bodies[index].assign(reinterpret_cast<const char*>(body.data + body.pos), reinterpret_cast<const char*>(body.data + body.end));
+    });
+  }
+  for (uint32_t index : indices) {
+    if (!bodies.count(index)) throw Error(fmt::format("the module defines no function #{}", index));
+  }
+  return bodies;
 }
 
 } // namespace wasm_ckpt

@@ -3,6 +3,7 @@
 #include "wasm_ckpt/metadata.h"
 
 #include <cstring>
+#include <iterator>
 
 #include "wasm.h"
 
@@ -64,18 +65,20 @@ uint32_t ModuleMetadata::globalsSize() const {
 namespace {
 const char* const kCorrupted = "the module's wasm-ckpt section is corrupted";
 
-// Provenance::rewindCopies in the section: 0 none, 1 all, 2 auto.
+// Provenance::rewindCopies in the section: 0 none, 1 all, 2 auto, 3 stored.
 uint32_t rewindCopiesCode(RewindCopies copies) {
   switch (copies) {
     case RewindCopies::None: return 0;
     case RewindCopies::All: return 1;
     case RewindCopies::Auto: return 2;
+    case RewindCopies::Stored: return 3;
   }
   return 1;
 }
 RewindCopies rewindCopiesFromCode(uint32_t code) {
-  if (code > 2) throw Error(kCorrupted);
-  return code == 0 ? RewindCopies::None : code == 1 ? RewindCopies::All : RewindCopies::Auto;
+  static const RewindCopies kByCode[] = {RewindCopies::None, RewindCopies::All, RewindCopies::Auto, RewindCopies::Stored};
+  if (code >= std::size(kByCode)) throw Error(kCorrupted);
+  return kByCode[code];
 }
 
 // The section's records: le_codec's integers, and strings prefixed with their u32 length.
@@ -110,6 +113,7 @@ std::vector<char> ModuleMetadata::serialize() const {
   for (auto& f : functions) {
     w.str(f.name);
     w.u32(f.functionIndex);
+    w.u32(f.rewindIndex);
     w.u32(uint32_t(f.locals.size()));
     for (auto k : f.locals) w.u32(uint32_t(k));
     w.u32(uint32_t(f.resumePoints.size()));
@@ -156,6 +160,7 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
     FrameLayout f;
     f.name = r.str();
     f.functionIndex = r.u32();
+    f.rewindIndex = r.u32();
     uint32_t locals = r.u32();
     r.need(size_t(locals) * 4);
     for (uint32_t j = 0; j < locals; j++) f.locals.push_back(r.kind());

@@ -325,6 +325,8 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     layouts.push_back(std::move(frames[i].layout));
     layouts[i].name = shownNames[plan.ordered[i]];
     layouts[i].functionIndex = indices[plan.ordered[i]];
+    auto copy = plan.rewindCopies.find(plan.ordered[i]);
+    if (copy != plan.rewindCopies.end()) layouts[i].rewindIndex = indices.at(copy->second);
     auto& points = layouts[i].resumePoints;
     report.resumePoints += uint32_t(points.size());
     for (size_t j = 0; j < points.size(); j++) {

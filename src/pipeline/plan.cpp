@@ -273,7 +273,7 @@ constexpr uint32_t kGuardedWorkPerResumePoint = 32;
 void chooseCopies(FunctionPlan& f, RewindCopies option) {
   uint32_t resumePoints = f.loopPolls + f.entryPoll + f.unwindingCalls;
   if (option != RewindCopies::Auto) {
-    f.copies = option == RewindCopies::All ? Copies::FastAndRewind : Copies::Guarded;
+    f.copies = option == RewindCopies::None ? Copies::Guarded : Copies::FastAndRewind;
     f.copiesReason = fmt::format("--rewind-copies={}", rewindCopiesName(option));
   } else if (f.guardedLoops) {
     f.copies = Copies::FastAndRewind;

@@ -1229,6 +1229,8 @@ static u32 window_for_environment(u32 area) {
   return need < STASH_WINDOW_BYTES ? STASH_WINDOW_BYTES : (u32)need;
 }
 
+#define STORED_REFUSAL "this module keeps its rewind copies aside (--rewind-copies=stored) and restores only through `wasm-ckpt resume`, not with"
+
 /* Reads the WASM_CKPT_* settings into the run-time globals, with the window borrowed. */
 static u32 read_settings(void) {
   u32 flags = G32(SLOT_FLAGS) | FLAG_INITIALIZED;
@@ -1268,9 +1270,14 @@ static u32 read_settings(void) {
   }
   if (env_flag(env_lookup(area, limit, MSG(ENV_VERBOSE)))) flags |= FLAG_VERBOSE;
   if (env_flag(env_lookup(area, limit, MSG(ENV_CONTINUE)))) flags |= FLAG_CONTINUE;
+  /* Rewinding needs the rewind copies of the frames' functions; a module that stores them gets
+   * back only those of the snapshot `wasm-ckpt resume` bakes into it. */
+  if ((flags & (FLAG_REWIND_STORED | FLAG_CONTINUE)) == (FLAG_REWIND_STORED | FLAG_CONTINUE))
+    die_detail(EXIT_BAD_SETTING, MSG(STORED_REFUSAL), RO(ENV_CONTINUE));
   S32(SLOT_FLAGS, flags);
   u32 path = (flags & FLAG_BAKED) ? 0 : env_lookup(area, limit, MSG(ENV_RESTORE));
   if (path && ld8(path)) {
+    if (flags & FLAG_REWIND_STORED) die_detail(EXIT_SNAPSHOT_REJECTED, MSG(STORED_REFUSAL), RO(ENV_RESTORE));
     u32 len = str_len(path);
     if (len > 400) die_detail(EXIT_BAD_SETTING, MSG("WASM_CKPT_RESTORE path too long"), 0);
     copy_bytes(RESTORE_PATH_AT(), path, len + 1);

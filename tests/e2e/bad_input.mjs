@@ -893,6 +893,28 @@ check('resume refuses: a module changed after instrumentation, a text module', (
   }
   expectEmptyDir(out);
 });
+// A module that keeps its rewind copies aside gets them back from its own section at `resume`:
+// the seal covers that section too.
+check('resume refuses: a module whose stored rewind copies were changed', () => {
+  const out = freshDir('out', 'resume_stored');
+  const stored = path.join(BAD, 'fib.stored.wasm'), changed = path.join(BAD, 'fib.stored.changed.wasm');
+  expectStatus(tool(['instrument', need(fibWasm, 'fib_rec.wasm'), '-o', stored, '--strategy', 'lean', '--rewind-copies=stored']), 0);
+  const snap = path.join(BAD, 'fib.stored.snap');
+  expectStatus(runModule(stored, { WASM_CKPT_AT: '5000', WASM_CKPT_FILE: path.relative(W, snap) }), 75);
+  const bytes = Buffer.from(fs.readFileSync(stored));
+  const name = Buffer.from('\x10wasm-ckpt.rewind', 'latin1');
+  const section = sections(bytes).find((s) => s.id === 0 && bytes.subarray(s.start, s.start + name.length).equals(name));
+  expect(section, 'no wasm-ckpt.rewind section');
+  bytes[section.end - 2] ^= 0x01; // inside the last stored body
+  fs.writeFileSync(changed, bytes);
+  const r = tool(['resume', changed, snap, '-o', path.join(out, 'r.wasm')]);
+  expectStatus(r, 1);
+  const line = expectOneLine(r.stderr, 'wasm-ckpt: error:');
+  expect(/^wasm-ckpt: error: the module was changed since it was instrumented \(its content hash is [0-9a-f]{16}, instrumentation recorded [0-9a-f]{16}\)$/.test(line),
+         `stderr ${show(line)}`);
+  expectEmptyDir(out);
+  expectStatus(tool(['resume', stored, snap, '-o', path.join(out, 'r.wasm')]), 0, 'the unchanged module: ');
+});
 // The other direction: fib's snapshot with the other module.
 check('resume refuses: the snapshot of another module', () =>
   expectResumeRefuses('cross', need(otherInst, 'other module'), need(snapPath, 'snapshot'),

@@ -1,7 +1,9 @@
 // End-to-end correctness: real C programs compiled by clang at -O0 and -O2, instrumented through
 // the CLI, stopped at many poll counts, resumed through WASM_CKPT_RESTORE and through a module
 // baked by `wasm-ckpt resume`, and chained over three hops. Every resumed run must produce
-// exactly the stdout (and exit code) of the uninterrupted original.
+// exactly the stdout (and exit code) of the uninterrupted original. A module instrumented with
+// --rewind-copies=stored resumes only through `wasm-ckpt resume` (a chain bakes at each hop), and
+// must refuse WASM_CKPT_RESTORE and WASM_CKPT_CONTINUE with its message.
 //
 // usage: node checkpoint_resume.mjs --tool wasm-ckpt --runner run_wasi.mjs --corpus DIR --work DIR
 //            [--programs a,b] [--opt O0,O2] [--stops N] [--strategy full] [--jobs N]
@@ -113,6 +115,8 @@ async function testProgram(program, opt, strategy) {
   await compile(sources.get(program), opt, original);
   const [strategyName, ...instrumentOptions] = strategy.split(/\s+/);
   await mustRun(tool, ['instrument', original, '-o', instrumented, '--strategy', strategyName, ...instrumentOptions]);
+  // A module that keeps its rewind copies aside restores only through `wasm-ckpt resume`.
+  const stored = instrumentOptions.includes('--rewind-copies=stored');
 
   const importsOf = (file) => WebAssembly.Module.imports(new WebAssembly.Module(fs.readFileSync(file))).map((i) => `${i.module}.${i.name}`);
   const originalImports = new Set(importsOf(original));
@@ -131,6 +135,26 @@ async function testProgram(program, opt, strategy) {
     return;
   }
   const total = Number(match[1]);
+  if (stored) {
+    const refusal = 'this module keeps its rewind copies aside (--rewind-copies=stored) and restores only through `wasm-ckpt resume`, not with';
+    const snap = `${tag}/refused.snap`;
+    await runModule(instrumented, { WASM_CKPT_AT: '1', WASM_CKPT_FILE: snap });
+    const restored = await runModule(instrumented, { WASM_CKPT_RESTORE: snap });
+    check(`${tag} refuses WASM_CKPT_RESTORE`, restored.code === 65 && restored.stdout.length === 0 &&
+      restored.stderr === `wasm-ckpt: ${refusal} 'WASM_CKPT_RESTORE'\n`, `exit ${restored.code}: ${restored.stderr}`);
+    const continued = await runModule(instrumented, { WASM_CKPT_CONTINUE: '1' });
+    check(`${tag} refuses WASM_CKPT_CONTINUE`, continued.code === 64 && continued.stdout.length === 0 &&
+      continued.stderr === `wasm-ckpt: ${refusal} 'WASM_CKPT_CONTINUE'\n`, `exit ${continued.code}: ${continued.stderr}`);
+  }
+  // Resumes from a snapshot of `module`: through WASM_CKPT_RESTORE, or for a module that stores
+  // its rewind copies, by running what `wasm-ckpt resume` bakes (`env` is then the baked run's).
+  let baking = 0;
+  const resumeFrom = async (module, snap, env) => {
+    if (!stored) return { module, run: await runModule(module, { WASM_CKPT_RESTORE: snap, ...env }) };
+    const baked = path.join(dir, `resumed-${baking++}.wasm`);
+    await mustRun(tool, ['resume', module, path.join(work, snap), '-o', baked]);
+    return { module: baked, run: await runModule(baked, env) };
+  };
 
   for (const at of stopPoints(total, stopsPerProgram)) {
     const snap = `${tag}/at-${at}.snap`;
@@ -139,9 +163,9 @@ async function testProgram(program, opt, strategy) {
       check(`${tag} stops at poll ${at}`, false, `exit ${first.code}: ${first.stderr}`);
       continue;
     }
-    const resumed = await runModule(instrumented, { WASM_CKPT_RESTORE: snap, WASM_CKPT_VERBOSE: '1' });
+    const { run: resumed } = await resumeFrom(instrumented, snap, { WASM_CKPT_VERBOSE: '1' });
     const joined = Buffer.concat([first.stdout, resumed.stdout]);
-    check(`${tag} stop at ${at}/${total}, resume via WASM_CKPT_RESTORE`,
+    check(`${tag} stop at ${at}/${total}, resume via ${stored ? 'wasm-ckpt resume, verbose' : 'WASM_CKPT_RESTORE'}`,
       resumed.code === reference.code && joined.equals(reference.stdout),
       `exit ${resumed.code} vs ${reference.code}, ${firstDifference(joined, reference.stdout)}; ${resumed.stderr}`);
     // The resumed run counts the polls after the one it resumed at (the snapshot's count, which
@@ -170,16 +194,18 @@ async function testProgram(program, opt, strategy) {
   const hops = [Math.max(1, Math.floor(total / 4)), Math.max(1, Math.floor(total / 3)), Math.max(1, Math.floor(total / 5))];
   let output = Buffer.alloc(0);
   let restore = null;
+  let module = instrumented;
   let ok = true;
   let detail = '';
   for (let i = 0; i <= hops.length && ok; i++) {
     const env = {};
-    if (restore) env.WASM_CKPT_RESTORE = restore;
     if (i < hops.length) {
       env.WASM_CKPT_AT = String(hops[i]);
       env.WASM_CKPT_FILE = `${tag}/chain-${i}.snap`;
     }
-    const r = await runModule(instrumented, env);
+    let r;
+    if (restore) ({ module, run: r } = await resumeFrom(module, restore, env));
+    else r = await runModule(module, env);
     output = Buffer.concat([output, r.stdout]);
     if (i < hops.length && r.code !== 75) {
       // The program may end before the hop's poll count: then the chain is simply shorter.

@@ -24,6 +24,7 @@ ModuleMetadata sample() {
   FrameLayout a;
   a.name = "main";
   a.functionIndex = 7;
+  a.rewindIndex = 30;
   a.locals = {ValueKind::I32, ValueKind::I64, ValueKind::F32, ValueKind::F64, ValueKind::V128};
   a.resumePoints = {{ResumeKind::Poll, 0, "poll at function entry"},
                     {ResumeKind::Call, 12, "call f"},
@@ -37,7 +38,7 @@ ModuleMetadata sample() {
   m.globals = {{"__stack_pointer", 0, ValueKind::I32}, {"counter", 3, ValueKind::I64}, {"v", 4, ValueKind::V128}};
   m.runtime = {10, 11, 12, 13};
   m.memoryLimitPages = 64;
-  m.provenance = {"9.8.7", 0x1122334455667788ull, 3, RewindCopies::None, 5000, 12345, {"main", "f*"}, {"g?"}, 0x99aabbccddeeff00ull};
+  m.provenance = {"9.8.7", 0x1122334455667788ull, 3, RewindCopies::Stored, 5000, 12345, {"main", "f*"}, {"g?"}, 0x99aabbccddeeff00ull};
   return m;
 }
 
@@ -48,6 +49,7 @@ void expectSame(const ModuleMetadata& a, const ModuleMetadata& b) {
   for (size_t i = 0; i < a.functions.size(); i++) {
     EXPECT_EQ(a.functions[i].name, b.functions[i].name);
     EXPECT_EQ(a.functions[i].functionIndex, b.functions[i].functionIndex);
+    EXPECT_EQ(a.functions[i].rewindIndex, b.functions[i].rewindIndex);
     EXPECT_EQ(a.functions[i].locals, b.functions[i].locals);
     EXPECT_EQ(a.functions[i].resumePoints, b.functions[i].resumePoints);
   }
@@ -164,8 +166,8 @@ TEST(Metadata, RejectsHugeCounts) {
   m.functions = {f};
   auto base = m.serialize();
   // Offsets: version 0, hash 4, strategy len 12 + 4 chars, function count 20, name 24 + 1, index 29,
-  // locals count 33, resume point count 37.
-  for (size_t at : {size_t(12), size_t(20), size_t(24), size_t(33), size_t(37)}) {
+  // rewind copy's index 33, locals count 37, resume point count 41.
+  for (size_t at : {size_t(12), size_t(20), size_t(24), size_t(37), size_t(41)}) {
     SCOPED_TRACE("count at " + std::to_string(at));
     auto bytes = base;
     store32(bytes, at, 0xffffffffu);
