@@ -328,6 +328,14 @@ function buildReal(name) {
 
 // ---- 2. instrument ------------------------------------------------------------------------------
 const GNU_TIME = '/usr/bin/time';
+// A wasm-ckpt variant is a strategy, with a --rewind-copies choice after a '+' where it is not
+// the default: 'lean', 'full', 'lean+stored'.
+function instrumentArgs(variant) {
+  const [strategy, copies] = variant.split('+');
+  return ['--strategy', strategy, ...(copies ? ['--rewind-copies', copies] : [])];
+}
+// A module that keeps its rewind copies aside resumes only from what `wasm-ckpt resume` bakes.
+const resumesThroughTool = (variant) => variant.endsWith('+stored');
 // Instrumentation is cached by (input, tool binary, strategy); the cache keeps the measured time.
 function instrument(name, input, variant, tools) {
   const outFile = path.join(dirs.inst, `${name}.${variant}.wasm`);
@@ -340,7 +348,7 @@ function instrument(name, input, variant, tools) {
       if (m.key === key) return m;
     } catch {}
   }
-  const argv = variant === 'asyncify' ? [input, '-o', outFile] : ['instrument', input, '-o', outFile, '--strategy', variant];
+  const argv = variant === 'asyncify' ? [input, '-o', outFile] : ['instrument', input, '-o', outFile, ...instrumentArgs(variant)];
   // GNU time, where installed, reports the peak resident memory and the CPU time (user + system,
   // all threads): the cache keeps a measurement made under whatever load there was then, and CPU
   // time depends on the load far less than wall time does.
@@ -407,7 +415,7 @@ const strategies = [];
       continue;
     }
     const r = probe
-      ? spawnSync(tools.ckpt.path, ['instrument', probe.wasm, '-o', path.join(dirs.tools, 'probe.wasm'), '--strategy', s], { encoding: 'utf8' })
+      ? spawnSync(tools.ckpt.path, ['instrument', probe.wasm, '-o', path.join(dirs.tools, 'probe.wasm'), ...instrumentArgs(s)], { encoding: 'utf8' })
       : { status: 0 };
     if (r.status === 2) note(`strategy '${s}' skipped: the tool rejects it (${(r.stderr || '').trim().split('\n')[0]})`);
     else strategies.push(s);
@@ -626,9 +634,25 @@ for (const p of [...programs].sort((a, b) => rank(a) - rank(b))) {
         stopRunMs: stop.rep.triggerSeen - stop.rep.startBegin,
       });
       fs.rmSync(path.join(cwd, trigger), { force: true });
-      const resumed = await runModule(V.path, args, cwd, { env: { WASM_CKPT_RESTORE: snap, WASM_CKPT_VERBOSE: '1' }, probe: true, tier: trialTier });
+      // Resumed through WASM_CKPT_RESTORE, or, where the module needs it, through the module
+      // `wasm-ckpt resume` bakes: that command's time is then part of the restore.
+      let resumedModule = V.path, resumeEnv = { WASM_CKPT_RESTORE: snap, WASM_CKPT_VERBOSE: '1' };
+      trial.resumeToolMs = 0;
+      if (resumesThroughTool(s)) {
+        resumedModule = path.join(cwd, `${s}.resumed.wasm`);
+        resumeEnv = { WASM_CKPT_VERBOSE: '1' };
+        const t0 = now();
+        const baked = spawnSync(tools.ckpt.path, ['resume', V.path, path.join(cwd, snap), '-o', resumedModule], { encoding: 'utf8' });
+        trial.resumeToolMs = now() - t0;
+        if (baked.status !== 0) {
+          trial.error = `wasm-ckpt resume exits ${baked.status}: ${(baked.stderr || '').trim().split('\n').pop()}`;
+          trials.push(trial);
+          continue;
+        }
+      }
+      const resumed = await runModule(resumedModule, args, cwd, { env: resumeEnv, probe: true, tier: trialTier });
       trial.restoreExit = resumed.code;
-      trial.restoreMs = resumed.rep.restored - resumed.spawnT;
+      trial.restoreMs = trial.resumeToolMs + resumed.rep.restored - resumed.spawnT;
       trial.restoreAfterStartMs = resumed.rep.restored - resumed.rep.startBegin;
       trial.downtimeMs = trial.stopMs + trial.restoreMs;
       trial.resumedOk = resumed.code === 0 && Buffer.concat([stop.stdout, resumed.stdout]).equals(ref.stdout);
@@ -648,6 +672,7 @@ for (const p of [...programs].sort((a, b) => rank(a) - rank(b))) {
       detectMs: med('detectMs'),
       stopMs: med('stopMs'),
       restoreMs: med('restoreMs'),
+      resumeToolMs: med('resumeToolMs'),
       restoreAfterStartMs: med('restoreAfterStartMs'),
       origStartupMs: O.medianStartupMs,
       variantStartupMs: V.medianStartupMs,
@@ -666,7 +691,7 @@ for (const p of [...programs].sort((a, b) => rank(a) - rank(b))) {
     log(`${p.name} ${s}: snapshot ${(c.snapshotBytes / 1048576).toFixed(2)} MiB of ${(c.memoryBytes / 1048576).toFixed(2)} MiB, checkpoint ${c.ckptMs?.toFixed(1)} ms, stop ${c.stopMs?.toFixed(1)} ms, restore ${c.restoreMs?.toFixed(1)} ms, downtime ${c.downtimeMs?.toFixed(1)} ms of budget ${c.budgetMs?.toFixed(1)} ms (startup ${c.origStartupMs?.toFixed(1)} ms), resumed ok ${c.resumedOk}/${trials.length}`);
   }
   p.status = 'measured';
-  for (const s of strategies) fs.rmSync(path.join(cwd, `${s}.snap`), { force: true }); // up to tens of MiB each
+  for (const s of strategies) for (const f of [`${s}.snap`, `${s}.resumed.wasm`]) fs.rmSync(path.join(cwd, f), { force: true }); // up to tens of MiB each
   // partial results survive an interrupted run
   fs.writeFileSync(path.join(opt.out, 'results.partial.json'), JSON.stringify({ ...resultsBase(), programs }, null, 1));
 }

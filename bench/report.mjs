@@ -174,7 +174,8 @@ export function markdown(r) {
   for (const s of r.strategies) {
     out.push(`## Checkpoint and restore — strategy \`${s}\``, '');
     out.push('Medians over trials. A trigger file is created halfway through the run. Checkpoint (= snapshot write): the poll point that saw the trigger file → snapshot durable (renamed after fd_sync). ' +
-      'Stop latency: trigger file created → process exited (exit 75). Restore: resumed process spawned → resumed at the poll point (the run-time code\'s `WASM_CKPT_VERBOSE` "restored" line: memory and stack rebuilt; Node start-up and compilation included). ' +
+      'Stop latency: trigger file created → process exited (exit 75). Restore: resumed process spawned → resumed at the poll point (the run-time code\'s `WASM_CKPT_VERBOSE` "restored" line: memory and stack rebuilt; Node start-up and compilation included)' +
+      (s.endsWith('+stored') ? ', plus the run of `wasm-ckpt resume` that bakes the snapshot into the module the resumed process runs (this variant restores only that way). ' : '. ') +
       'Snapshot read: the resumed run\'s `_start` entered → resumed. Original start-up: spawned → `_start` entered, original module. ' +
       '**Downtime** = stop latency + restore (the program does no work from the stop request until it runs again); target = 2 × (original start-up + snapshot write + snapshot read), ' +
       'applied to programs whose original compiles in ≤ 100 ms under Liftoff ("n/a" otherwise). ' +
