@@ -90,6 +90,9 @@ struct ModuleMetadata {
   uint32_t memoryLimitPages = kMaxMemoryPages;
   Provenance provenance;
   std::vector<FrameLayout> functions; // frame "function" ordinal -> layout
+  // The run-time code's functions that only a restore runs (analysis/restore_only.h), by index,
+  // increasing; the rewind copies, which only a restore runs too, are FrameLayout::rewindIndex.
+  std::vector<uint32_t> restoreOnly;
   std::vector<SavedGlobal> globals;   // the snapshot's globals section, in order
   RuntimeLocations runtime;
   uint32_t globalsSize() const;

@@ -48,7 +48,7 @@ InstrumentedFile instrumentFile(const std::string& input, const std::string& out
   }
   auto writeStart = std::chrono::steady_clock::now();
   auto written = writeModuleBinary(*module);
-  if (options.rewindCopies == RewindCopies::Stored) written = stowRewindCopies(written);
+  if (options.rewindCopies == RewindCopies::Stored) written = stowRestoreCode(written);
   auto outputBytes = sealModuleBytes(written);
   file.outputHash = fingerprint(outputBytes);
   file.outputCodeSize = codeSectionSize(outputBytes);

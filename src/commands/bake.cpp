@@ -4,8 +4,8 @@
 // reads exactly as it would read the file (so the same checks and the same restore code run);
 // in addition the memory's initial size and the globals' initial values are set from the
 // snapshot. Only those sections are rewritten (binary_patch.cpp): the code is the instrumented
-// module's, byte for byte, except in a module that stores its rewind copies (rewind_store.h),
-// which gets back those of the snapshot's frames. The result is sealed again, so that it can
+// module's, byte for byte, except in a module that stores its restore code (rewind_store.h),
+// which gets back what a restore from this snapshot runs. The result is sealed again, so that it can
 // itself be baked.
 #include "wasm_ckpt/bake.h"
 
@@ -53,16 +53,13 @@ std::vector<char> bakeSnapshot(const std::vector<char>& module, const Snapshot& 
   auto serialized = serializeSnapshot(snapshot);
   auto& where = metadata->runtime;
   patch.globals[where.bakedSizeGlobal] = ConstantValue::i32(uint32_t(serialized.size()));
-  // A module that stores its rewind copies gets back those of the snapshot's frames.
-  auto stored = storedRewindCopies(module);
+  // A module that stores its restore code gets back what a restore from this snapshot runs.
+  auto stored = storedRestoreCode(module);
   patch.globals[where.flagsGlobal] = ConstantValue::i32(FLAG_BAKED | (stored.empty() ? 0 : FLAG_REWIND_STORED));
   if (!stored.empty()) {
-    std::set<uint32_t> installed;
-    for (auto& frame : snapshot.frames) {
-      uint32_t copy = metadata->functions.at(frame.function).rewindIndex;
-      if (copy != FrameLayout::kNoRewindCopy) installed.insert(copy);
-    }
-    placeRewindCopies(patch, stored, installed);
+    std::set<uint32_t> frameFunctions;
+    for (auto& frame : snapshot.frames) frameFunctions.insert(frame.function);
+    placeRestoreCode(patch, stored, restoreCodeFor(*metadata, frameFunctions));
   }
   patch.segment = where.bakedSegment;
   patch.segmentBytes.assign(serialized.begin(), serialized.end());

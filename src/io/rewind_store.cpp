@@ -1,4 +1,4 @@
-// Rewind copies kept out of the Code section (rewind_store.h).
+// Restore code kept out of the Code section (rewind_store.h).
 #include "io/rewind_store.h"
 
 #include <fmt/format.h>
@@ -16,7 +16,7 @@ namespace {
 const std::vector<char> kStub = {0x00, 0x00, 0x0b};
 } // namespace
 
-FunctionBodies storedRewindCopies(const std::vector<char>& bytes) {
+FunctionBodies storedRestoreCode(const std::vector<char>& bytes) {
   FunctionBodies stored;
   bool seen = false;
   for (auto& span : binarySections(bytes)) {
@@ -36,7 +36,7 @@ FunctionBodies storedRewindCopies(const std::vector<char>& bytes) {
   return stored;
 }
 
-void placeRewindCopies(ModulePatch& patch, const FunctionBodies& stored, const std::set<uint32_t>& installed) {
+void placeRestoreCode(ModulePatch& patch, const FunctionBodies& stored, const std::set<uint32_t>& installed) {
   std::vector<char> section;
   appendUleb(section, stored.size());
   for (auto& [index, body] : stored) {
@@ -46,20 +46,27 @@ void placeRewindCopies(ModulePatch& patch, const FunctionBodies& stored, const s
     patch.bodies[index] = installed.count(index) ? body : kStub;
   }
   for (uint32_t index : installed) {
-    if (!stored.count(index)) throw Error(fmt::format("the module stores no rewind copy #{}", index));
+    if (!stored.count(index)) throw Error(fmt::format("the module stores no code for function #{}", index));
   }
   patch.customSections[kRewindSectionName] = std::move(section);
 }
 
-std::vector<char> stowRewindCopies(const std::vector<char>& bytes) {
+std::set<uint32_t> restoreCodeFor(const ModuleMetadata& metadata, const std::set<uint32_t>& frameFunctions) {
+  std::set<uint32_t> code(metadata.restoreOnly.begin(), metadata.restoreOnly.end());
+  for (uint32_t ordinal : frameFunctions) {
+    uint32_t copy = metadata.functions.at(ordinal).rewindIndex;
+    if (copy != FrameLayout::kNoRewindCopy) code.insert(copy);
+  }
+  return code;
+}
+
+std::vector<char> stowRestoreCode(const std::vector<char>& bytes) {
   auto metadata = metadataOfBinary(bytes);
   if (!metadata) throw Error("internal error: an instrumented module without its wasm-ckpt section");
-  std::set<uint32_t> copies;
-  for (auto& f : metadata->functions) {
-    if (f.rewindIndex != FrameLayout::kNoRewindCopy) copies.insert(f.rewindIndex);
-  }
+  std::set<uint32_t> every;
+  for (uint32_t i = 0; i < metadata->functions.size(); i++) every.insert(i);
   ModulePatch patch;
-  placeRewindCopies(patch, functionBodies(bytes, copies), {});
+  placeRestoreCode(patch, functionBodies(bytes, restoreCodeFor(*metadata, every)), {});
   patch.globals[metadata->runtime.flagsGlobal] = ConstantValue::i32(FLAG_REWIND_STORED);
   return patchModule(bytes, patch);
 }

@@ -123,6 +123,8 @@ std::vector<char> ModuleMetadata::serialize() const {
       w.str(r.description);
     }
   }
+  w.u32(uint32_t(restoreOnly.size()));
+  for (auto index : restoreOnly) w.u32(index);
   w.u32(uint32_t(globals.size()));
   for (auto& g : globals) {
     w.str(g.name);
@@ -165,6 +167,7 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
     r.need(size_t(locals) * 4);
     for (uint32_t j = 0; j < locals; j++) f.locals.push_back(r.kind());
     uint32_t points = r.u32();
+    r.need(size_t(points) * 12); // kind, callee and the description's length, at least
     for (uint32_t j = 0; j < points; j++) {
       ResumePoint point;
       uint32_t kind = r.u32();
@@ -176,6 +179,9 @@ ModuleMetadata ModuleMetadata::deserialize(const std::vector<char>& bytes) {
     }
     m.functions.push_back(std::move(f));
   }
+  count = r.u32();
+  r.need(size_t(count) * 4);
+  for (uint32_t i = 0; i < count; i++) m.restoreOnly.push_back(r.u32());
   count = r.u32();
   for (uint32_t i = 0; i < count; i++) {
     SavedGlobal g;

@@ -22,6 +22,7 @@
 #include "wasm.h"
 
 #include "analysis/loop_bounds.h"
+#include "analysis/restore_only.h"
 #include "passes/passes.h"
 #include "runtime/RuntimeInjector.h"
 #include "runtime/runtime_names.h"
@@ -335,6 +336,13 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
     }
   }
   report.instrumentedFunctions = uint32_t(layouts.size());
+  std::set<Name> rewindCopies;
+  for (auto& [_, copy] : plan.rewindCopies) rewindCopies.insert(copy);
+  std::vector<uint32_t> restoreOnly;
+  for (auto name : restoreOnlyFunctions(module, rewindCopies)) {
+    if (!rewindCopies.count(name)) restoreOnly.push_back(indices.at(name));
+  }
+  std::sort(restoreOnly.begin(), restoreOnly.end());
 
   // Debug information no longer describes the rewritten code (and Binaryen writes no
   // multi-value code while it is there).
@@ -354,6 +362,7 @@ InstrumentReport instrumentModule(Module& module, const InstrumentOptions& optio
   metadata.moduleHash = report.moduleHash;
   metadata.strategy = strategyName(options.strategy);
   metadata.functions = std::move(layouts);
+  metadata.restoreOnly = std::move(restoreOnly);
   metadata.globals = injected.savedGlobals;
   metadata.runtime = locateRuntime(module);
   metadata.memoryLimitPages = injected.memoryLimitPages;

@@ -21,6 +21,7 @@
 #include "wasm-builder.h"
 #include "wasm-traversal.h"
 
+#include "analysis/reachable.h"
 #include "runtime/runtime_names.h"
 #include "wasm_ckpt/error.h"
 #include "wasm_ckpt/module_io.h"
@@ -370,35 +371,15 @@ private:
   // passes coming later call (poll_slow, frame_read, frame_reserve) or that _start becomes.
   // Call once everything the injector adds is in place.
   void removeUnreachedRuntimeFunctions() {
-    std::vector<Function*> work;
-    std::set<Name> reached;
-    auto reach = [&](Name name) {
-      if (reached.insert(name).second) work.push_back(module.getFunction(name));
-    };
     std::set<Name> internal(copies.begin(), copies.end()); // the run-time code's, kept where reached
     for (auto name : generated) internal.insert(name);
     for (auto name : {runtime::pollSlow(), runtime::frameRead(), runtime::frameReserve(), runtime::start()}) internal.erase(name);
+    std::vector<Name> roots = moduleRoots(module);
     for (auto& func : module.functions) {
       if (func->name.startsWith("wasm_ckpt$wasi.")) internal.insert(func->name);
-      else if (!internal.count(func->name)) reach(func->name);
+      else if (!internal.count(func->name)) roots.push_back(func->name);
     }
-    for (auto& exp : module.exports) {
-      if (exp->kind == ExternalKind::Function) reach(exp->value);
-    }
-    struct Calls : PostWalker<Calls> {
-      std::function<void(Name)> found;
-      void visitCall(Call* call) { found(call->target); }
-      void visitRefFunc(RefFunc* ref) { found(ref->func); }
-    } calls;
-    calls.found = reach;
-    for (auto& elem : module.elementSegments) {
-      for (auto* item : elem->data) calls.walk(item);
-    }
-    while (!work.empty()) {
-      auto* func = work.back();
-      work.pop_back();
-      if (!func->imported()) calls.walkFunction(func);
-    }
+    auto reached = reachableFunctions(module, roots);
     module.removeFunctions([&](Function* func) { return internal.count(func->name) && !reached.count(func->name); });
   }
 

@@ -759,8 +759,11 @@ static void read_files(u32 size) {
 }
 
 /* Validates the header at address 0 and the whole stream's checksum, then positions the stream
- * at the first frame. On any mismatch the process exits before the program runs again. */
-static void open_snapshot_stream(u32 path) {
+ * at the first frame. On any mismatch the process exits before the program runs again.
+ * restore_begin, frame_read and restore_finish are the run-time code's restore entries: only a
+ * restore runs them and what they alone call, which a module that keeps its rewind copies aside
+ * keeps aside too (analysis/restore_only.h); not inlined, so that their code stays apart. */
+__attribute__((export_name("restore_begin"), noinline)) void open_snapshot_stream(u32 path) {
   u32 total;
   if (flag(FLAG_BAKED)) {
     total = ckpt_baked_size();
@@ -856,7 +859,7 @@ __attribute__((export_name("frame_read"))) u32 ckpt_frame_read(u32 func_index, u
 
 /* The last step of a restore, at the poll point where the checkpoint was taken: reload the
  * globals and every memory page, then let the program continue. */
-static void finish_restore(void) {
+__attribute__((export_name("restore_finish"), noinline)) void finish_restore(void) {
   if (G32(SLOT_FRAMES_LEFT) != 0) reject(MSG("snapshot has too many frames"));
   if (flag(FLAG_IN_MEMORY)) {
     /* Checkpoint-and-continue: the program's memory was never left; its globals are put back as

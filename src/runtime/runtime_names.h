@@ -15,6 +15,9 @@ inline wasm::Name pollSlow() { return functionName("poll_slow"); }
 inline wasm::Name frameRead() { return functionName("frame_read"); }
 inline wasm::Name frameReserve() { return functionName("frame_reserve"); }
 inline wasm::Name start() { return functionName("start"); }
+// The run-time code's restore entries: only a restore calls them (analysis/restore_only.h).
+inline wasm::Name restoreBegin() { return functionName("restore_begin"); }
+inline wasm::Name restoreFinish() { return functionName("restore_finish"); }
 // The frame codec (RuntimeInjector's addFrameCodec): the epilogue stores a frame's locals with a
 // frameStore(kind) call per local, the prologue reads them back in the same order with a
 // frameLoad(kind) call per local, each at a cursor that moves past the value (SLOT_FRAME_CURSOR,

@@ -6,7 +6,8 @@
 //    directory is copied elsewhere (a migration: the files the snapshot names travel with it)
 //    and resumed there, with the rest of standard input from the byte `inspect` names, through
 //    WASM_CKPT_RESTORE, through a module baked by `wasm-ckpt resume`, and on wasmtime: stdout and
-//    every file equal an uninterrupted run's;
+//    every file equal an uninterrupted run's; and the same with the rewind copies kept aside
+//    (--rewind-copies=stored), every resume through a baked module;
 //  - a directory kept open, a file opened under it (openat) and kept open, another opened under
 //    it after the restore;
 //  - `inspect` lists exactly the files open at the stop, at their descriptor numbers;
@@ -81,11 +82,27 @@ for (const opt of ['-O2', '-O0']) {
   if (reference.status !== 0) throw new Error(`the original failed: ${reference.stderr}`);
   const refFiles = filesOf(refDir);
 
-  for (const strategy of ['lean', 'full']) {
-    const label = `${opt} ${strategy}`;
-    const module = path.join(work, `files${opt}.${strategy}.wasm`);
-    const r = run(tool, ['instrument', original, '-o', module, '--strategy', strategy]);
+  for (const variant of ['lean', 'full', 'lean --rewind-copies=stored']) {
+    const label = `${opt} ${variant}`;
+    const [strategy, ...options] = variant.split(' ');
+    // A module that keeps its rewind copies aside restores only through `wasm-ckpt resume`.
+    const stored = options.includes('--rewind-copies=stored');
+    const module = path.join(work, `files${opt}.${variant.replace(/[ =]+/g, '_')}.wasm`);
+    const r = run(tool, ['instrument', original, '-o', module, '--strategy', strategy, ...options]);
     if (r.status !== 0) throw new Error(`instrument failed: ${r.stderr}`);
+    // Resumes in `dest` from its snapshot `snap` under Node, or under wasmtime.
+    const resumeIn = (dest, snap, input, engine = 'node') => {
+      let resumedModule = module, env = { WASM_CKPT_RESTORE: snap };
+      if (stored) {
+        resumedModule = path.join(dest, 'baked.wasm');
+        const b = run(tool, ['resume', module, snap, '-o', resumedModule], { cwd: dest });
+        if (b.status !== 0) return b;
+        env = {};
+      }
+      if (engine === 'node') return node(dest, resumedModule, env, input);
+      fs.copyFileSync(resumedModule, path.join(dest, 'module.wasm'));
+      return wasmtime(dest, 'module.wasm', env, input);
+    };
     const plainDir = freshDir();
     const plain = node(plainDir, module, { WASM_CKPT_VERBOSE: '1' }, stdin);
     const total = Number((/exiting after polls: (\d+)/.exec(plain.stderr.toString()) || [])[1]);
@@ -96,8 +113,8 @@ for (const opt of ['-O2', '-O0']) {
     const stops = opt === '-O2' ? [1, 2, 3, 4, 5, 6, 7, 8].map((k) => Math.max(1, Math.floor((total * k) / 9) + k))
                                 : [1, 4, 7].map((k) => Math.floor((total * k) / 8) + k);
     stops.forEach((at, i) => {
-      const how = ['WASM_CKPT_RESTORE', 'resume', 'wasmtime'][i % 3];
-      if (how === 'wasmtime' && !args.wasmtime) return;
+      const how = [stored ? 'resume' : 'WASM_CKPT_RESTORE', 'resume', stored ? 'resume, on wasmtime' : 'wasmtime'][i % 3];
+      if (how.endsWith('wasmtime') && !args.wasmtime) return;
       const dir = freshDir();
       const stopped = node(dir, module, { WASM_CKPT_AT: String(at), WASM_CKPT_FILE: 'run.snap' }, stdin);
       const info = stopped.status === 75 ? inspect(dir, 'run.snap', module) : null;
@@ -112,11 +129,8 @@ for (const opt of ['-O2', '-O0']) {
         const baked = path.join(dest, 'baked.wasm');
         const b = run(tool, ['resume', module, 'run.snap', '-o', baked], { cwd: dest });
         resumed = b.status === 0 ? node(dest, baked, {}, rest) : b;
-      } else if (how === 'wasmtime') {
-        fs.copyFileSync(module, path.join(dest, 'module.wasm'));
-        resumed = wasmtime(dest, 'module.wasm', { WASM_CKPT_RESTORE: 'run.snap' }, rest);
       } else {
-        resumed = node(dest, module, { WASM_CKPT_RESTORE: 'run.snap' }, rest);
+        resumed = resumeIn(dest, 'run.snap', rest, how.endsWith('wasmtime') ? 'wasmtime' : 'node');
       }
       const ok = resumed.status === 0 && Buffer.concat([stopped.stdout, resumed.stdout]).equals(reference.stdout) &&
         sameFiles(filesOf(dest), refFiles) && !closed;
@@ -142,13 +156,15 @@ for (const opt of ['-O2', '-O0']) {
     // The destination lacks a file the snapshot names.
     const dest = migrate(dir);
     fs.rmSync(path.join(dest, 'blocks.bin'));
-    const missing = node(dest, module, { WASM_CKPT_RESTORE: 'mid.snap' }, stdin.subarray(info ? info.stdin_bytes_consumed : 0));
+    const missing = resumeIn(dest, 'mid.snap', stdin.subarray(info ? info.stdin_bytes_consumed : 0));
     check(`${label}: a file missing at the destination stops the restore with exit 65, naming it`,
       missing.status === 65 && missing.stdout.length === 0 &&
       missing.stderr.toString() === "wasm-ckpt: cannot reopen file './blocks.bin': ENOENT (WASI errno 44)\n",
       `exit ${missing.status}: ${missing.stderr}`);
 
-    // Checkpoint-and-continue with the files open.
+    // Checkpoint-and-continue with the files open (refused where the module stores its rewind
+    // copies: checkpoint_resume.mjs).
+    if (stored) continue;
     const contDir = freshDir();
     const cont = node(contDir, module, { WASM_CKPT_AT: String(Math.floor(total / 6)), WASM_CKPT_CONTINUE: '1', WASM_CKPT_FILE: 'c.snap',
                                          WASM_CKPT_VERBOSE: '1' }, stdin);
