@@ -100,9 +100,7 @@ template <typename Each> void forEachBody(Cursor in, uint64_t imported, Each eac
 
 std::vector<char> patchCode(Cursor in, uint64_t imported, const ModulePatch& patch, size_t& found) {
   std::vector<char> out;
-  size_t countAt = in.pos;
-  appendUleb(out, in.u32());
-  in.pos = countAt;
+  appendUleb(out, Cursor(in).u32()); // the count, read again by forEachBody
   forEachBody(in, imported, [&](uint32_t index, Cursor body) {
     auto replaced = patch.bodies.find(index);
     if (replaced == patch.bodies.end()) {
@@ -141,9 +139,7 @@ std::vector<char> patchData(Cursor in, uint32_t segment, const std::vector<char>
   if (!in.atEnd()) in.malformed();
   return out;
 }
-} // namespace
 
-namespace {
 Cursor payloadOf(const std::vector<char>& bytes, const SectionSpan& span, const char* what) {
   return Cursor{reinterpret_cast<const uint8_t*>(bytes.data()), span.payload, span.end, what};
 }
