@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "wasm_ckpt/snapshot_layout.h"
@@ -21,5 +22,7 @@ uint64_t snapshotHashWords(uint64_t hash, const uint8_t* data, size_t size);
 // Byte by byte and never 0: the identity of a module's bytes (the module hash a snapshot names,
 // the original's hash in the wasm-ckpt section, the batch report's hashes).
 uint64_t fingerprint(const std::vector<char>& bytes);
+// fingerprint() of the bytes of these ranges [first, second), one after the other.
+uint64_t fingerprintOf(const std::vector<std::pair<const char*, const char*>>& ranges);
 
 } // namespace wasm_ckpt

@@ -110,7 +110,7 @@ struct ModuleMetadata {
 // The bytes of a binary module written with its wasm-ckpt section, with that section's
 // provenance.contentHash set to the fingerprint of all its other bytes, so that `check` finds any
 // change made after instrumentation (src/metadata/seal.cpp). Throws Error if it has no section.
-std::vector<char> sealModuleBytes(const std::vector<char>& bytes);
+std::vector<char> sealModuleBytes(std::vector<char> bytes);
 // fingerprint() of a binary module's bytes without its wasm-ckpt section.
 uint64_t contentHash(const std::vector<char>& bytes);
 // Throws Error unless `bytes` are those `wasm-ckpt instrument` (or `resume`) wrote and sealed with

@@ -62,7 +62,8 @@ std::string fdflagNames(uint32_t fdflags);
 
 // Parses and fully validates (magic, version, sizes, checksum, at most kMaxMemoryPages pages);
 // throws Error naming the problem.
-Snapshot parseSnapshot(const std::vector<uint8_t>& bytes);
+Snapshot parseSnapshot(const uint8_t* data, size_t size);
+inline Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) { return parseSnapshot(bytes.data(), bytes.size()); }
 Snapshot readSnapshotFile(const std::string& path);
 // Serializes with a freshly computed checksum (used by tests and tools that edit snapshots).
 std::vector<uint8_t> serializeSnapshot(const Snapshot& snapshot);

@@ -2,6 +2,7 @@
 // hash goes into the module's provenance; the sizes and hashes are what a batch report shows.
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 #include "wasm.h"
 
@@ -49,7 +50,7 @@ InstrumentedFile instrumentFile(const std::string& input, const std::string& out
   auto writeStart = std::chrono::steady_clock::now();
   auto written = writeModuleBinary(*module);
   if (options.rewindCopies == RewindCopies::Stored) written = stowRestoreCode(written);
-  auto outputBytes = sealModuleBytes(written);
+  auto outputBytes = sealModuleBytes(std::move(written));
   file.outputHash = fingerprint(outputBytes);
   file.outputCodeSize = codeSectionSize(outputBytes);
   writeFileAtomically(output, outputBytes);

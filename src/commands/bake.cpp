@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <set>
+#include <utility>
 
 #include "io/binary_patch.h"
 #include "io/rewind_store.h"
@@ -50,9 +51,9 @@ std::vector<char> bakeSnapshot(const std::vector<char>& module, const Snapshot& 
     patch.globals[saved.index] = constantAt(snapshot.globals.data() + offset, saved.kind);
     offset += valueKindSize(saved.kind);
   }
-  auto serialized = serializeSnapshot(snapshot);
+  patch.segmentBytes = serializeSnapshot(snapshot);
   auto& where = metadata->runtime;
-  patch.globals[where.bakedSizeGlobal] = ConstantValue::i32(uint32_t(serialized.size()));
+  patch.globals[where.bakedSizeGlobal] = ConstantValue::i32(uint32_t(patch.segmentBytes.size()));
   // A module that stores its restore code gets back what a restore from this snapshot runs.
   auto stored = storedRestoreCode(module);
   patch.globals[where.flagsGlobal] = ConstantValue::i32(FLAG_BAKED | (stored.empty() ? 0 : FLAG_REWIND_STORED));
@@ -62,14 +63,13 @@ std::vector<char> bakeSnapshot(const std::vector<char>& module, const Snapshot& 
     placeRestoreCode(patch, stored, restoreCodeFor(*metadata, frameFunctions));
   }
   patch.segment = where.bakedSegment;
-  patch.segmentBytes.assign(serialized.begin(), serialized.end());
   std::vector<char> patched;
   try {
     patched = patchModule(module, patch);
   } catch (const Error& e) {
     throw Error(std::string("the module's wasm-ckpt section does not match the module: ") + e.what());
   }
-  return sealModuleBytes(patched);
+  return sealModuleBytes(std::move(patched));
 }
 
 } // namespace wasm_ckpt

@@ -115,7 +115,7 @@ std::vector<char> patchCode(Cursor in, uint64_t imported, const ModulePatch& pat
   return out;
 }
 
-std::vector<char> patchData(Cursor in, uint32_t segment, const std::vector<char>& bytes) {
+std::vector<char> patchData(Cursor in, uint32_t segment, const std::vector<uint8_t>& bytes) {
   std::vector<char> out;
   uint32_t count = in.u32();
   if (segment >= count) throw Error(fmt::format("the module has no data segment #{}", segment));
@@ -166,6 +166,7 @@ std::vector<char> patchModule(const std::vector<char>& bytes, const ModulePatch&
   bool memoryFound = false, segmentFound = false;
   std::set<std::string> customFound;
   std::vector<char> out(bytes.begin(), bytes.begin() + 8);
+  out.reserve(bytes.size() + patch.segmentBytes.size() + 64);
   for (auto& span : sections) {
     std::vector<char> replaced;
     if (span.id == Global && !patch.globals.empty()) {

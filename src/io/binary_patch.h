@@ -35,7 +35,7 @@ struct ModulePatch {
   uint64_t memoryMinimum = 0;
   // A passive data segment's index and its new bytes.
   std::optional<uint32_t> segment;
-  std::vector<char> segmentBytes;
+  std::vector<uint8_t> segmentBytes;
   // Function index (imported functions counted) -> its new body: the bytes of a Code section
   // entry after its size (local declarations, instructions, `end`).
   std::map<uint32_t, std::vector<char>> bodies;

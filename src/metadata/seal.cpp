@@ -1,6 +1,8 @@
 // Sealing a written module: its wasm-ckpt section records the fingerprint of every other byte of
 // the file. The module hash cannot serve: it is taken from Binaryen's IR before the section is
 // added, and reading a module back and writing it again does not give the same bytes.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "io/binary_sections.h"
@@ -21,11 +23,11 @@ const SectionSpan* findSection(const std::vector<SectionSpan>& sections) {
   return found;
 }
 
-std::vector<char> without(const std::vector<char>& bytes, const SectionSpan* section) {
-  if (!section) return bytes;
-  std::vector<char> rest(bytes.begin(), bytes.begin() + section->start);
-  rest.insert(rest.end(), bytes.begin() + section->end, bytes.end());
-  return rest;
+// fingerprint() of the bytes other than `section`'s (all of them without one).
+uint64_t hashWithout(const std::vector<char>& bytes, const SectionSpan* section) {
+  const char *begin = bytes.data(), *end = begin + bytes.size();
+  if (!section) return fingerprintOf({{begin, end}});
+  return fingerprintOf({{begin, begin + section->start}, {begin + section->end, end}});
 }
 } // namespace
 
@@ -38,7 +40,7 @@ std::optional<ModuleMetadata> metadataOfBinary(const std::vector<char>& bytes) {
 
 uint64_t contentHash(const std::vector<char>& bytes) {
   auto sections = binarySections(bytes);
-  return fingerprint(without(bytes, findSection(sections)));
+  return hashWithout(bytes, findSection(sections));
 }
 
 void checkSeal(const std::vector<char>& bytes, const ModuleMetadata& metadata) {
@@ -49,14 +51,20 @@ void checkSeal(const std::vector<char>& bytes, const ModuleMetadata& metadata) {
                             hash, sealed));
 }
 
-std::vector<char> sealModuleBytes(const std::vector<char>& bytes) {
+std::vector<char> sealModuleBytes(std::vector<char> bytes) {
   auto sections = binarySections(bytes);
   auto* section = findSection(sections);
   if (!section) throw Error("internal error: sealing a module without a wasm-ckpt section");
   auto metadata = ModuleMetadata::deserialize(std::vector<char>(bytes.begin() + section->payload, bytes.begin() + section->end));
-  metadata.provenance.contentHash = fingerprint(without(bytes, section));
-  std::vector<char> sealed(bytes.begin(), bytes.begin() + section->start);
+  metadata.provenance.contentHash = hashWithout(bytes, section);
   auto replacement = customSectionBytes(ModuleMetadata::kSectionName, metadata.serialize());
+  // The hash has a fixed size, so the section keeps its size and is rewritten in place (a baked
+  // module is mostly its snapshot: no copy of it).
+  if (replacement.size() == section->end - section->start) {
+    std::copy(replacement.begin(), replacement.end(), bytes.begin() + section->start);
+    return bytes;
+  }
+  std::vector<char> sealed(bytes.begin(), bytes.begin() + section->start);
   sealed.insert(sealed.end(), replacement.begin(), replacement.end());
   sealed.insert(sealed.end(), bytes.begin() + section->end, bytes.end());
   return sealed;

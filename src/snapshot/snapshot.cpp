@@ -72,9 +72,9 @@ void writeFiles(LEWriter<uint8_t>& w, const std::vector<SnapshotFile>& files, ui
 }
 } // namespace
 
-Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) {
-  if (bytes.size() < SNAPSHOT_HEADER_SIZE) throw Error("snapshot is truncated (" + std::to_string(bytes.size()) + " bytes, the header alone is 64)");
-  const uint8_t* h = bytes.data();
+Snapshot parseSnapshot(const uint8_t* data, size_t size) {
+  if (size < SNAPSHOT_HEADER_SIZE) throw Error("snapshot is truncated (" + std::to_string(size) + " bytes, the header alone is 64)");
+  const uint8_t* h = data;
   if (loadLE64(h + HDR_MAGIC) != SNAPSHOT_MAGIC) throw Error("not a wasm-ckpt snapshot (bad magic)");
   Snapshot s;
   s.version = loadLE32(h + HDR_VERSION);
@@ -92,15 +92,15 @@ Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) {
   uint32_t framesSize = loadLE32(h + HDR_FRAMES_SIZE);
   uint32_t filesSize = loadLE32(h + HDR_FILES_SIZE);
   uint64_t expected = uint64_t(SNAPSHOT_HEADER_SIZE) + filesSize + framesSize + globalsSize + uint64_t(stored) * (4 + kPageBytes);
-  if (expected > bytes.size()) throw Error("snapshot is truncated (" + std::to_string(bytes.size()) + " of " + std::to_string(expected) + " bytes)");
+  if (expected > size) throw Error("snapshot is truncated (" + std::to_string(size) + " of " + std::to_string(expected) + " bytes)");
   bool filesOk = s.version == SNAPSHOT_VERSION_NO_FILES ? filesSize == 0 : filesSize >= FILES_HEADER_SIZE;
-  if (expected < bytes.size() || stored > s.memoryPages || frameCount == 0 || (globalsSize | framesSize | filesSize) % 4 || !filesOk)
+  if (expected < size || stored > s.memoryPages || frameCount == 0 || (globalsSize | framesSize | filesSize) % 4 || !filesOk)
     throw Error("snapshot is corrupted (section sizes do not add up)");
   if (s.memoryPages > kMaxMemoryPages)
     throw Error("snapshot is corrupted (" + std::to_string(s.memoryPages) + " memory pages, more than wasm32's " +
                 std::to_string(kMaxMemoryPages) + ")");
   if (s.memoryPages == 0) throw Error("snapshot is corrupted (no memory pages; the run-time code needs one)");
-  uint64_t hash = snapshotHashWords(SNAPSHOT_HASH_SEED, h + HDR_CHECKED_FROM, bytes.size() - HDR_CHECKED_FROM);
+  uint64_t hash = snapshotHashWords(SNAPSHOT_HASH_SEED, h + HDR_CHECKED_FROM, size - HDR_CHECKED_FROM);
   if (hash != s.checksum) throw Error("snapshot is corrupted (checksum mismatch)");
 
   if (filesSize) s.files = parseFiles(h + SNAPSHOT_HEADER_SIZE, filesSize, s.stdinRead);
@@ -112,13 +112,13 @@ Snapshot parseSnapshot(const std::vector<uint8_t>& bytes) {
     SnapshotFrame f;
     f.function = frames.u32();
     f.resumeId = frames.u32();
-    uint32_t size = frames.u32();
-    auto* payload = frames.take(size);
-    f.payload.assign(payload, payload + size);
+    uint32_t payloadSize = frames.u32();
+    auto* payload = frames.take(payloadSize);
+    f.payload.assign(payload, payload + payloadSize);
     s.frames.push_back(std::move(f));
   }
   if (!frames.atEnd()) throw Error("snapshot is corrupted (frame records)");
-  LEReader rest(h + framesAt + framesSize, bytes.size() - framesAt - framesSize, "snapshot is truncated");
+  LEReader rest(h + framesAt + framesSize, size - framesAt - framesSize, "snapshot is truncated");
   auto* globals = rest.take(globalsSize);
   s.globals.assign(globals, globals + globalsSize);
   for (uint32_t i = 0; i < stored; i++) {
@@ -151,7 +151,7 @@ std::string fdflagNames(uint32_t fdflags) {
 Snapshot readSnapshotFile(const std::string& path) {
   auto bytes = readFileBytes(path);
   try {
-    return parseSnapshot(std::vector<uint8_t>(bytes.begin(), bytes.end()));
+    return parseSnapshot(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   } catch (Error& e) {
     throw Error(path + ": " + e.what());
   }
@@ -159,6 +159,9 @@ Snapshot readSnapshotFile(const std::string& path) {
 
 std::vector<uint8_t> serializeSnapshot(const Snapshot& s) {
   LEWriter<uint8_t> w;
+  size_t size = SNAPSHOT_HEADER_SIZE + s.globals.size() + s.pages.size() * (4 + kPageBytes) + 4096;
+  for (auto& f : s.frames) size += FRAME_HEADER_SIZE + f.payload.size();
+  w.out.reserve(size); // a snapshot is mostly pages: one allocation, not a doubling series
   w.u64(SNAPSHOT_MAGIC);
   w.u32(s.version ? s.version : SNAPSHOT_VERSION);
   w.u32(SNAPSHOT_HEADER_SIZE);

@@ -11,9 +11,13 @@ uint64_t snapshotHashWords(uint64_t hash, const uint8_t* data, size_t size) {
   return h.value;
 }
 
-uint64_t fingerprint(const std::vector<char>& bytes) {
+uint64_t fingerprint(const std::vector<char>& bytes) { return fingerprintOf({{bytes.data(), bytes.data() + bytes.size()}}); }
+
+uint64_t fingerprintOf(const std::vector<std::pair<const char*, const char*>>& ranges) {
   Fnv1a h;
-  for (char c : bytes) h.add(uint8_t(c));
+  for (auto [p, end] : ranges) {
+    for (; p < end; p++) h.add(uint8_t(*p));
+  }
   return h.value ? h.value : 1;
 }
 
