@@ -163,7 +163,7 @@ async function testProgram(program, opt, strategy) {
       check(`${tag} stops at poll ${at}`, false, `exit ${first.code}: ${first.stderr}`);
       continue;
     }
-    const { run: resumed } = await resumeFrom(instrumented, snap, { WASM_CKPT_VERBOSE: '1' });
+    const { module: resumedModule, run: resumed } = await resumeFrom(instrumented, snap, { WASM_CKPT_VERBOSE: '1' });
     const joined = Buffer.concat([first.stdout, resumed.stdout]);
     check(`${tag} stop at ${at}/${total}, resume via ${stored ? 'wasm-ckpt resume, verbose' : 'WASM_CKPT_RESTORE'}`,
       resumed.code === reference.code && joined.equals(reference.stdout),
@@ -177,8 +177,9 @@ async function testProgram(program, opt, strategy) {
     check(`${tag} stop at ${at}/${total}, the resumed run counts the remaining polls`,
       resumedAt && after && Number(resumedAt[1]) >= at && Number(resumedAt[1]) + Number(after[1]) === total,
       `resumed at ${resumedAt ? resumedAt[1] : '?'}, then ${after ? after[1] : '?'} polls; ${total} in all`);
-    const baked = path.join(dir, `baked-${at}.wasm`);
-    await mustRun(tool, ['resume', instrumented, path.join(work, snap), '-o', baked]);
+    // (A module that stores its rewind copies was baked just above.)
+    const baked = stored ? resumedModule : path.join(dir, `baked-${at}.wasm`);
+    if (!stored) await mustRun(tool, ['resume', instrumented, path.join(work, snap), '-o', baked]);
     // No directory and no WASM_CKPT_* settings. One unrelated variable keeps the environment's
     // shape like the other runs': a stop inside libc's environment set-up (poll 1 of some
     // programs) resumes with the new run's environment, which must fit the old one's sizes

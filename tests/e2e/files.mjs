@@ -90,10 +90,12 @@ for (const opt of ['-O2', '-O0']) {
     const module = path.join(work, `files${opt}.${variant.replace(/[ =]+/g, '_')}.wasm`);
     const r = run(tool, ['instrument', original, '-o', module, '--strategy', strategy, ...options]);
     if (r.status !== 0) throw new Error(`instrument failed: ${r.stderr}`);
-    // Resumes in `dest` from its snapshot `snap` under Node, or under wasmtime.
-    const resumeIn = (dest, snap, input, engine = 'node') => {
+    // Resumes in `dest` from its snapshot `snap` under Node, or under wasmtime: through
+    // WASM_CKPT_RESTORE, or by running what `wasm-ckpt resume` bakes (always where the module
+    // stores its rewind copies).
+    const resumeIn = (dest, snap, input, { engine = 'node', bake = stored } = {}) => {
       let resumedModule = module, env = { WASM_CKPT_RESTORE: snap };
-      if (stored) {
+      if (bake) {
         resumedModule = path.join(dest, 'baked.wasm');
         const b = run(tool, ['resume', module, snap, '-o', resumedModule], { cwd: dest });
         if (b.status !== 0) return b;
@@ -124,14 +126,8 @@ for (const opt of ['-O2', '-O0']) {
       const closed = listed.includes('scratch.tmp');
       const dest = migrate(dir);
       const rest = stdin.subarray(info.stdin_bytes_consumed);
-      let resumed;
-      if (how === 'resume') {
-        const baked = path.join(dest, 'baked.wasm');
-        const b = run(tool, ['resume', module, 'run.snap', '-o', baked], { cwd: dest });
-        resumed = b.status === 0 ? node(dest, baked, {}, rest) : b;
-      } else {
-        resumed = resumeIn(dest, 'run.snap', rest, how.endsWith('wasmtime') ? 'wasmtime' : 'node');
-      }
+      const resumed = resumeIn(dest, 'run.snap', rest,
+                               { engine: how.endsWith('wasmtime') ? 'wasmtime' : 'node', bake: stored || how === 'resume' });
       const ok = resumed.status === 0 && Buffer.concat([stopped.stdout, resumed.stdout]).equals(reference.stdout) &&
         sameFiles(filesOf(dest), refFiles) && !closed;
       check(`${label}: stopped at poll ${at} (${listed.length} files open, ${info.stdin_bytes_consumed} stdin bytes consumed), ` +
